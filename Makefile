@@ -1,0 +1,45 @@
+# The README's commands. `make run` to try the site, `make test` to run the suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run serve test lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# A local .env for development: DEBUG on and a fresh secret key. Never committed.
+.env:
+	@printf '# Local development settings written by `make run`; variables in the environment win.\nDEBUG=true\nSECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env for local development (DEBUG on, a new SECRET_KEY)."
+
+run: $(STAMP) .env
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	@echo
+	@echo "Site:  http://127.0.0.1:$(PORT)/"
+	@$(PY) manage.py ensure_local_admin --port $(PORT)
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

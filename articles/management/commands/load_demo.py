@@ -1,0 +1,134 @@
+import io
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from PIL import Image as PILImage
+from PIL import ImageDraw
+
+from articles.demo import content
+from articles.models import Article, Author, BreakingNews, Byline, Image, Topic
+
+SEED_FILE = Path(content.__file__).with_name("seed-article.txt")
+
+
+def demo_picture(seed: str, colour: tuple[int, int, int], size=(1200, 800)) -> bytes:
+    """A placeholder picture: a gradient in the section's colour with a few shapes."""
+    rng = random.Random(seed)  # noqa: S311 - decoration, not security
+    width, height = size
+    picture = PILImage.new("RGB", size)
+    draw = ImageDraw.Draw(picture)
+    r, g, b = colour
+    for y in range(height):
+        shade = 0.55 + 0.45 * y / height
+        draw.line([(0, y), (width, y)], fill=(int(r * shade), int(g * shade), int(b * shade)))
+    for _ in range(6):
+        x, y, radius = rng.randrange(width), rng.randrange(height), rng.randrange(60, 260)
+        tint = tuple(min(255, c + rng.randrange(40, 120)) for c in colour)
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], outline=tint, width=10)
+    draw.rectangle([0, height - 90, width, height], fill=(r // 2, g // 2, b // 2))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    return buffer.getvalue()
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo newsroom: sections, authors, pages and articles (the seed article among "
+        "them). Safe to run again: what exists already is left as it is."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        now = timezone.now()
+        Site.objects.filter(pk=settings.SITE_ID).update(domain="localhost", name=settings.SITE_NAME)
+        site = Site.objects.get(pk=settings.SITE_ID)
+
+        topics, colours = {}, {}
+        for slug, name, description, order, colour in content.TOPICS:
+            topics[slug], _ = Topic.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "description": description,
+                    "show_in_nav": True,
+                    "nav_order": order,
+                },
+            )
+            colours[slug] = colour
+        for slug, name, description, parent in content.SUBTOPICS:
+            topics[slug], _ = Topic.objects.get_or_create(
+                slug=slug,
+                defaults={"name": name, "description": description, "parent": topics[parent]},
+            )
+            colours[slug] = colours[parent]
+
+        authors = {}
+        for slug, name, bio in content.AUTHORS:
+            authors[slug], _ = Author.objects.get_or_create(
+                slug=slug, defaults={"name": name, "bio": bio}
+            )
+
+        for url, title, html in content.PAGES:
+            page, _ = FlatPage.objects.get_or_create(
+                url=url, defaults={"title": title, "content": html}
+            )
+            page.sites.add(site)
+
+        headline, *paragraphs = [
+            p.strip() for p in SEED_FILE.read_text(encoding="utf-8").split("\n\n") if p.strip()
+        ]
+        seed = content.SEED
+        entries = [
+            (
+                seed["slug"], seed["topic"], seed["authors"], seed["hours_ago"], headline,
+                seed["dek"], paragraphs, seed["featured"], seed["topics"], seed["caption"],
+            ),
+            *((*entry, [], "") for entry in content.ARTICLES),
+        ]  # fmt: skip
+        created = 0
+        for slug, topic, byline, hours, title, dek, body, featured, more_topics, caption in entries:
+            if Article.objects.filter(slug=slug).exists():
+                continue
+            picture = Image(alt_text=f"Illustration for “{title}”", caption=caption, credit="Demo")
+            name = f"{slug}.jpg"
+            picture.file.save(name, ContentFile(demo_picture(slug, colours[topic]), name=name))
+            article = Article.objects.create(
+                slug=slug,
+                headline=title,
+                dek=dek,
+                body=paragraphs_html(body),
+                primary_topic=topics[topic],
+                hero_image=picture,
+                status=Article.Status.PUBLISHED,
+                publish_at=now - timedelta(hours=hours),
+                is_featured=featured is not None,
+                featured_order=featured or 100,
+            )
+            article.topics.set(topics[t] for t in more_topics)
+            Byline.objects.bulk_create(
+                Byline(article=article, author=authors[a], order=i) for i, a in enumerate(byline)
+            )
+            created += 1
+
+        if not BreakingNews.objects.exists():
+            BreakingNews.objects.create(
+                text=content.BANNER, article=Article.objects.get(slug=seed["slug"])
+            )
+
+        self.stdout.write(
+            f"Demo content ready: {created} new articles, "
+            f"{Article.objects.published().count()} published in all."
+        )

@@ -1,0 +1,407 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+
+from articles.images import validate_image_file
+from articles.richtext import BODY_EXTENSIONS, sanitize_body
+
+# Paths the site uses at its top level; a topic may not take one as its slug.
+RESERVED_SLUGS = frozenset(
+    {"admin", "authors", "latest", "pages", "search", "feed", "feeds", "static", "media",
+     "preview", "replies", "archive", "accounts", "api", "healthz", "topics"}
+)  # fmt: skip
+
+
+def validate_topic_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            "“%(slug)s” is used by another part of the site; choose another slug.",
+            params={"slug": value},
+            code="reserved",
+        )
+
+
+class Topic(models.Model):
+    """A section ("Weather") or subsection of the site; editors choose which are in the top bar."""
+
+    name = models.CharField("name", max_length=80, help_text="Shown in the top bar and on pages.")
+    slug = models.SlugField(
+        "slug",
+        max_length=80,
+        unique=True,
+        validators=[validate_topic_slug],
+        help_text="The topic's web address: /slug/. Changing it changes its links.",
+    )
+    description = models.TextField(
+        "description",
+        max_length=500,
+        blank=True,
+        help_text="One or two sentences shown at the top of the topic page.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="parent section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="Leave empty for a section; choose a section to make this a subsection.",
+    )
+    show_in_nav = models.BooleanField(
+        "in the top bar", default=False, help_text="Show this topic in the site's top bar."
+    )
+    nav_order = models.PositiveSmallIntegerField(
+        "order in the top bar", default=100, help_text="Lower numbers come first."
+    )
+
+    class Meta:
+        ordering = ["nav_order", "name"]
+        indexes = [models.Index(fields=["show_in_nav", "nav_order"], name="topic_nav_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="topic_not_its_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    """A picture with the words that go with it; reused across articles and authors."""
+
+    file = models.ImageField(
+        "file",
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_file],
+        help_text="A JPEG, PNG, WebP or GIF file, at most 20 MB.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=250,
+        help_text="What the picture shows, for readers who cannot see it. Required.",
+    )
+    caption = models.CharField(
+        "caption", max_length=300, blank=True, help_text="Shown under the picture."
+    )
+    credit = models.CharField(
+        "credit", max_length=120, blank=True, help_text="Photographer or agency, e.g. “Jane Doe/AP”."
+    )
+    created_at = models.DateTimeField("uploaded", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class Author(models.Model):
+    """A byline. Staff writers are linked to their user account; guest authors have none."""
+
+    name = models.CharField("name", max_length=120, help_text="As printed in the byline.")
+    slug = models.SlugField(
+        "slug", max_length=120, unique=True, help_text="The author page's address: /authors/slug/."
+    )
+    bio = models.TextField(
+        "short biography", max_length=1000, blank=True, help_text="Shown on the author's page."
+    )
+    photo = models.ForeignKey(
+        Image,
+        verbose_name="photo",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Optional portrait.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="user account",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The staff account that writes as this author; empty for guest authors.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+def published_q(now=None) -> Q:
+    """The condition under which a reader may see an article, for filter(), exclude() and joins."""
+    return Q(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The only definition of "a reader may see this": published and `publish_at` passed."""
+        return self.filter(published_q(now))
+
+    def for_listing(self):
+        """Everything a teaser shows (topic, picture, bylines) in a fixed number of queries."""
+        return self.select_related("primary_topic", "hero_image").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    headline = models.CharField(
+        "headline", max_length=200, help_text="The article's title, as readers see it."
+    )
+    slug = models.SlugField(
+        "slug",
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The last part of the web address. Filled from the headline if left empty.",
+    )
+    dek = models.TextField(
+        "standfirst",
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences under the headline; also used by search engines.",
+    )
+    body = ProseEditorField(
+        "body",
+        extensions=BODY_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text="The story. Headings, bold, italic, links, lists and quotes are kept.",
+    )
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", verbose_name="authors", blank=True
+    )
+    primary_topic = models.ForeignKey(
+        Topic,
+        verbose_name="section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_articles",
+        help_text="Where the article lives: its address and its section label.",
+    )
+    topics = models.ManyToManyField(
+        Topic,
+        verbose_name="further topics",
+        related_name="articles",
+        blank=True,
+        help_text="Other topic pages that should list this article.",
+    )
+    hero_image = models.ForeignKey(
+        Image,
+        verbose_name="lead picture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="Shown at the top of the article and on teasers.",
+    )
+    status = models.CharField(
+        "status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published articles whose publication time has passed are on the site.",
+    )
+    publish_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A future time schedules the article; empty means “now” when it is published.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="published by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    modified_at = models.DateTimeField(
+        "updated",
+        null=True,
+        blank=True,
+        help_text="When the story last changed in substance; shown to readers as “Updated”.",
+    )
+    allow_replies = models.BooleanField(
+        "allow replies", default=True, help_text="Readers may reply under the article."
+    )
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Show among the lead stories on the home page."
+    )
+    featured_order = models.PositiveSmallIntegerField(
+        "featured order",
+        default=100,
+        help_text="Among featured stories, lower numbers come first; the first is the lead.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last saved", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="article_visible_idx"),
+            models.Index(fields=["primary_topic", "-publish_at"], name="article_topic_idx"),
+            models.Index(
+                fields=["featured_order", "-publish_at"],
+                condition=Q(is_featured=True),
+                name="article_featured_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | Q(publish_at__isnull=False, primary_topic__isnull=False),
+                name="published_article_has_time_and_section",
+                violation_error_message="A published article needs a publication time and a section.",
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        # Sanitising here, not only in the admin form, keeps the shell and commands honest.
+        self.body = sanitize_body(self.body or "")
+        if not self.slug:
+            self.slug = _unique_slug(self.headline, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        topic = self.primary_topic.slug if self.primary_topic_id else "news"
+        return reverse("articles:article", kwargs={"topic": topic, "slug": self.slug})
+
+    def is_visible(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == self.Status.PUBLISHED and bool(self.publish_at) and self.publish_at <= now
+
+    @property
+    def status_label(self) -> str:
+        """The status an editor needs to see: published in the future reads "Scheduled"."""
+        if self.status == self.Status.PUBLISHED and self.publish_at and self.publish_at > timezone.now():
+            return "Scheduled"
+        return self.get_status_display()
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        return [byline.author for byline in self.bylines.all()]
+
+
+def _unique_slug(text: str, *, exclude_pk=None) -> str:
+    base = slugify(text)[:180] or "article"
+    taken = set(
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Byline(models.Model):
+    """One author of an article, in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField("order", default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="one_byline_per_author")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class ArticleNote(models.Model):
+    """A dated update or correction shown at the foot of the article."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        CORRECTION = "correction", "Correction"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        "note", max_length=1000, help_text="What changed, in a sentence or two, as readers see it."
+    )
+    noted_at = models.DateTimeField("date", default=timezone.now)
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+        verbose_name = "update or correction"
+        verbose_name_plural = "updates and corrections"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class BreakingNewsQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_active=True).select_related("article").order_by("-raised_at").first()
+
+
+class BreakingNews(models.Model):
+    """A banner across the top of every page, raised and cleared by editors."""
+
+    text = models.CharField("text", max_length=200, help_text="One short line, e.g. “Polls close”.")
+    article = models.ForeignKey(
+        Article,
+        verbose_name="linked article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Optional: the story the banner links to (linked only once it is published).",
+    )
+    is_active = models.BooleanField(
+        "raised", default=True, help_text="Untick to clear the banner from the site."
+    )
+    raised_at = models.DateTimeField("raised at", default=timezone.now)
+
+    objects = BreakingNewsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = "breaking-news banner"
+        verbose_name_plural = "breaking-news banners"
+
+    def __str__(self):
+        return self.text

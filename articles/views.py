@@ -1,0 +1,115 @@
+from django.conf import settings
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import ListView
+
+from articles.models import Article, ArticleNote, Author, Topic
+
+
+def home(request):
+    """Lead and featured stories chosen by editors (else the newest), latest news, sections."""
+    published = Article.objects.published().for_listing()
+    featured = list(published.filter(is_featured=True).order_by("featured_order", "-publish_at")[:5])
+    latest = list(published.newest_first()[: settings.HOME_LATEST_COUNT + 5])
+    if not featured:
+        featured = latest[:5]
+    shown = {a.pk for a in featured}
+    latest = [a for a in latest if a.pk not in shown][: settings.HOME_LATEST_COUNT]
+
+    # The newest few of every top-bar section in one query, whatever the number of sections.
+    ranked = (
+        published.filter(primary_topic__show_in_nav=True)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("primary_topic"), order_by=[F("publish_at").desc()]
+            )
+        )
+        .filter(rank__lte=settings.HOME_SECTION_COUNT)
+        .order_by("primary_topic__nav_order", "primary_topic__name", "rank")
+    )
+    sections: dict[Topic, list[Article]] = {}
+    for article in ranked:
+        sections.setdefault(article.primary_topic, []).append(article)
+
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": featured[0] if featured else None,
+            "featured": featured[1:],
+            "latest": latest,
+            "sections": sections,
+        },
+    )
+
+
+class PublishedListView(ListView):
+    """A paginated list of published articles, newest first."""
+
+    paginate_by = settings.ARTICLES_PER_PAGE
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing().newest_first()
+
+
+class LatestView(PublishedListView):
+    pass
+
+
+class TopicView(PublishedListView):
+    template_name = "articles/topic_detail.html"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(
+            Topic.objects.select_related("parent").prefetch_related("children"),
+            slug=self.kwargs["slug"],
+        )
+        topic_ids = [self.topic.pk, *(child.pk for child in self.topic.children.all())]
+        return (
+            super()
+            .get_queryset()
+            .filter(
+                Q(primary_topic__in=topic_ids)
+                | Q(pk__in=Article.topics.through.objects.filter(topic__in=topic_ids).values("article"))
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class AuthorView(PublishedListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author.objects.select_related("photo"), slug=self.kwargs["slug"])
+        return super().get_queryset().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+def article_detail(request, topic, slug):
+    article = get_object_or_404(
+        Article.objects.published()
+        .for_listing()
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+            Prefetch("notes", queryset=ArticleNote.objects.order_by("noted_at", "pk")),
+        ),
+        slug=slug,
+    )
+    if topic != (article.primary_topic.slug if article.primary_topic_id else "news"):
+        return redirect(article, permanent=True)
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "share_url": request.build_absolute_uri(article.get_absolute_url()),
+            "further_topics": [t for t in article.topics.all() if t.pk != article.primary_topic_id],
+        },
+    )

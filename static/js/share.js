@@ -1,0 +1,16 @@
+// The "Copy link" button: shown only where the browser can copy; without it the link stays selectable.
+for (const button of document.querySelectorAll(".copy-link")) {
+  const field = document.getElementById(button.dataset.copyTarget);
+  const status = button.parentElement.querySelector(".copy-status");
+  if (!field || !navigator.clipboard) continue;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(field.value);
+      status.textContent = "Link copied.";
+    } catch {
+      field.select();
+      status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
+    }
+  });
+}
