@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -182,11 +182,12 @@ class ArticleAdmin(admin.ModelAdmin):
         self._report(
             request,
             outcome,
-            lambda n: ngettext(
-                "%(count)d article published", "%(count)d articles published", n
-            ) % {"count": n}
-            + (f" ({scheduled} scheduled for later)" if scheduled else "")
-            + ".",
+            lambda n: (
+                ngettext("%(count)d article published", "%(count)d articles published", n)
+                % {"count": n}
+                + (f" ({scheduled} scheduled for later)" if scheduled else "")
+                + "."
+            ),
         )
 
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
@@ -195,13 +196,15 @@ class ArticleAdmin(admin.ModelAdmin):
         self._report(
             request,
             outcome,
-            lambda n: ngettext(
-                "%(count)d article unpublished and back to draft",
-                "%(count)d articles unpublished and back to draft",
-                n,
-            )
-            % {"count": n}
-            + ".",
+            lambda n: (
+                ngettext(
+                    "%(count)d article unpublished and back to draft",
+                    "%(count)d articles unpublished and back to draft",
+                    n,
+                )
+                % {"count": n}
+                + "."
+            ),
         )
 
     def save_model(self, request, obj, form, change):

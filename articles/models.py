@@ -97,7 +97,10 @@ class Image(models.Model):
         "caption", max_length=300, blank=True, help_text="Shown under the picture."
     )
     credit = models.CharField(
-        "credit", max_length=120, blank=True, help_text="Photographer or agency, e.g. “Jane Doe/AP”."
+        "credit",
+        max_length=120,
+        blank=True,
+        help_text="Photographer or agency, e.g. “Jane Doe/AP”.",
     )
     created_at = models.DateTimeField("uploaded", auto_now_add=True)
 
@@ -157,11 +160,15 @@ class ArticleQuerySet(models.QuerySet):
         """The only definition of "a reader may see this": published and `publish_at` passed."""
         return self.filter(published_q(now))
 
-    def for_listing(self):
-        """Everything a teaser shows (topic, picture, bylines) in a fixed number of queries."""
+    def with_related(self):
+        """The section, the picture and the bylines, in a fixed number of queries."""
         return self.select_related("primary_topic", "hero_image").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
         )
+
+    def for_listing(self):
+        """What a teaser shows: everything but the body."""
+        return self.with_related().defer("body")
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
@@ -286,7 +293,9 @@ class Article(models.Model):
                 condition=~Q(status="published")
                 | Q(publish_at__isnull=False, primary_topic__isnull=False),
                 name="published_article_has_time_and_section",
-                violation_error_message="A published article needs a publication time and a section.",
+                violation_error_message=(
+                    "A published article needs a publication time and a section."
+                ),
             )
         ]
 
@@ -306,12 +315,20 @@ class Article(models.Model):
 
     def is_visible(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.status == self.Status.PUBLISHED and bool(self.publish_at) and self.publish_at <= now
+        return (
+            self.status == self.Status.PUBLISHED
+            and bool(self.publish_at)
+            and self.publish_at <= now
+        )
 
     @property
     def status_label(self) -> str:
         """The status an editor needs to see: published in the future reads "Scheduled"."""
-        if self.status == self.Status.PUBLISHED and self.publish_at and self.publish_at > timezone.now():
+        if (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at
+            and self.publish_at > timezone.now()
+        ):
             return "Scheduled"
         return self.get_status_display()
 
@@ -375,7 +392,12 @@ class ArticleNote(models.Model):
 
 class BreakingNewsQuerySet(models.QuerySet):
     def current(self):
-        return self.filter(is_active=True).select_related("article").order_by("-raised_at").first()
+        return (
+            self.filter(is_active=True)
+            .select_related("article__primary_topic")
+            .order_by("-raised_at")
+            .first()
+        )
 
 
 class BreakingNews(models.Model):

@@ -10,7 +10,9 @@ from articles.models import Article, ArticleNote, Author, Topic
 def home(request):
     """Lead and featured stories chosen by editors (else the newest), latest news, sections."""
     published = Article.objects.published().for_listing()
-    featured = list(published.filter(is_featured=True).order_by("featured_order", "-publish_at")[:5])
+    featured = list(
+        published.filter(is_featured=True).order_by("featured_order", "-publish_at")[:5]
+    )
     latest = list(published.newest_first()[: settings.HOME_LATEST_COUNT + 5])
     if not featured:
         featured = latest[:5]
@@ -73,7 +75,11 @@ class TopicView(PublishedListView):
             .get_queryset()
             .filter(
                 Q(primary_topic__in=topic_ids)
-                | Q(pk__in=Article.topics.through.objects.filter(topic__in=topic_ids).values("article"))
+                | Q(
+                    pk__in=Article.topics.through.objects.filter(topic__in=topic_ids).values(
+                        "article"
+                    )
+                )
             )
         )
 
@@ -85,7 +91,9 @@ class AuthorView(PublishedListView):
     template_name = "articles/author_detail.html"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author.objects.select_related("photo"), slug=self.kwargs["slug"])
+        self.author = get_object_or_404(
+            Author.objects.select_related("photo"), slug=self.kwargs["slug"]
+        )
         return super().get_queryset().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
@@ -95,7 +103,7 @@ class AuthorView(PublishedListView):
 def article_detail(request, topic, slug):
     article = get_object_or_404(
         Article.objects.published()
-        .for_listing()
+        .with_related()
         .prefetch_related(
             Prefetch("topics", queryset=Topic.objects.order_by("name")),
             Prefetch("notes", queryset=ArticleNote.objects.order_by("noted_at", "pk")),

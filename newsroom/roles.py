@@ -12,6 +12,8 @@ ROLES: dict[str, list[str]] = {
     "Editors": [
         *(f"articles.{a}_article" for a in _CRUD),
         "articles.publish_article",
+        *(f"articles.{a}_byline" for a in _CRUD),
+        *(f"articles.{a}_articlenote" for a in _CRUD),
         *(f"articles.{a}_topic" for a in _CRUD),
         *(f"articles.{a}_author" for a in _CRUD),
         *(f"articles.{a}_image" for a in _CRUD),
@@ -22,6 +24,8 @@ ROLES: dict[str, list[str]] = {
         "articles.add_article",
         "articles.change_article",
         "articles.view_article",
+        *(f"articles.{a}_byline" for a in _CRUD),
+        *(f"articles.{a}_articlenote" for a in _CRUD),
         "articles.view_topic",
         "articles.view_author",
         "articles.add_image",

@@ -82,7 +82,7 @@ ARTICLES = [
         "first-frost-of-the-season-expected-inland",
         "weather", ["met-desk"], 30,
         "First frost of the season expected inland",
-        "Clear skies on Tuesday night will let temperatures fall below freezing away from the coast.",
+        "Clear skies on Tuesday night will let temperatures fall below freezing inland.",
         [
             "After a mild start to the month, clear skies will allow temperatures to drop "
             "to minus two degrees in sheltered inland spots on Tuesday night.",

@@ -1,0 +1,90 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a live test server.
+
+The server answers through the whole WSGI stack, WhiteNoise included, so static files are
+served with their hashed production names exactly as in production.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connections
+from django.test.testcases import LiveServerThread
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls stay synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site_url(transactional_db):
+    """A live server on 127.0.0.1 sharing the test database."""
+    overrides = {}
+    for connection in connections.all():
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            overrides[connection.alias] = connection
+            connection.inc_thread_sharing()
+    thread = LiveServerThread(
+        "127.0.0.1", static_handler=lambda app: app, connections_override=overrides, port=0
+    )
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+    for connection in overrides.values():
+        connection.dec_thread_sharing()
+
+
+@pytest.fixture
+def page_at(chromium):
+    """Open pages at a given viewport; collects console errors and failed requests."""
+    contexts = []
+
+    def open_page(viewport):
+        context = chromium.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+        page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+        page.on(
+            "response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}")
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -1,0 +1,44 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static():
+    """Pages are rendered with the production static storage (hashed, compressed names)."""
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
+def _member_of(django_user_model, group_name, username):
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", "a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return _member_of(django_user_model, "Editors", "edna")
+
+
+@pytest.fixture
+def writer(db, django_user_model):
+    return _member_of(django_user_model, "Writers", "walt")
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    return _member_of(django_user_model, "Moderators", "mona")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    client.force_login(writer)
+    return client

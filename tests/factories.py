@@ -1,0 +1,59 @@
+"""Plain factory functions: a valid object from a few keywords, times relative to now."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, Author, Byline, Image, Topic
+
+_numbers = itertools.count(1)
+
+
+def make_topic(**overrides) -> Topic:
+    n = next(_numbers)
+    fields = {"name": f"Topic {n}", "slug": f"topic-{n}", "show_in_nav": True, "nav_order": n}
+    return Topic.objects.create(**fields | overrides)
+
+
+def make_author(**overrides) -> Author:
+    n = next(_numbers)
+    return Author.objects.create(**{"name": f"Author {n}", "slug": f"author-{n}"} | overrides)
+
+
+def picture_bytes(fmt="JPEG", size=(64, 48), colour=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, colour).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def make_image(**overrides) -> Image:
+    n = next(_numbers)
+    image = Image(alt_text=f"Picture {n}", **overrides)
+    name = f"picture-{n}.jpg"
+    image.file.save(name, ContentFile(picture_bytes(), name=name))
+    return image
+
+
+def make_article(*, authors=None, topics=(), **overrides) -> Article:
+    """A published article, an hour old, with a section and an author, unless told otherwise."""
+    n = next(_numbers)
+    fields = {
+        "headline": f"Headline number {n}",
+        "slug": f"headline-{n}",
+        "dek": f"The standfirst of article {n}.",
+        "body": f"<p>The body of article {n}.</p>",
+        "status": Article.Status.PUBLISHED,
+        "publish_at": timezone.now() - timedelta(hours=1),
+    }
+    fields |= overrides
+    if "primary_topic" not in fields:
+        fields["primary_topic"] = make_topic()
+    article = Article.objects.create(**fields)
+    for order, author in enumerate(authors if authors is not None else [make_author()]):
+        Byline.objects.create(article=article, author=author, order=order)
+    article.topics.set(topics)
+    return article

@@ -1,0 +1,50 @@
+"""`load_demo` gives a newcomer a living front page, and running it again changes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article, BreakingNews, Image, Topic
+
+pytestmark = pytest.mark.django_db
+
+SEED_HEADLINE = "European Discussions on Ukraine’s Postwar Security"
+
+
+def test_demo_loads_the_seed_article_and_enough_news(client):
+    call_command("load_demo", verbosity=0)
+    published = Article.objects.published()
+    assert published.count() >= 13
+    sections = Topic.objects.filter(primary_articles__in=published).distinct()
+    assert sections.count() >= 5
+    assert {"Weather", "Live Markets"} <= set(sections.values_list("name", flat=True))
+
+    seed = published.get(headline=SEED_HEADLINE)
+    assert timedelta(hours=1) < timezone.now() - seed.publish_at < timedelta(hours=12)
+    assert seed.body.count("<p>") == 6
+    assert seed.hero_image.width > 0
+
+    home = client.get("/").content.decode()
+    assert f'href="{seed.get_absolute_url()}"' in home
+    page = client.get(seed.get_absolute_url()).content.decode()
+    assert "Share." in page and "Leave A Reply" in page
+    assert "transatlantic unity" in page
+
+
+def test_demo_can_run_twice_without_duplicates():
+    call_command("load_demo", verbosity=0)
+    counts = (
+        Article.objects.count(),
+        Image.objects.count(),
+        Topic.objects.count(),
+        BreakingNews.objects.count(),
+    )
+    call_command("load_demo", verbosity=0)
+    assert (
+        Article.objects.count(),
+        Image.objects.count(),
+        Topic.objects.count(),
+        BreakingNews.objects.count(),
+    ) == counts

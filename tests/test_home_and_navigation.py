@@ -1,0 +1,120 @@
+"""The front page, the top bar editors control, the banner and the footer pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.utils import timezone
+
+from articles.models import BreakingNews
+from tests.factories import make_article, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _position(page, text):
+    assert text in page, text
+    return page.index(text)
+
+
+def test_lead_story_is_the_first_featured_article_editors_chose(client):
+    make_article(headline="Newest but ordinary")
+    make_article(
+        headline="Chosen lead",
+        is_featured=True,
+        featured_order=1,
+        publish_at=timezone.now() - timedelta(days=1),
+    )
+    make_article(headline="Second pick", is_featured=True, featured_order=2)
+    page = client.get("/").content.decode()
+    assert _position(page, "Chosen lead") < _position(page, "Second pick")
+    assert _position(page, "Second pick") < _position(page, "Newest but ordinary")
+    lead = page.split('class="lead"')[1].split('class="featured"')[0]
+    assert "Chosen lead" in lead
+
+
+def test_without_featured_articles_the_newest_leads(client):
+    make_article(headline="Older", publish_at=timezone.now() - timedelta(days=2))
+    make_article(headline="Newest")
+    page = client.get("/").content.decode()
+    assert "Newest" in page.split('class="lead"')[1].split("</article>")[0]
+
+
+def test_home_shows_a_block_per_navigation_section_in_editor_order(client):
+    weather = make_topic(name="Weather", slug="weather", nav_order=2)
+    markets = make_topic(name="Live Markets", slug="live-markets", nav_order=1)
+    hidden = make_topic(name="Hidden desk", slug="hidden-desk", show_in_nav=False)
+    for n in range(5):
+        make_article(headline=f"Forecast {n}", primary_topic=weather)
+    make_article(headline="Stocks up", primary_topic=markets)
+    make_article(headline="Not in nav", primary_topic=hidden)
+    page = client.get("/").content.decode()
+    top_bar = page.split('aria-label="Sections"')[1].split("</nav>")[0]
+    assert _position(top_bar, "Live Markets") < _position(top_bar, "Weather")
+    assert "Hidden desk" not in top_bar
+    assert 'id="section-live-markets"' in page and 'id="section-weather"' in page
+    assert 'id="section-hidden-desk"' not in page
+    weather_block = page.split('id="section-weather"')[1].split("</section>")[0]
+    assert weather_block.count('<article class="teaser') == 3
+
+
+def test_topic_navigation_leads_to_the_topic_page_and_its_articles(client):
+    weather = make_topic(name="Weather", slug="weather")
+    make_article(headline="Storm due", primary_topic=weather)
+    home = client.get("/").content.decode()
+    assert 'href="/weather/">Weather</a>' in home
+    topic_page = client.get("/weather/").content.decode()
+    assert "<h1>Weather</h1>" in topic_page
+    assert "Storm due" in topic_page
+
+
+def test_topic_page_lists_articles_tagged_with_it_and_from_its_subsections(client):
+    world = make_topic(name="World", slug="world")
+    europe = make_topic(name="Europe", slug="europe", parent=world, show_in_nav=False)
+    make_article(headline="Filed under Europe", primary_topic=europe)
+    make_article(headline="Tagged World", topics=[world])
+    page = client.get("/world/").content.decode()
+    assert "Filed under Europe" in page and "Tagged World" in page
+    assert page.count("Tagged World") == 1
+
+
+def test_latest_listing_is_paginated(client, settings):
+    for n in range(25):
+        make_article(headline=f"Story {n:02d}", publish_at=timezone.now() - timedelta(minutes=n))
+    first = client.get("/latest/").content.decode()
+    second = client.get("/latest/?page=2").content.decode()
+    assert "Story 00" in first and "Story 24" not in first
+    assert "Story 24" in second and 'rel="prev"' in second
+    assert client.get("/latest/?page=99").status_code == 404
+    assert client.get("/latest/?page=abc").status_code == 404
+
+
+def test_breaking_news_banner_is_raised_and_cleared(client):
+    article = make_article(headline="Polls close")
+    banner = BreakingNews.objects.create(text="Polls have closed", article=article)
+    page = client.get("/").content.decode()
+    assert "Polls have closed" in page
+    assert f'<a href="{article.get_absolute_url()}">Polls have closed</a>' in page
+    banner.is_active = False
+    banner.save()
+    assert "Polls have closed" not in client.get("/").content.decode()
+
+
+def test_footer_lists_the_editor_managed_pages(client):
+    page = FlatPage.objects.create(url="/about/", title="About us", content="<p>Who we are.</p>")
+    page.sites.add(Site.objects.get_current())
+    home = client.get("/").content.decode()
+    assert 'href="/pages/about/">About us</a>' in home
+    about = client.get("/pages/about/")
+    assert about.status_code == 200
+    assert "Who we are." in about.content.decode()
+
+
+def test_author_page_lists_their_published_articles(client):
+    article = make_article(headline="By this author")
+    author = article.byline_authors[0]
+    make_article(headline="Someone else’s")
+    page = client.get(author.get_absolute_url()).content.decode()
+    assert f"<h1>{author.name}</h1>" in page
+    assert "By this author" in page and "Someone else’s" not in page

@@ -1,0 +1,38 @@
+"""Article bodies are cleaned on save, however they are saved."""
+
+import pytest
+
+from articles.richtext import sanitize_body
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = (
+    '<p onclick="steal()">Hello <script>alert("x")</script>'
+    '<img src="x" onerror="alert(1)"><a href="javascript:alert(2)">click</a>'
+    '<iframe src="https://evil.example"></iframe><style>body{display:none}</style></p>'
+)
+
+
+def test_script_and_event_handlers_never_reach_the_page(client):
+    article = make_article(body=HOSTILE)
+    page = client.get(article.get_absolute_url()).content.decode()
+    body = page.split('class="story-body"')[1].split("</div>")[0]
+    for forbidden in ("<script", "onerror", "onclick", "javascript:", "<iframe", "<style", "<img"):
+        assert forbidden not in body, forbidden
+    assert "Hello" in body
+
+
+def test_body_is_stored_clean_even_when_saved_outside_the_admin():
+    article = make_article(body=HOSTILE)
+    article.refresh_from_db()
+    assert "<script" not in article.body and "onerror" not in article.body
+
+
+def test_editor_markup_survives_sanitising():
+    html = (
+        "<h2>Heading</h2><p><strong>bold</strong> <em>italic</em> "
+        '<a href="https://example.org/report">link</a></p>'
+        "<ul><li>one</li></ul><ol><li>two</li></ol><blockquote><p>quote</p></blockquote>"
+    )
+    assert sanitize_body(html) == html
