@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
@@ -38,6 +39,6 @@ def test_copy_link_button_copies_the_article_address(site_url, page_at):
     page.goto(site_url + "/")
     page.get_by_role("link", name=SEED_HEADLINE).first.click()
     page.get_by_role("button", name="Copy link").click()
-    assert page.get_by_text("Link copied.").is_visible()
+    expect(page.get_by_text("Link copied.")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == page.url
     assert page.problems == []
