@@ -354,8 +354,16 @@ class Byline(models.Model):
     """One author of an article, in order."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    order = models.PositiveSmallIntegerField("order", default=0)
+    author = models.ForeignKey(
+        Author,
+        verbose_name="author",
+        on_delete=models.PROTECT,
+        related_name="bylines",
+        help_text="Type a name to find the author; add authors in the admin under Authors.",
+    )
+    order = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Lower numbers come first in the byline."
+    )
 
     class Meta:
         ordering = ["order", "pk"]
@@ -375,11 +383,19 @@ class ArticleNote(models.Model):
         CORRECTION = "correction", "Correction"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
-    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    kind = models.CharField(
+        "kind",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text="A correction fixes an error; an update adds news to the story.",
+    )
     text = models.TextField(
         "note", max_length=1000, help_text="What changed, in a sentence or two, as readers see it."
     )
-    noted_at = models.DateTimeField("date", default=timezone.now)
+    noted_at = models.DateTimeField(
+        "date", default=timezone.now, help_text="Shown beside the note; usually now."
+    )
 
     class Meta:
         ordering = ["noted_at", "pk"]

@@ -4,6 +4,7 @@ Plain functions called by the admin's actions and forms alike, so a rule lives i
 A future `publish_at` schedules an article: it becomes visible then, with no job to run.
 """
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -11,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+
+logger = logging.getLogger(__name__)
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -59,6 +62,13 @@ def publish(articles: Iterable[Article], *, by, now=None) -> Outcome:
             article.publish_at = now
         article.published_by = by
         article.save(update_fields=["status", "publish_at", "published_by", "updated_at"])
+        logger.info(
+            "article %s “%s” published by %s for %s",
+            article.pk,
+            article.headline,
+            by,
+            article.publish_at.isoformat(),
+        )
         outcome.done.append(article)
     return outcome
 
@@ -75,5 +85,6 @@ def unpublish(articles: Iterable[Article], *, by) -> Outcome:
             continue
         article.status = Article.Status.DRAFT
         article.save(update_fields=["status", "updated_at"])
+        logger.info("article %s “%s” unpublished by %s", article.pk, article.headline, by)
         outcome.done.append(article)
     return outcome
