@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
 from articles.models import Article, ArticleNote, Author, Topic
+from comments.display import reply_context
 
 
 def home(request):
@@ -100,18 +101,27 @@ class AuthorView(PublishedListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-def article_detail(request, topic, slug):
-    article = get_object_or_404(
+def page_articles():
+    """Published articles with everything their page shows."""
+    return (
         Article.objects.published()
         .with_related()
         .prefetch_related(
             Prefetch("topics", queryset=Topic.objects.order_by("name")),
             Prefetch("notes", queryset=ArticleNote.objects.order_by("noted_at", "pk")),
-        ),
-        slug=slug,
+        )
     )
-    if topic != (article.primary_topic.slug if article.primary_topic_id else "news"):
+
+
+def article_detail(request, topic, slug):
+    article = get_object_or_404(page_articles(), slug=slug)
+    if topic != article.primary_topic.slug:
         return redirect(article, permanent=True)
+    return article_page(request, article)
+
+
+def article_page(request, article, *, reply_form=None, status=200):
+    """The article page; the replies view renders it too, with the reader's form and errors."""
     return render(
         request,
         "articles/article_detail.html",
@@ -119,5 +129,7 @@ def article_detail(request, topic, slug):
             "article": article,
             "share_url": request.build_absolute_uri(article.get_absolute_url()),
             "further_topics": [t for t in article.topics.all() if t.pk != article.primary_topic_id],
+            **reply_context(request, article, form=reply_form),
         },
+        status=status,
     )

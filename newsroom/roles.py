@@ -19,6 +19,11 @@ ROLES: dict[str, list[str]] = {
         *(f"articles.{a}_image" for a in _CRUD),
         *(f"articles.{a}_breakingnews" for a in _CRUD),
         *(f"flatpages.{a}_flatpage" for a in _CRUD),
+        "comments.view_reply",
+        "comments.change_reply",
+        "comments.moderate_reply",
+        "comments.view_moderationsettings",
+        "comments.change_moderationsettings",
     ],
     "Writers": [
         "articles.add_article",
@@ -32,7 +37,10 @@ ROLES: dict[str, list[str]] = {
         "articles.view_image",
     ],
     "Moderators": [
-        "articles.view_article",
+        "comments.view_reply",
+        "comments.change_reply",
+        "comments.moderate_reply",
+        "comments.view_moderationsettings",
     ],
 }
 

@@ -148,6 +148,27 @@ HOME_LATEST_COUNT = 10
 HOME_SECTION_COUNT = 3
 ARTICLES_PER_PAGE = 20
 
+# Reader replies: limits and anti-abuse (see README, "Replies and moderation").
+REPLY_NAME_MAX_LENGTH = 100
+REPLY_MAX_LENGTH = env.int("REPLY_MAX_LENGTH", default=5000)
+# At most this many replies in this many seconds from one client, e.g. 5/60.
+try:
+    REPLY_RATE_LIMIT = tuple(int(n) for n in env.str("REPLY_RATE_LIMIT", default="5/60").split("/"))
+except ValueError:
+    REPLY_RATE_LIMIT = ()
+if len(REPLY_RATE_LIMIT) != 2 or min(REPLY_RATE_LIMIT) < 1:
+    raise ImproperlyConfigured(
+        "REPLY_RATE_LIMIT must be two positive whole numbers, replies/seconds, such as 5/60."
+    )
+REPLY_MIN_SECONDS = env.int("REPLY_MIN_SECONDS", default=2)  # faster than this is held
+REPLY_CLOSE_AFTER_DAYS = env.int("REPLY_CLOSE_AFTER_DAYS", default=14)  # 0: never
+REPLY_PAGE_SIZE = env.int("REPLY_PAGE_SIZE", default=50)  # top-level replies a page
+REPLY_MAX_DEPTH = 3
+REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
+REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
+# How many proxies in front add themselves to X-Forwarded-For (0: use the connection address).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -10,6 +10,7 @@ admin.site.index_title = "Today's desk"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("pages/", include("django.contrib.flatpages.urls")),
+    path("replies/", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

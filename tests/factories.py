@@ -57,3 +57,23 @@ def make_article(*, authors=None, topics=(), **overrides) -> Article:
         Byline.objects.create(article=article, author=author, order=order)
     article.topics.set(topics)
     return article
+
+
+def make_reply(article, *, parent=None, **overrides) -> "Reply":
+    """An approved reply, unless told otherwise."""
+    from comments.models import Reply
+
+    n = next(_numbers)
+    fields = {
+        "name": f"Reader {n}",
+        "email": f"reader{n}@example.org",
+        "body": f"Reply number {n}.",
+        "status": Reply.Status.APPROVED,
+    }
+    return Reply.objects.create(
+        article=article,
+        parent=parent,
+        thread=(parent.thread or parent) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        **fields | overrides,
+    )

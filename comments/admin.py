@@ -1,0 +1,155 @@
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
+
+from comments import moderation
+from comments.models import ModerationSettings, Reply, Rule
+from comments.templatetags.replies import highlight
+
+MODERATE_PERMISSION = "comments.moderate_reply"
+_ACTIONS = {
+    Reply.Status.APPROVED: (moderation.approve, "approved"),
+    Reply.Status.REJECTED: (moderation.reject, "rejected"),
+    Reply.Status.SPAM: (moderation.mark_spam, "marked as spam"),
+}
+
+
+class RuleFilter(admin.SimpleListFilter):
+    title = "why"
+    parameter_name = "rule"
+
+    def lookups(self, request, model_admin):
+        return Rule.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Rule.values:
+            return queryset.with_rule(self.value())
+        return queryset
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["text", "name", "article_link", "status", "why", "created_at", "report_count"]
+    list_display_links = ["text"]
+    list_filter = ["status", RuleFilter, ("article", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "email", "body"]
+    list_select_related = ["article__primary_topic"]
+    list_per_page = 100
+    date_hierarchy = "created_at"
+    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
+    fields = [
+        "status",
+        "article_link",
+        "parent",
+        "name",
+        "email",
+        "website",
+        "marked_body",
+        "why",
+        "created_at",
+        "moderated_by",
+        "moderated_at",
+        "report_count",
+        "ip_hash",
+        "user_agent",
+    ]
+    readonly_fields = [f for f in fields if f != "status"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).queue_order()
+
+    def has_add_permission(self, request):
+        return False  # replies come from readers
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.has_moderate_permission(request):
+            return self.readonly_fields
+        return [*self.readonly_fields, "status"]
+
+    @admin.display(description="reply")
+    def text(self, reply):
+        body = reply.body if len(reply.body) <= 280 else reply.body[:280] + "…"
+        return highlight(body, reply.matched_words)
+
+    @admin.display(description="reply")
+    def marked_body(self, reply):
+        return format_html(
+            '<div style="white-space:pre-wrap">{}</div>', highlight(reply.body, reply.matched_words)
+        )
+
+    @admin.display(description="article", ordering="article__headline")
+    def article_link(self, reply):
+        return format_html(
+            '<a href="{}">{}</a>', reply.article.get_absolute_url(), reply.article.headline
+        )
+
+    @admin.display(description="why")
+    def why(self, reply):
+        if not reply.rule_codes:
+            return "—"
+        labels = format_html_join(
+            " ",
+            '<span class="rule rule-{}">{}</span>',
+            ((c, Rule(c).label) for c in reply.rule_codes if c in Rule.values),
+        )
+        return format_html(
+            '{}<div class="small">{}</div>', labels, reply.moderation_reason.replace("\n", " ")
+        )
+
+    def _moderate(self, request, queryset, status):
+        action, done = _ACTIONS[status]
+        count = action(queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d reply %(done)s.", "%(count)d replies %(done)s.", count)
+            % {"count": count, "done": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Approve selected replies", permissions=["moderate"])
+    def approve_selected(self, request, queryset):
+        self._moderate(request, queryset, Reply.Status.APPROVED)
+
+    @admin.action(description="Reject selected replies", permissions=["moderate"])
+    def reject_selected(self, request, queryset):
+        self._moderate(request, queryset, Reply.Status.REJECTED)
+
+    @admin.action(description="Mark selected replies as spam", permissions=["moderate"])
+    def mark_selected_as_spam(self, request, queryset):
+        self._moderate(request, queryset, Reply.Status.SPAM)
+
+    def save_model(self, request, obj, form, change):
+        # A status chosen on the form goes through the same rule functions as the actions.
+        if "status" in form.changed_data and obj.status in _ACTIONS:
+            action, _ = _ACTIONS[obj.status]
+            action(Reply.objects.filter(pk=obj.pk), by=request.user)
+        elif "status" in form.changed_data:
+            Reply.objects.filter(pk=obj.pk).update(status=obj.status)
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(admin.ModelAdmin):
+    """One set of options: the list goes straight to it."""
+
+    fieldsets = [
+        (None, {"fields": ["moderate_all", "hold_first_replies", "approve_known_repliers"]}),
+        ("Words and links", {"fields": ["max_links", "watched_words", "blocked_words"]}),
+        ("Senders", {"fields": ["held_senders", "blocked_senders"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        options = ModerationSettings.load()
+        return HttpResponseRedirect(
+            reverse("admin:comments_moderationsettings_change", args=[options.pk])
+        )

@@ -1,0 +1,21 @@
+"""What the site keeps about a replier's connection: a hash, never the raw address."""
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+
+def client_address(request) -> str:
+    """The reader's address, looking past the configured number of trusted proxies."""
+    if settings.NUM_PROXIES:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= settings.NUM_PROXIES and forwarded[-settings.NUM_PROXIES]:
+            return forwarded[-settings.NUM_PROXIES]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_hash(request) -> str:
+    return salted_hmac("newsroom.replies.client", client_address(request)).hexdigest()[:32]
+
+
+def user_agent(request) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:300]

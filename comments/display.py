@@ -1,0 +1,58 @@
+"""What the article page shows of its replies: threads, one page of them, and the form."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+
+from comments.forms import ReplyForm
+from comments.models import Reply
+from comments.moderation import replies_open
+
+
+def approved_parent(article, reply_id) -> Reply | None:
+    """The approved reply of this article that a reader is answering, if it is one."""
+    try:
+        reply_id = int(reply_id)
+    except (TypeError, ValueError):
+        return None
+    return Reply.objects.approved().filter(article=article, pk=reply_id).first()
+
+
+def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
+    """Approved replies as threads, oldest first, paginated by top-level reply.
+
+    A fixed number of queries whatever the number of replies: the counts, one page of
+    top-level replies, and every approved reply under them.
+    """
+    approved = Reply.objects.approved().filter(article=article)
+    counts = approved.aggregate(total=Count("pk"), threads=Count("pk", filter=Q(parent=None)))
+    paginator = Paginator(approved.filter(parent=None), settings.REPLY_PAGE_SIZE)
+    paginator.count = counts["threads"]  # known already: saves the paginator's own COUNT
+    page = paginator.get_page(request.GET.get("replies"))
+    roots = list(page.object_list) if counts["threads"] else []
+    shown = {reply.pk: reply for reply in roots}
+    for reply in roots:
+        reply.shown_children = []
+    if roots:
+        for reply in approved.filter(thread__in=roots).order_by("created_at", "pk"):
+            reply.shown_children = []
+            shown[reply.pk] = reply
+            # A reply whose parent is no longer approved is hidden with it.
+            if reply.parent_id in shown:
+                shown[reply.parent_id].shown_children.append(reply)
+
+    parent = None
+    if form is None:
+        parent = approved_parent(article, request.GET.get("replyto"))
+        form = ReplyForm(parent=parent)
+    elif form.is_bound:
+        parent = approved_parent(article, form.data.get("parent"))
+    return {
+        "replies": roots,
+        "reply_count": counts["total"],
+        "reply_page": page,
+        "reply_form": form,
+        "replying_to": parent,
+        "replies_open": replies_open(article, close_after_days=settings.REPLY_CLOSE_AFTER_DAYS),
+        "reply_max_depth": settings.REPLY_MAX_DEPTH,
+    }

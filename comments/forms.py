@@ -1,0 +1,63 @@
+import time
+
+from django import forms
+from django.core import signing
+
+from comments.models import Reply
+
+_STAMP_SALT = "newsroom.replies.form-started"
+
+
+class HttpsURLField(forms.URLField):
+    """A web address; one typed without a scheme is taken as https://."""
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+
+class ReplyForm(forms.ModelForm):
+    """The "Leave A Reply" form. `homepage` is a honeypot: hidden from people, filled by bots."""
+
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Reply
+        fields = ["name", "email", "website", "body"]
+        field_classes = {"website": HttpsURLField}
+        labels = {"name": "Name", "email": "Email", "website": "Website", "body": "Reply"}
+        help_texts = {"email": "Required, never shown.", "website": "Optional."}
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "website": forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, parent=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt=_STAMP_SALT)
+            if parent:
+                self.initial["parent"] = parent.pk
+        # Browsers cut pasted text at maxlength without a word; the server says so instead.
+        for name in ("name", "email", "website", "body"):
+            self.fields[name].widget.attrs.pop("maxlength", None)
+        self.fields["body"].help_text = f"Up to {self.fields['body'].max_length:,} characters."
+
+    def seconds_to_fill(self, now: float | None = None) -> float | None:
+        """How long the reader had the form before sending it; None if unknown or tampered."""
+        try:
+            started = signing.loads(
+                self.cleaned_data.get("started") or "", salt=_STAMP_SALT, max_age=24 * 3600
+            )
+        except signing.BadSignature:
+            return None
+        return (now or time.time()) - float(started)

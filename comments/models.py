@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from comments.validators import no_control_characters
+
+
+class Rule(models.TextChoices):
+    """Each check the moderation policy can make; a reply records every one that fired."""
+
+    HONEYPOT = "honeypot", "Hidden field filled in (a bot)"
+    TOO_FAST = "too_fast", "Form sent faster than a person types"
+    BLOCKED_SENDER = "blocked_sender", "Sender on the block list"
+    BLOCKED_WORD = "blocked_word", "Blocked word"
+    HELD_SENDER = "held_sender", "Sender on the hold list"
+    LINKS = "links", "Many links"
+    WATCHED_WORD = "watched_word", "Watched word"
+    FIRST_REPLY = "first_reply", "First reply from this e-mail"
+    PREMODERATION = "premoderation", "Every reply is checked first"
+    KNOWN_REPLIER = "known_replier", "Approved replies before"
+    REPORTED = "reported", "Reported by readers"
+    DUPLICATE = "duplicate", "Same text posted again"
+    RATE_LIMIT = "rate_limit", "Too many replies too fast"
+
+
+class ReplyQuerySet(models.QuerySet):
+    def approved(self):
+        """The only definition of "shown to readers"."""
+        return self.filter(status=Reply.Status.APPROVED)
+
+    def with_rule(self, rule: str):
+        return self.filter(rules__contains=f" {rule} ")
+
+    def queue_order(self):
+        """Most urgent first: waiting replies (most reported, then oldest), then the rest."""
+        return self.annotate(
+            waiting=models.Case(
+                models.When(status=Reply.Status.PENDING, then=0),
+                default=1,
+                output_field=models.IntegerField(),
+            )
+        ).order_by("waiting", "-report_count", "created_at")
+
+
+class Reply(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    article = models.ForeignKey(
+        "articles.Article", verbose_name="article", on_delete=models.CASCADE, related_name="replies"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="in reply to",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    thread = models.ForeignKey(
+        "self",
+        verbose_name="thread",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The top-level reply this one sits under; empty for a top-level reply.",
+    )
+    depth = models.PositiveSmallIntegerField("depth", default=0, editable=False)
+    name = models.CharField(
+        "name", max_length=settings.REPLY_NAME_MAX_LENGTH, validators=[no_control_characters]
+    )
+    email = models.EmailField(
+        "e-mail",
+        max_length=254,
+        help_text="Never shown to readers.",
+        validators=[no_control_characters],
+    )
+    website = models.URLField(
+        "website",
+        max_length=200,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"]), no_control_characters],
+    )
+    body = models.TextField(
+        "reply", max_length=settings.REPLY_MAX_LENGTH, validators=[no_control_characters]
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField("posted", default=timezone.now)
+    rules = models.CharField(
+        "rules that fired",
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="Space-separated rule codes, padded with spaces so each can be searched.",
+    )
+    moderation_reason = models.TextField("why", blank=True)
+    matched_words = models.CharField("words found", max_length=500, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="moderated by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField("moderated at", null=True, blank=True)
+    ip_hash = models.CharField("client (hashed)", max_length=64, blank=True, db_index=True)
+    user_agent = models.CharField("browser", max_length=300, blank=True)
+    report_count = models.PositiveIntegerField("reports", default=0)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "reply"
+        verbose_name_plural = "replies"
+        ordering = ["created_at", "pk"]
+        permissions = [("moderate_reply", "Can approve, reject and mark replies as spam")]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="reply_article_idx"),
+            models.Index(fields=["status", "-report_count", "created_at"], name="reply_queue_idx"),
+            models.Index(fields=["email", "status"], name="reply_email_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected", "spam"]),
+                name="reply_status_known",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.body[:60]}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#reply-{self.pk}"
+
+    @property
+    def rule_codes(self) -> list[str]:
+        return self.rules.split()
+
+    @property
+    def rule_labels(self) -> list[str]:
+        return [Rule(code).label for code in self.rule_codes if code in Rule.values]
+
+
+class ModerationSettings(models.Model):
+    """The editors' discussion settings, in the spirit of WordPress's. There is one row."""
+
+    moderate_all = models.BooleanField(
+        "check every reply before it appears",
+        default=True,
+        help_text="Pre-moderation. Untick to publish at once the replies no rule holds.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "hold replies with this many links",
+        default=2,
+        help_text="A reply with this many links or more waits for a moderator. 0 turns it off.",
+    )
+    watched_words = models.TextField(
+        "watched words",
+        blank=True,
+        help_text="One word or phrase a line. A reply containing one waits, the words marked.",
+    )
+    blocked_words = models.TextField(
+        "blocked words",
+        blank=True,
+        help_text="One word or phrase a line. A reply containing one is filed as spam.",
+    )
+    held_senders = models.TextField(
+        "always hold these senders",
+        blank=True,
+        help_text="E-mail addresses or domains (example.org), one a line.",
+    )
+    blocked_senders = models.TextField(
+        "always block these senders",
+        blank=True,
+        help_text="E-mail addresses or domains, one a line. Their replies are filed as spam.",
+    )
+    hold_first_replies = models.BooleanField(
+        "hold a first reply from an unknown e-mail",
+        default=True,
+        help_text="Applies even when not every reply is checked.",
+    )
+    approve_known_repliers = models.BooleanField(
+        "approve at once readers with an approved reply",
+        default=False,
+        help_text="Unless another rule holds the reply.",
+    )
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self):
+        return "Moderation settings"
+
+    @classmethod
+    def load(cls) -> "ModerationSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -1,0 +1,93 @@
+"""Posting a reply: gather what the policy needs, ask it, store the result, tell moderators."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from comments import moderation, ratelimit
+from comments.client import client_hash, user_agent
+from comments.forms import ReplyForm
+from comments.models import ModerationSettings, Reply
+
+logger = logging.getLogger(__name__)
+
+
+def submit(
+    form: ReplyForm, *, article, parent: Reply | None, request
+) -> tuple[moderation.Decision, Reply | None]:
+    """Assess a valid form and store the reply unless the policy refuses it."""
+    data = form.cleaned_data
+    client = client_hash(request)
+    limit, seconds = settings.REPLY_RATE_LIMIT
+    earlier = Reply.objects.filter(email__iexact=data["email"])
+    submission = moderation.Submission(
+        name=data["name"],
+        email=data["email"],
+        website=data["website"],
+        body=data["body"],
+        honeypot=data.get("homepage", ""),
+        seconds_to_fill=form.seconds_to_fill(),
+        rate_limited=ratelimit.hit(f"reply:{client}", limit=limit, seconds=seconds),
+        duplicate=Reply.objects.filter(article=article, body=data["body"]).exists(),
+        approved_before=earlier.approved().exists(),
+        posted_before=earlier.exists(),
+    )
+    decision = moderation.assess(
+        submission,
+        policy=moderation.Policy.from_settings(ModerationSettings.load()),
+        min_seconds=settings.REPLY_MIN_SECONDS,
+    )
+    if decision.refused:
+        logger.info(
+            "reply to article %s refused (%s) for client %s",
+            article.pk,
+            ", ".join(decision.rules),
+            client[:8],
+        )
+        return decision, None
+
+    with transaction.atomic():
+        reply = Reply.objects.create(
+            article=article,
+            parent=parent,
+            thread=(parent.thread or parent) if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            name=data["name"],
+            email=data["email"],
+            website=data["website"],
+            body=data["body"],
+            status=decision.status,
+            rules=decision.rules_field,
+            moderation_reason="\n".join(decision.reasons),
+            matched_words=", ".join(decision.words),
+            ip_hash=client,
+            user_agent=user_agent(request),
+        )
+        if reply.status == Reply.Status.PENDING and settings.REPLY_NOTIFY_EMAILS:
+            queue = request.build_absolute_uri(reverse("admin:comments_reply_changelist"))
+            transaction.on_commit(lambda: _notify_moderators(reply, queue))
+    logger.info(
+        "reply %s to article %s stored as %s (%s)",
+        reply.pk,
+        article.pk,
+        reply.status,
+        ", ".join(decision.rules) or "no rule",
+    )
+    return decision, reply
+
+
+def _notify_moderators(reply: Reply, queue_url: str) -> None:
+    send_mail(
+        subject=f"A reply is waiting: “{reply.article.headline}”",
+        message=(
+            f"{reply.name} replied to “{reply.article.headline}”.\n\n"
+            f"Why it waits: {reply.moderation_reason}\n\n{reply.body}\n\n"
+            f"The moderation queue: {queue_url}?status__exact=pending\n"
+        ),
+        from_email=None,
+        recipient_list=settings.REPLY_NOTIFY_EMAILS,
+        fail_silently=True,
+    )

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from articles.views import article_page, page_articles
+from comments import moderation, posting, ratelimit
+from comments.client import client_hash
+from comments.display import approved_parent
+from comments.forms import ReplyForm
+from comments.models import Reply
+
+CLOSED = "Replies to this article are closed."
+PARENT_GONE = (
+    "The reply you were answering is no longer shown. Send again to post yours as a new reply."
+)
+AWAITING = "Thank you. Your reply is awaiting moderation and will appear once approved."
+PUBLISHED = "Thank you. Your reply is published."
+REPORTED = "Thank you. Moderators will look at this reply."
+
+
+@require_POST
+def post_reply(request, article_pk):
+    article = get_object_or_404(page_articles(), pk=article_pk)
+    form = ReplyForm(request.POST)
+    if not moderation.replies_open(article, close_after_days=settings.REPLY_CLOSE_AFTER_DAYS):
+        form.is_valid()
+        form.add_error(None, CLOSED)
+        return article_page(request, article, reply_form=form, status=403)
+    if not form.is_valid():
+        return article_page(request, article, reply_form=form, status=400)
+
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = approved_parent(article, form.cleaned_data["parent"])
+        if parent is None:
+            form.data = form.data.copy()
+            form.data["parent"] = ""
+            form.add_error(None, PARENT_GONE)
+            return article_page(request, article, reply_form=form, status=400)
+        if parent.depth >= settings.REPLY_MAX_DEPTH - 1:
+            parent = parent.parent  # the deepest level answers beside, not below
+
+    decision, reply = posting.submit(form, article=article, parent=parent, request=request)
+    if decision.refused:
+        form.add_error(None, decision.refusal)
+        status = 429 if moderation.Rule.RATE_LIMIT in decision.rules else 400
+        return article_page(request, article, reply_form=form, status=status)
+
+    if reply.status == Reply.Status.APPROVED:
+        messages.success(request, PUBLISHED)
+        return redirect(f"{article.get_absolute_url()}#reply-{reply.pk}")
+    messages.success(request, AWAITING)
+    return redirect(f"{article.get_absolute_url()}#reply-status")
+
+
+@require_POST
+def report_reply(request, pk):
+    reply = get_object_or_404(
+        Reply.objects.approved().select_related("article__primary_topic"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    client = client_hash(request)
+    first_report = cache.add(f"reported:{client}:{reply.pk}", True, timeout=24 * 3600)
+    limit, seconds = settings.REPLY_RATE_LIMIT
+    if first_report and not ratelimit.hit(f"report:{client}", limit=limit, seconds=seconds):
+        moderation.report(reply, threshold=settings.REPLY_REPORT_THRESHOLD)
+    messages.success(request, REPORTED)
+    return redirect(f"{reply.article.get_absolute_url()}#reply-status")
