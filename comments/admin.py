@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from comments import moderation
-from comments.models import ModerationSettings, Reply, Rule
+from comments.models import ModerationSettings, Reply, Rule, queue_ordering
 from comments.templatetags.replies import highlight
 
 MODERATE_PERMISSION = "comments.moderate_reply"
@@ -21,7 +21,8 @@ class RuleFilter(admin.SimpleListFilter):
     parameter_name = "rule"
 
     def lookups(self, request, model_admin):
-        return Rule.choices
+        refused = {Rule.DUPLICATE, Rule.RATE_LIMIT}  # these are never stored
+        return [(value, label) for value, label in Rule.choices if value not in refused]
 
     def queryset(self, request, queryset):
         if self.value() in Rule.values:
@@ -31,7 +32,7 @@ class RuleFilter(admin.SimpleListFilter):
 
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
-    list_display = ["text", "name", "article_link", "status", "why", "created_at", "report_count"]
+    list_display = ["text", "why", "name", "article_link", "status", "created_at", "report_count"]
     list_display_links = ["text"]
     list_filter = ["status", RuleFilter, ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "email", "body"]
@@ -57,8 +58,11 @@ class ReplyAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [f for f in fields if f != "status"]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).queue_order()
+    class Media:
+        css = {"all": ["admin-extra/replies.css"]}
+
+    def get_ordering(self, request):
+        return queue_ordering()
 
     def has_add_permission(self, request):
         return False  # replies come from readers

@@ -2,6 +2,7 @@ import time
 
 from django import forms
 from django.core import signing
+from django.core.validators import ProhibitNullCharactersValidator
 
 from comments.models import Reply
 
@@ -47,9 +48,14 @@ class ReplyForm(forms.ModelForm):
             self.initial["started"] = signing.dumps(time.time(), salt=_STAMP_SALT)
             if parent:
                 self.initial["parent"] = parent.pk
-        # Browsers cut pasted text at maxlength without a word; the server says so instead.
         for name in ("name", "email", "website", "body"):
-            self.fields[name].widget.attrs.pop("maxlength", None)
+            field = self.fields[name]
+            # Browsers cut pasted text at maxlength without a word; the server says so instead.
+            field.widget.attrs.pop("maxlength", None)
+            # One message for NUL and every other control character.
+            field.validators = [
+                v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+            ]
         self.fields["body"].help_text = f"Up to {self.fields['body'].max_length:,} characters."
 
     def seconds_to_fill(self, now: float | None = None) -> float | None:

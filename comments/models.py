@@ -34,14 +34,17 @@ class ReplyQuerySet(models.QuerySet):
         return self.filter(rules__contains=f" {rule} ")
 
     def queue_order(self):
-        """Most urgent first: waiting replies (most reported, then oldest), then the rest."""
-        return self.annotate(
-            waiting=models.Case(
-                models.When(status=Reply.Status.PENDING, then=0),
-                default=1,
-                output_field=models.IntegerField(),
-            )
-        ).order_by("waiting", "-report_count", "created_at")
+        return self.order_by(*queue_ordering())
+
+
+def queue_ordering() -> list:
+    """Most urgent first: waiting replies (most reported, then oldest), then the rest."""
+    waiting_last = models.Case(
+        models.When(status=Reply.Status.PENDING, then=0),
+        default=1,
+        output_field=models.IntegerField(),
+    )
+    return [waiting_last.asc(), "-report_count", "created_at", "pk"]
 
 
 class Reply(models.Model):

@@ -1,13 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
-admin.site.site_header = f"{settings.SITE_NAME} — newsroom"
+admin.site.site_header = f"{settings.SITE_NAME}: the desk"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Today's desk"
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on every site, the admin included."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("icons/favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view()),
     path(settings.ADMIN_URL, admin.site.urls),
     path("pages/", include("django.contrib.flatpages.urls")),
     path("replies/", include("comments.urls")),

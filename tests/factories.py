@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Article, Author, Byline, Image, Topic
+from comments.models import Reply
 
 _numbers = itertools.count(1)
 
@@ -59,10 +60,8 @@ def make_article(*, authors=None, topics=(), **overrides) -> Article:
     return article
 
 
-def make_reply(article, *, parent=None, **overrides) -> "Reply":
+def make_reply(article, *, parent=None, **overrides) -> Reply:
     """An approved reply, unless told otherwise."""
-    from comments.models import Reply
-
     n = next(_numbers)
     fields = {
         "name": f"Reader {n}",
