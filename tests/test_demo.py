@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, BreakingNews, Image, Topic
+from comments.models import Reply
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +32,13 @@ def test_demo_loads_the_seed_article_and_enough_news(client):
     page = client.get(seed.get_absolute_url()).content.decode()
     assert "Share." in page and "Leave A Reply" in page
     assert "transatlantic unity" in page
+    assert "4 replies" in page, "a threaded conversation to read"
+    assert seed.replies.filter(status="pending").count() == 2, "a queue for the moderators"
 
 
 def test_demo_can_run_twice_without_duplicates():
     call_command("load_demo", verbosity=0)
-    counts = (
-        Article.objects.count(),
-        Image.objects.count(),
-        Topic.objects.count(),
-        BreakingNews.objects.count(),
-    )
+    models = (Article, Image, Topic, BreakingNews, Reply)
+    counts = [model.objects.count() for model in models]
     call_command("load_demo", verbosity=0)
-    assert (
-        Article.objects.count(),
-        Image.objects.count(),
-        Topic.objects.count(),
-        BreakingNews.objects.count(),
-    ) == counts
+    assert [model.objects.count() for model in models] == counts

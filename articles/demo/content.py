@@ -242,3 +242,20 @@ ARTICLES = [
 ]  # fmt: skip
 
 BANNER = "Talks on Ukraine’s postwar security under way in Europe"
+
+# On the seed article: (key, answers key, name, body, status, hours ago, rules, reason, words)
+REPLIES = [
+    ("olena", None, "Olena K.", "Guarantees only matter if they are written down and ratified. "
+     "Otherwise they are promises, and we have had those before.", "approved", 2.5, "", "", ""),
+    ("marek", "olena", "Marek", "Agreed. But who enforces them if a cease-fire breaks?",
+     "approved", 2.2, "", "", ""),
+    ("olena2", "marek", "Olena K.", "A coalition with its own forces on the ground, ideally.",
+     "approved", 2.0, "", "", ""),
+    ("sam", None, "Sam Whitfield", "Good to see the U.S. and Europe at one table for once.",
+     "approved", 1.5, "", "", ""),
+    ("held", None, "J. Doe", "This whole thing is a fraud, read the real story at "
+     "https://example.com and https://example.net", "pending", 0.5, " links watched_word ",
+     "2 links (replies with 2 or more wait).\nWatched words: fraud.", "fraud"),
+    ("first", None, "Ana", "Thank you for a clear summary.", "pending", 0.2,
+     " first_reply premoderation ", "The first reply from this e-mail address.", ""),
+]  # fmt: skip

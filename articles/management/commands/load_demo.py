@@ -16,6 +16,7 @@ from PIL import ImageDraw
 
 from articles.demo import content
 from articles.models import Article, Author, BreakingNews, Byline, Image, Topic
+from comments.models import ModerationSettings, Reply
 
 SEED_FILE = Path(content.__file__).with_name("seed-article.txt")
 
@@ -123,12 +124,40 @@ class Command(BaseCommand):
             )
             created += 1
 
+        seed_article = Article.objects.get(slug=seed["slug"])
+        if not seed_article.replies.exists():
+            self._replies(seed_article, now)
+
         if not BreakingNews.objects.exists():
             BreakingNews.objects.create(
                 text=content.BANNER, article=Article.objects.get(slug=seed["slug"])
             )
 
+        options = ModerationSettings.load()
+        if not options.watched_words:
+            options.watched_words = "fraud\nscam"
+            options.save(update_fields=["watched_words"])
+
         self.stdout.write(
             f"Demo content ready: {created} new articles, "
             f"{Article.objects.published().count()} published in all."
         )
+
+    def _replies(self, article, now):
+        made = {}
+        for key, answers, name, body, status, hours, rules, reason, words in content.REPLIES:
+            parent = made.get(answers)
+            made[key] = Reply.objects.create(
+                article=article,
+                parent=parent,
+                thread=(parent.thread or parent) if parent else None,
+                depth=parent.depth + 1 if parent else 0,
+                name=name,
+                email=f"{key}@example.org",
+                body=body,
+                status=status,
+                created_at=now - timedelta(hours=hours),
+                rules=rules,
+                moderation_reason=reason,
+                matched_words=words,
+            )
