@@ -1,15 +1,30 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
-from articles import workflow
-from articles.models import Article, ArticleNote, Author, BreakingNews, Byline, Image, Topic
+from articles import notes, previews, revisions, workflow
+from articles.models import (
+    Article,
+    ArticleNote,
+    AuditEntry,
+    Author,
+    BreakingNews,
+    Byline,
+    Image,
+    Topic,
+)
+from articles.views import article_page
 
 
 @admin.register(Topic)
@@ -52,18 +67,68 @@ class ImageAdmin(admin.ModelAdmin):
         )
 
 
+STALE = (
+    "{who} saved this article at {when}, after you opened it. Your changes are not saved: "
+    "they are still in the form below. Open the article in a new tab to see the other "
+    "changes, copy what you need, then reload."
+)
+
+
 class ArticleForm(forms.ModelForm):
+    """The change form; `user` is set by the admin so status changes follow the workflow."""
+
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    user = None
+
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["loaded_version"] = self.instance.updated_at.isoformat()
+
     def clean(self):
         cleaned_data = super().clean()
-        if cleaned_data.get("status") == Article.Status.PUBLISHED and not cleaned_data.get(
-            "publish_at"
-        ):
+        self._check_not_stale()
+        old = self.instance.status if self.instance.pk else Article.Status.DRAFT
+        new = cleaned_data.get("status", old)
+        if new != old:
+            step = workflow.find(old, new)
+            if step is None:
+                raise ValidationError(
+                    "An article cannot go from “%(old)s” to “%(new)s”.",
+                    params={
+                        "old": Article.Status(old).label,
+                        "new": Article.Status(new).label,
+                    },
+                )
+            if not (
+                self.user.has_perm(step.permission) and workflow.can_edit(self.user, self.instance)
+            ):
+                raise ValidationError(f"You may not “{step.label.lower()}” this article.")
+        if new == Article.Status.PUBLISHED and not cleaned_data.get("publish_at"):
             cleaned_data["publish_at"] = timezone.now()
         return cleaned_data
+
+    def _check_not_stale(self):
+        loaded = self.cleaned_data.get("loaded_version")
+        if not self.instance.pk or not loaded:
+            return
+        current = (
+            Article.objects.filter(pk=self.instance.pk)
+            .values("updated_at", "updated_by__username")
+            .first()
+        )
+        if current and current["updated_at"].isoformat() != loaded:
+            raise ValidationError(
+                STALE.format(
+                    who=current["updated_by__username"] or "Someone",
+                    when=timezone.localtime(current["updated_at"]).strftime("%H:%M on %d %B"),
+                ),
+                code="stale",
+            )
 
 
 class BylineFormSet(BaseInlineFormSet):
@@ -107,13 +172,21 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["primary_topic", "topics", "hero_image"]
-    readonly_fields = ["status_label", "published_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status_label",
+        "modified_at",
+        "published_by",
+        "created_by",
+        "updated_by",
+        "created_at",
+        "updated_at",
+    ]
     form = ArticleForm
     inlines = [BylineInline, ArticleNoteInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body"]}),
+        (None, {"fields": ["headline", "slug", "dek", "body", "loaded_version"]}),
         ("Section and topics", {"fields": ["primary_topic", "topics", "hero_image"]}),
         (
             "Publication",
@@ -129,7 +202,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (
+            "Record",
+            {
+                "fields": ["created_by", "created_at", "updated_by", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -139,12 +218,21 @@ class ArticleAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
-            # Writers may not publish, so they cannot move the status or the publication time.
+            # Writers do not publish: their status moves by the buttons below the form.
             fields += ["status", "publish_at"]
         return fields
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or workflow.can_edit(request.user, obj)
+        )
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
@@ -157,60 +245,204 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm(workflow.PUBLISH_PERMISSION)
 
-    def _report(self, request, outcome, done_message):
-        if outcome.done:
-            self.message_user(request, done_message(len(outcome.done)), messages.SUCCESS)
-        if outcome.refused:
-            self.message_user(
-                request,
-                format_html(
-                    "Not changed: {}",
-                    format_html_join(
-                        "; ",
-                        "“{}” ({})",
-                        ((a.headline, ", ".join(p)) for a, p in outcome.refused.items()),
-                    ),
-                ),
-                messages.WARNING,
-            )
+    def has_submit_permission(self, request):
+        return request.user.has_perm(workflow.CHANGE_PERMISSION)
+
+    # List actions
+
+    def _run(self, request, queryset, name):
+        now = timezone.now()
+        outcome = workflow.transition_many(queryset, name, by=request.user, now=now)
+        if count := len(outcome.done):
+            message = ngettext(
+                "%(count)d article %(done)s", "%(count)d articles %(done)s", count
+            ) % {"count": count, "done": workflow.BY_NAME[name].done}
+            scheduled = sum(1 for a in outcome.done if a.is_scheduled(now))
+            if name == "publish" and scheduled:
+                message += f" ({scheduled} scheduled for later)"
+            self.message_user(request, message + ".", messages.SUCCESS)
+        for refusal in outcome.refused.values():
+            self.message_user(request, refusal, messages.WARNING)
+
+    @admin.action(description="Submit selected articles for review", permissions=["submit"])
+    def submit_selected(self, request, queryset):
+        self._run(request, queryset, "submit")
 
     @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        now = timezone.now()
-        outcome = workflow.publish(queryset, by=request.user, now=now)
-        scheduled = sum(1 for a in outcome.done if a.publish_at > now)
-        self._report(
-            request,
-            outcome,
-            lambda n: (
-                ngettext("%(count)d article published", "%(count)d articles published", n)
-                % {"count": n}
-                + (f" ({scheduled} scheduled for later)" if scheduled else "")
-                + "."
-            ),
-        )
+        self._run(request, queryset, "publish")
 
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        outcome = workflow.unpublish(queryset, by=request.user)
-        self._report(
-            request,
-            outcome,
-            lambda n: (
-                ngettext(
-                    "%(count)d article unpublished and back to draft",
-                    "%(count)d articles unpublished and back to draft",
-                    n,
-                )
-                % {"count": n}
-                + "."
-            ),
-        )
+        self._run(request, queryset, "unpublish")
+
+    @admin.action(description="Archive selected articles", permissions=["publish"])
+    def archive_selected(self, request, queryset):
+        self._run(request, queryset, "archive")
+
+    # Saving: content first, then any status change through the workflow, then a revision.
 
     def save_model(self, request, obj, form, change):
-        if obj.status == Article.Status.PUBLISHED and "status" in form.changed_data:
-            obj.published_by = request.user
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        old = form.initial.get("status", Article.Status.DRAFT) if change else Article.Status.DRAFT
+        if obj.status != old:
+            form.pending_step = workflow.find(old, obj.status)
+            obj.status = old  # the workflow moves it once the bylines are saved
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if step := getattr(form, "pending_step", None):
+            workflow.apply(article, step, by=request.user)
+        revisions.record(article, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save()
+        if formset.model is ArticleNote and instances:
+            notes.noted(form.instance, instances, by=request.user)
+
+    # The change form's buttons and pages
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra = {}
+        if article is not None:
+            extra = {
+                "transitions": workflow.allowed(article, request.user),
+                "can_preview": workflow.can_preview(request.user, article),
+            }
+        return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+
+    def response_change(self, request, obj):
+        if name := request.POST.get("_transition"):
+            try:
+                workflow.transition(obj, name, by=request.user)
+            except workflow.TransitionError as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                step = workflow.BY_NAME[name]
+                self.message_user(
+                    request,
+                    f"“{obj.headline}”: {step.label.lower()} — done. {obj.status_label}.",
+                    messages.SUCCESS,
+                )
+            return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if request.POST.get("_transition"):
+            return self.response_change(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def get_urls(self):
+        own = [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
+                 name="articles_article_preview"),
+            path("<int:pk>/revisions/", self.admin_site.admin_view(self.revisions_view),
+                 name="articles_article_revisions"),
+            path("<int:pk>/preview-links/", self.admin_site.admin_view(self.preview_links_view),
+                 name="articles_article_preview_links"),
+        ]  # fmt: skip
+        return own + super().get_urls()
+
+    def _article_or_404(self, request, pk, allowed):
+        article = self.get_object(request, str(pk))
+        if article is None:
+            raise Http404("No such article.")
+        if not allowed(request.user, article):
+            raise PermissionDenied
+        return article
+
+    def preview_view(self, request, pk):
+        article = self._article_or_404(request, pk, workflow.can_preview)
+        return article_page(request, article, preview=True)
+
+    def revisions_view(self, request, pk):
+        article = self._article_or_404(request, pk, workflow.can_preview)
+        if request.method == "POST":
+            if not workflow.can_edit(request.user, article):
+                raise PermissionDenied
+            revision = get_object_or_404(article.revisions, pk=request.POST.get("restore"))
+            revisions.restore(revision, by=request.user)
+            self.message_user(request, "The revision is restored, as a new revision.")
+            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        history = list(article.revisions.select_related("created_by"))
+        changes, older, newer = [], None, None
+        chosen = {r.pk: r for r in history}
+        if len(history) >= 2:
+            try:
+                newer = chosen[int(request.GET.get("b", history[0].pk))]
+                older = chosen[int(request.GET.get("a", history[1].pk))]
+            except (KeyError, ValueError):
+                newer, older = history[0], history[1]
+            if older.created_at > newer.created_at:
+                older, newer = newer, older
+            changes = revisions.diff(older, newer)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/revisions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": article,
+                "title": f"Revisions of “{article.headline}”",
+                "history": history,
+                "older": older,
+                "newer": newer,
+                "changes": changes,
+                "can_restore": workflow.can_edit(request.user, article),
+            },
+        )
+
+    def preview_links_view(self, request, pk):
+        article = self._article_or_404(request, pk, workflow.can_preview)
+        made = None
+        if request.method == "POST":
+            if request.POST.get("revoke"):
+                if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
+                    raise PermissionDenied
+                link = get_object_or_404(article.preview_links, pk=request.POST["revoke"])
+                previews.revoke(link, by=request.user)
+                self.message_user(request, "The link is revoked: it no longer opens the article.")
+            else:
+                _, made = previews.make(article, by=request.user)
+                made = request.build_absolute_uri(made)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/preview_links.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": article,
+                "title": f"Preview links for “{article.headline}”",
+                "links": article.preview_links.select_related("created_by", "revoked_by"),
+                "made": made,
+                "hours": settings.PREVIEW_LINK_HOURS,
+                "can_revoke": request.user.has_perm(workflow.PUBLISH_PERMISSION),
+                "now": timezone.now(),
+            },
+        )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "actor", "subject", "detail"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor"]
+    search_fields = ["subject", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(BreakingNews)

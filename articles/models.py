@@ -254,11 +254,31 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="created by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="last saved by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     modified_at = models.DateTimeField(
         "updated",
         null=True,
         blank=True,
-        help_text="When the story last changed in substance; shown to readers as “Updated”.",
+        editable=False,
+        help_text="When the story last changed in substance: set by adding an update or "
+        "correction, never by a plain save. Shown to readers as “Updated”.",
     )
     allow_replies = models.BooleanField(
         "allow replies", default=True, help_text="Readers may reply under the article."
@@ -321,16 +341,17 @@ class Article(models.Model):
             and self.publish_at <= now
         )
 
+    def is_scheduled(self, now=None) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > (now or timezone.now())
+        )
+
     @property
     def status_label(self) -> str:
         """The status an editor needs to see: published in the future reads "Scheduled"."""
-        if (
-            self.status == self.Status.PUBLISHED
-            and self.publish_at
-            and self.publish_at > timezone.now()
-        ):
-            return "Scheduled"
-        return self.get_status_display()
+        return "Scheduled" if self.is_scheduled() else self.get_status_display()
 
     @property
     def byline_authors(self) -> list[Author]:
@@ -376,11 +397,11 @@ class Byline(models.Model):
 
 
 class ArticleNote(models.Model):
-    """A dated update or correction shown at the foot of the article."""
+    """A dated correction (shown at the top of the article) or update (at the foot)."""
 
     class Kind(models.TextChoices):
-        UPDATE = "update", "Update"
         CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update or clarification"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(
@@ -388,7 +409,8 @@ class ArticleNote(models.Model):
         max_length=20,
         choices=Kind.choices,
         default=Kind.CORRECTION,
-        help_text="A correction fixes an error; an update adds news to the story.",
+        help_text="A correction fixes an error and is shown at the top; an update or "
+        "clarification adds to the story and is shown at the foot.",
     )
     text = models.TextField(
         "note", max_length=1000, help_text="What changed, in a sentence or two, as readers see it."
@@ -443,3 +465,100 @@ class BreakingNews(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class Revision(models.Model):
+    """The words of an article as one save left them: who, when, headline, standfirst, body."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField("saved", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saved by",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    headline = models.CharField("headline", max_length=200)
+    dek = models.TextField("standfirst", blank=True)
+    body = models.TextField("body", blank=True)
+    note = models.CharField("note", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="revision_article_idx")]
+
+    def __str__(self):
+        return f"{self.article} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring link that shows one unpublished article to someone without an account."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    created_at = models.DateTimeField("made", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField("expires")
+    revoked_at = models.DateTimeField("revoked", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.article} made {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_active(self, now=None) -> bool:
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
+
+
+class AuditEntry(models.Model):
+    """One line of the desk's log: who did what to which article or reply, and when."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        WITHDRAW = "withdraw", "Sent back to draft"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        UNPUBLISH = "unpublish", "Unpublished"
+        ARCHIVE = "archive", "Archived"
+        RESTORE = "restore", "Restored from the archive"
+        REVISION_RESTORED = "revision_restored", "Revision restored"
+        NOTE = "note", "Correction or update added"
+        PREVIEW_MADE = "preview_made", "Preview link made"
+        PREVIEW_REVOKED = "preview_revoked", "Preview link revoked"
+        APPROVE = "approve", "Replies approved"
+        REJECT = "reject", "Replies rejected"
+        SPAM = "spam", "Replies marked as spam"
+
+    at = models.DateTimeField("when", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="who",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField("what", max_length=30, choices=Action.choices, db_index=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name="article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.CharField("about", max_length=300)
+    detail = models.TextField("details", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "desk log entry"
+        verbose_name_plural = "desk log"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.subject}"

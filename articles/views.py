@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.generic import ListView
 
+from articles import previews
 from articles.models import Article, ArticleNote, Author, Topic
 from comments.display import reply_context
 
@@ -101,15 +103,12 @@ class AuthorView(PublishedListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
-def page_articles():
-    """Published articles with everything their page shows."""
-    return (
-        Article.objects.published()
-        .with_related()
-        .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.order_by("name")),
-            Prefetch("notes", queryset=ArticleNote.objects.order_by("noted_at", "pk")),
-        )
+def page_articles(*, published=True):
+    """Articles with everything their page shows; only published ones unless told otherwise."""
+    articles = Article.objects.published() if published else Article.objects.all()
+    return articles.with_related().prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        Prefetch("notes", queryset=ArticleNote.objects.order_by("noted_at", "pk")),
     )
 
 
@@ -120,16 +119,36 @@ def article_detail(request, topic, slug):
     return article_page(request, article)
 
 
-def article_page(request, article, *, reply_form=None, status=200):
-    """The article page; the replies view renders it too, with the reader's form and errors."""
-    return render(
+def article_page(request, article, *, reply_form=None, status=200, preview=False):
+    """The article page. The replies view renders it with the reader's form and errors;
+    previews render it for an unpublished article, kept out of search engines and caches."""
+    notes = list(article.notes.all())
+    response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
+            "preview": preview,
             "share_url": request.build_absolute_uri(article.get_absolute_url()),
             "further_topics": [t for t in article.topics.all() if t.pk != article.primary_topic_id],
-            **reply_context(request, article, form=reply_form),
+            "corrections": [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION],
+            "updates": [n for n in notes if n.kind != ArticleNote.Kind.CORRECTION],
+            **({} if preview else reply_context(request, article, form=reply_form)),
         },
         status=status,
     )
+    if preview:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def preview(request, token):
+    """A draft shown through a signed, expiring, revocable link."""
+    link = previews.resolve(token)
+    if link is None:
+        response = render(request, "articles/preview_expired.html", status=404)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    article = get_object_or_404(page_articles(published=False), pk=link.article_id)
+    return article_page(request, article, preview=True)

@@ -1,26 +1,120 @@
-"""The editorial workflow: what an article needs before it goes out, and publishing it.
+"""The editorial workflow: who may edit an article, and which status may follow which.
 
-Plain functions called by the admin's actions and forms alike, so a rule lives in one place.
-A future `publish_at` schedules an article: it becomes visible then, with no job to run.
+One table, `TRANSITIONS`, says it all; the admin's buttons, its list actions and the status
+field on the change form all go through `transition()`. A future `publish_at` schedules an
+article: it becomes visible then, with no job to run.
 """
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
+from articles import audit
 from articles.models import Article
 
-logger = logging.getLogger(__name__)
+Status = Article.Status
 
 PUBLISH_PERMISSION = "articles.publish_article"
+CHANGE_PERMISSION = "articles.change_article"
 
-NO_PERMISSION = "You do not have permission to publish or unpublish articles."
 NEEDS_SECTION = "choose a section"
 NEEDS_AUTHOR = "add at least one author"
 NEEDS_BODY = "write the body"
+
+
+class TransitionError(Exception):
+    """A transition that is not allowed; the message is written for the person who tried."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    permission: str
+    action: str  # the desk log's entry
+    done: str  # "3 articles <done>."
+
+
+D, R, P, A = Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.ARCHIVED
+
+TRANSITIONS: tuple[Transition, ...] = (
+    #          name         label                       from           to  who may
+    Transition("submit",    "Submit for review",        frozenset({D}),       R, CHANGE_PERMISSION,
+               audit.Action.SUBMIT, "submitted for review"),
+    Transition("withdraw",  "Back to draft",            frozenset({R}),       D, CHANGE_PERMISSION,
+               audit.Action.WITHDRAW, "sent back to draft"),
+    Transition("publish",   "Publish",                  frozenset({D, R}),    P, PUBLISH_PERMISSION,
+               audit.Action.PUBLISH, "published"),
+    Transition("unpublish", "Unpublish",                frozenset({P}),       D, PUBLISH_PERMISSION,
+               audit.Action.UNPUBLISH, "unpublished and back to draft"),
+    Transition("archive",   "Archive",                  frozenset({D, R, P}), A, PUBLISH_PERMISSION,
+               audit.Action.ARCHIVE, "archived"),
+    Transition("restore",   "Restore from the archive", frozenset({A}),       D, PUBLISH_PERMISSION,
+               audit.Action.RESTORE, "restored to draft"),
+)  # fmt: skip
+BY_NAME = {t.name: t for t in TRANSITIONS}
+
+
+def is_own(user, article: Article) -> bool:
+    """The user started the article or is one of its authors."""
+    if not user.is_authenticated or article.pk is None:
+        return article.pk is None
+    if article.created_by_id == user.pk:
+        return True
+    return any(author.user_id == user.pk for author in article.byline_authors)
+
+
+def can_edit(user, article: Article | None) -> bool:
+    """Editors edit everything; writers their own articles while they are unpublished."""
+    if not user.has_perm(CHANGE_PERMISSION):
+        return False
+    if article is None or user.has_perm(PUBLISH_PERMISSION):
+        return True
+    return article.status in (Status.DRAFT, Status.IN_REVIEW) and is_own(user, article)
+
+
+def can_preview(user, article: Article) -> bool:
+    """The authors and editors may preview; so may anyone who may edit it."""
+    return user.has_perm(PUBLISH_PERMISSION) or (
+        user.has_perm("articles.view_article") and is_own(user, article)
+    )
+
+
+def allowed(article: Article, user) -> list[Transition]:
+    """The transitions `user` may make on `article` now, for buttons and menus."""
+    return [
+        t
+        for t in TRANSITIONS
+        if article.status in t.sources and user.has_perm(t.permission) and can_edit(user, article)
+    ]
+
+
+def find(source: str, target: str) -> Transition | None:
+    return next((t for t in TRANSITIONS if source in t.sources and t.target == target), None)
+
+
+def check(article: Article, transition: Transition, *, user) -> None:
+    """Raise TransitionError, with a message for `user`, unless they may make `transition`."""
+    if article.status not in transition.sources:
+        raise TransitionError(
+            f"“{article.headline}” is {article.get_status_display().lower()}: "
+            f"it cannot be sent to “{transition.label}”."
+        )
+    if not user.has_perm(transition.permission) or not can_edit(user, article):
+        raise TransitionError(
+            f"You may not “{transition.label.lower()}” “{article.headline}”: "
+            + (
+                "only editors publish, unpublish and archive."
+                if transition.permission == PUBLISH_PERMISSION
+                else "writers change only their own unpublished articles."
+            )
+        )
+    if transition.target == Status.PUBLISHED and (problems := publish_problems(article)):
+        raise TransitionError(f"To publish “{article.headline}”, {', '.join(problems)}.")
 
 
 def publish_problems(article: Article, *, author_count: int | None = None) -> list[str]:
@@ -40,51 +134,58 @@ def publish_problems(article: Article, *, author_count: int | None = None) -> li
     return problems
 
 
+def apply(article: Article, transition: Transition, *, by, now=None) -> None:
+    """Make a checked transition and log it; callers hold the transaction."""
+    now = now or timezone.now()
+    action = transition.action
+    article.status = transition.target
+    fields = ["status", "updated_at", "updated_by"]
+    if transition.target == Status.PUBLISHED:
+        if article.publish_at is None or article.publish_at <= now:
+            article.publish_at = now
+        else:
+            action = audit.Action.SCHEDULE
+        article.published_by = by
+        fields += ["publish_at", "published_by"]
+    article.updated_by = by
+    article.save(update_fields=fields)
+    when = (
+        f"for {timezone.localtime(article.publish_at):%Y-%m-%d %H:%M}" if article.publish_at else ""
+    )
+    audit.record(
+        action,
+        by=by,
+        article=article,
+        subject=article.headline,
+        detail=when if transition.target == Status.PUBLISHED else "",
+    )
+
+
+@transaction.atomic
+def transition(article: Article, name: str, *, by, now=None) -> Article:
+    """Move one article through the named transition, or raise TransitionError."""
+    if name not in BY_NAME:
+        raise TransitionError(f"There is no step called “{name}”.")
+    check(article, BY_NAME[name], user=by)
+    apply(article, BY_NAME[name], by=by, now=now)
+    return article
+
+
 @dataclass
 class Outcome:
     done: list[Article] = field(default_factory=list)
-    refused: dict[Article, list[str]] = field(default_factory=dict)
+    refused: dict[Article, str] = field(default_factory=dict)
 
 
 @transaction.atomic
-def publish(articles: Iterable[Article], *, by, now=None) -> Outcome:
-    """Publish each ready article: at its future `publish_at` if it has one, else now."""
-    if not by.has_perm(PUBLISH_PERMISSION):
-        raise PermissionError(NO_PERMISSION)
-    now = now or timezone.now()
+def transition_many(articles: Iterable[Article], name: str, *, by, now=None) -> Outcome:
+    """The list actions: each article that may move does; each that may not says why."""
     outcome = Outcome()
     for article in articles:
-        if problems := publish_problems(article):
-            outcome.refused[article] = problems
-            continue
-        article.status = Article.Status.PUBLISHED
-        if article.publish_at is None:
-            article.publish_at = now
-        article.published_by = by
-        article.save(update_fields=["status", "publish_at", "published_by", "updated_at"])
-        logger.info(
-            "article %s “%s” published by %s for %s",
-            article.pk,
-            article.headline,
-            by,
-            article.publish_at.isoformat(),
-        )
-        outcome.done.append(article)
-    return outcome
-
-
-@transaction.atomic
-def unpublish(articles: Iterable[Article], *, by) -> Outcome:
-    """Take articles off the site, back to draft; their text and publication time are kept."""
-    if not by.has_perm(PUBLISH_PERMISSION):
-        raise PermissionError(NO_PERMISSION)
-    outcome = Outcome()
-    for article in articles:
-        if article.status != Article.Status.PUBLISHED:
-            outcome.refused[article] = ["it is not published"]
-            continue
-        article.status = Article.Status.DRAFT
-        article.save(update_fields=["status", "updated_at"])
-        logger.info("article %s “%s” unpublished by %s", article.pk, article.headline, by)
-        outcome.done.append(article)
+        try:
+            transition(article, name, by=by, now=now)
+        except TransitionError as refusal:
+            outcome.refused[article] = str(refusal)
+        else:
+            outcome.done.append(article)
     return outcome

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from articles import audit
 from comments.models import ModerationSettings, Reply, Rule
 
 DUPLICATE = "You have already posted this reply to this article; it is with our moderators."
@@ -179,11 +180,27 @@ def replies_open(article, *, close_after_days: int, now: datetime | None = None)
     return True
 
 
+_LOGGED = {
+    Reply.Status.APPROVED: audit.Action.APPROVE,
+    Reply.Status.REJECTED: audit.Action.REJECT,
+    Reply.Status.SPAM: audit.Action.SPAM,
+}
+
+
 def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> int:
-    # One UPDATE whatever the number of replies; the selection itself is one query.
-    return replies.exclude(status=status).update(
+    # A fixed number of queries whatever the number of replies: select, update, log.
+    changing = list(replies.exclude(status=status).values_list("pk", flat=True))
+    count = Reply.objects.filter(pk__in=changing).update(
         status=status, moderated_by=by, moderated_at=now or timezone.now()
     )
+    if count:
+        audit.record(
+            _LOGGED[status],
+            by=by,
+            subject=f"{count} repl{'y' if count == 1 else 'ies'}",
+            detail="Reply ids: " + ", ".join(map(str, changing)),
+        )
+    return count
 
 
 @transaction.atomic

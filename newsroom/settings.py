@@ -144,6 +144,7 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
 
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 HOME_LATEST_COUNT = 10
 HOME_SECTION_COUNT = 3
 ARTICLES_PER_PAGE = 20

@@ -71,8 +71,10 @@ def test_publish_action_refuses_articles_that_are_not_ready(editor_client):
     bare = make_article(status=Article.Status.DRAFT, authors=[], primary_topic=None, body="")
     response = _act(editor_client, "publish_selected", [bare])
     page = response.content.decode()
-    assert "Not changed:" in page
-    assert "choose a section, add at least one author, write the body" in page
+    assert (
+        f"To publish “{bare.headline}”, choose a section, add at least one author, write the body."
+        in page
+    )
     bare.refresh_from_db()
     assert bare.status == Article.Status.DRAFT
 
