@@ -229,6 +229,16 @@ class ArticleAdmin(admin.ModelAdmin):
             fields += ["status", "publish_at"]
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm(workflow.PUBLISH_PERMISSION):
+            return fieldsets
+        # Writers see the status once, as a label; it moves by the buttons below the form.
+        return [
+            (name, options | {"fields": [f for f in options["fields"] if f != "status"]})
+            for name, options in fieldsets
+        ]
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
             obj is None or workflow.can_edit(request.user, obj)
@@ -316,6 +326,11 @@ class ArticleAdmin(admin.ModelAdmin):
             }
         return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
 
+    def add_view(self, request, form_url="", extra_context=None):
+        new = Article(status=Article.Status.DRAFT)
+        extra = {"transitions": workflow.allowed(new, request.user)}
+        return super().add_view(request, form_url, extra | (extra_context or {}))
+
     def response_change(self, request, obj):
         if name := request.POST.get("_transition"):
             try:
@@ -323,10 +338,9 @@ class ArticleAdmin(admin.ModelAdmin):
             except workflow.TransitionError as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
             else:
-                step = workflow.BY_NAME[name]
                 self.message_user(
                     request,
-                    f"“{obj.headline}”: {step.label.lower()} — done. {obj.status_label}.",
+                    f"“{obj.headline}” {workflow.BY_NAME[name].done}. Status: {obj.status_label}.",
                     messages.SUCCESS,
                 )
             return redirect(reverse("admin:articles_article_change", args=[obj.pk]))

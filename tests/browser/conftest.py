@@ -79,7 +79,11 @@ def page_at(chromium):
         page = context.new_page()
         page.problems = []
         page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-        page.on("requestfailed", lambda r: page.problems.append(f"failed: {r.url}"))
+        page.on(
+            "requestfailed",
+            # A request cut short because the page moved on is not a failure of the site.
+            lambda r: r.failure != "net::ERR_ABORTED" and page.problems.append(f"failed: {r.url}"),
+        )
         page.on(
             "response", lambda r: r.status >= 400 and page.problems.append(f"{r.status}: {r.url}")
         )

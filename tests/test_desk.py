@@ -1,0 +1,246 @@
+"""The desk's safety nets: revisions, previews, stale saves, corrections and the log."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import previews, revisions
+from articles.models import Article, ArticleNote, AuditEntry, PreviewLink, Revision
+from tests.factories import make_article
+from tests.test_workflow import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+# Revisions
+
+
+def test_every_admin_save_keeps_a_revision_with_who_and_when(editor_client, editor):
+    article = make_article(body="<p>First draft.</p>")
+    editor_client.post(_change_url(article), change_form_data(article, body="<p>Second draft.</p>"))
+    article.refresh_from_db()
+    editor_client.post(_change_url(article), change_form_data(article, body="<p>Third draft.</p>"))
+    history = list(Revision.objects.filter(article=article))
+    assert [r.body for r in history] == ["<p>Third draft.</p>", "<p>Second draft.</p>"]
+    assert all(r.created_by == editor for r in history)
+
+
+def test_saving_without_changes_adds_no_revision(editor_client):
+    article = make_article()
+    editor_client.post(_change_url(article), change_form_data(article))
+    article.refresh_from_db()
+    editor_client.post(_change_url(article), change_form_data(article))
+    assert Revision.objects.filter(article=article).count() == 1
+
+
+def test_revision_diff_shows_text_removed_and_added(editor):
+    article = make_article(headline="Old headline", body="<p>Kept paragraph.</p><p>Old line.</p>")
+    older = revisions.record(article, by=editor)
+    article.headline = "New headline"
+    article.body = "<p>Kept paragraph.</p><p>New line &amp; more.</p>"
+    article.save()
+    newer = revisions.record(article, by=editor)
+    changes = {c["field"]: c["rows"] for c in revisions.diff(older, newer)}
+    assert {"op": "removed", "text": "Old headline"} in changes["Headline"]
+    assert {"op": "added", "text": "New headline"} in changes["Headline"]
+    assert {"op": "same", "text": "Kept paragraph."} in changes["Body"]
+    assert {"op": "removed", "text": "Old line."} in changes["Body"]
+    assert {"op": "added", "text": "New line & more."} in changes["Body"]
+    assert "Standfirst" not in changes
+
+
+def test_admin_compares_and_restores_a_revision_as_a_new_one(editor_client, editor):
+    article = make_article(body="<p>The original wording.</p>")
+    first = revisions.record(article, by=editor)
+    article.body = "<p>A worse wording.</p>"
+    article.save()
+    revisions.record(article, by=editor)
+    url = reverse("admin:articles_article_revisions", args=[article.pk])
+    page = editor_client.get(url).content.decode()
+    assert (
+        'class="removed"><span class="visually-hidden">removed: </span>The original wording.'
+        in page
+    )
+    assert 'class="added"><span class="visually-hidden">added: </span>A worse wording.' in page
+
+    response = editor_client.post(url, {"restore": first.pk}, follow=True)
+    assert "The revision is restored, as a new revision." in response.content.decode()
+    article.refresh_from_db()
+    assert article.body == "<p>The original wording.</p>"
+    assert Revision.objects.filter(article=article).count() == 3
+    assert AuditEntry.objects.filter(action="revision_restored", article=article).exists()
+
+
+# Preview
+
+
+def test_editor_previews_a_draft_exactly_as_readers_will_see_it(editor_client, client):
+    draft = make_article(status="draft", headline="Not yet out", dek="Coming soon.")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    response = editor_client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>Not yet out</h1>" in page and "Coming soon." in page
+    assert "Preview." in page and 'content="noindex, nofollow"' in page
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_preview_link_shows_one_draft_without_an_account_and_is_logged(editor):
+    draft = make_article(status="draft", headline="Embargoed scoop")
+    _, path = previews.make(draft, by=editor)
+    response = Client().get(path)
+    assert response.status_code == 200
+    assert "Embargoed scoop" in response.content.decode()
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "Leave A Reply" not in response.content.decode()
+    assert AuditEntry.objects.filter(action="preview_made", article=draft, actor=editor).exists()
+
+
+def test_tampered_preview_link_is_refused(editor):
+    draft = make_article(status="draft")
+    other = make_article(status="draft", headline="Another secret")
+    link, path = previews.make(draft, by=editor)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    assert Client().get(path.replace(token, token[:-2] + "xx")).status_code == 404
+    forged = signing.dumps({"link": link.pk, "article": other.pk}, salt="wrong-salt")
+    response = Client().get(reverse("articles:preview", args=[forged]))
+    assert response.status_code == 404
+    assert "no longer works" in response.content.decode()
+    assert "Another secret" not in response.content.decode()
+
+
+def test_expired_preview_link_is_refused(editor, settings):
+    draft = make_article(status="draft", headline="Old draft")
+    link, path = previews.make(draft, by=editor, now=timezone.now() - timedelta(hours=49))
+    assert not link.is_active()
+    response = Client().get(path)
+    assert response.status_code == 404
+    assert "Old draft" not in response.content.decode()
+
+
+def test_editors_revoke_a_preview_link_before_it_expires(editor_client, editor):
+    draft = make_article(status="draft", headline="Pulled story")
+    url = reverse("admin:articles_article_preview_links", args=[draft.pk])
+    page = editor_client.post(url).content.decode()
+    link = PreviewLink.objects.get(article=draft)
+    path = previews.path(link)
+    assert f"http://testserver{path}" in page
+    assert Client().get(path).status_code == 200
+    editor_client.post(url, {"revoke": link.pk})
+    assert Client().get(path).status_code == 404
+    assert AuditEntry.objects.filter(action="preview_revoked", article=draft).exists()
+
+
+def test_writers_make_preview_links_for_their_articles_but_do_not_revoke(writer_client, editor):
+    draft = make_article(status="draft")
+    url = reverse("admin:articles_article_preview_links", args=[draft.pk])
+    assert writer_client.post(url).status_code == 403, "not their article"
+
+
+# No lost work
+
+
+def test_stale_save_is_refused_saying_who_and_when_and_keeps_the_text(
+    client, editor, django_user_model
+):
+    article = make_article(headline="Shared story")
+    opened = change_form_data(article)  # both open the form
+    colleague = django_user_model.objects.create_superuser("cole", "c@example.org", "pw-cole-12345")
+    first = Client()
+    first.force_login(colleague)
+    assert (
+        first.post(_change_url(article), opened | {"headline": "Colleague’s version"}).status_code
+        == 302
+    )
+
+    client.force_login(editor)
+    response = client.post(_change_url(article), opened | {"headline": "My version"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cole saved this article at" in page
+    assert 'value="My version"' in page, "what was typed is kept"
+    article.refresh_from_db()
+    assert article.headline == "Colleague’s version"
+
+
+# Corrections and updates
+
+
+def test_a_correction_shows_at_the_top_and_moves_the_updated_time(editor_client, client):
+    article = make_article(body="<p>Story text.</p>")
+    assert article.modified_at is None
+    data = change_form_data(article) | {
+        "notes-TOTAL_FORMS": 1,
+        "notes-0-kind": "correction",
+        "notes-0-text": "An earlier version gave the wrong date.",
+        "notes-0-noted_at_0": timezone.localtime().strftime("%Y-%m-%d"),
+        "notes-0-noted_at_1": timezone.localtime().strftime("%H:%M:%S"),
+    }
+    assert editor_client.post(_change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.modified_at is not None
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.index("An earlier version gave the wrong date.") < page.index("Story text.")
+    assert "Updated" in page
+    assert AuditEntry.objects.filter(action="note", article=article).exists()
+
+
+def test_a_plain_save_never_moves_the_updated_time(editor_client):
+    article = make_article()
+    editor_client.post(_change_url(article), change_form_data(article, dek="A new standfirst."))
+    article.refresh_from_db()
+    assert article.dek == "A new standfirst." and article.modified_at is None
+
+
+def test_updates_show_at_the_foot(client):
+    article = make_article(body="<p>Story text.</p>")
+    ArticleNote.objects.create(article=article, kind="update", text="Police have since confirmed.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert page.index("Story text.") < page.index("Police have since confirmed.")
+
+
+# The desk log and the front page of the admin
+
+
+def test_desk_log_lists_editorial_and_moderation_decisions(editor_client, editor):
+    from comments import moderation
+    from comments.models import Reply
+    from tests.factories import make_reply
+
+    article = make_article(status="draft", headline="Logged story")
+    editor_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+    )
+    make_reply(make_article(), status="pending")
+    moderation.approve(Reply.objects.all(), by=editor)
+    log = reverse("admin:articles_auditentry_changelist")
+    page = editor_client.get(log).content.decode()
+    assert "Logged story" in page and "Published" in page and "Replies approved" in page
+    filtered = editor_client.get(log, {"action__exact": "approve"}).content.decode()
+    assert "1 reply" in filtered and "Logged story" not in filtered
+
+
+def test_admin_front_page_shows_what_needs_an_editor(editor_client):
+    make_article(status="review", headline="Waiting for review")
+    make_article(headline="Out tomorrow", publish_at=timezone.now() + timedelta(days=1))
+    ArticleNote.objects.create(article=make_article(headline="Corrected story"), text="Fixed.")
+    page = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Waiting for review" in page and "Out tomorrow" in page and "Corrected story" in page
+
+
+def test_unpublished_articles_stay_hidden_from_readers_everywhere(client):
+    for status in ("draft", "review", "archived"):
+        make_article(status=status, headline=f"Hidden {status}")
+    for url in ("/", "/latest/"):
+        assert "Hidden" not in client.get(url).content.decode()
+    assert Article.objects.published().count() == 0
