@@ -31,6 +31,10 @@ run: $(STAMP) .env
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Figures, not tests: run by hand and record what it prints in the README.
+bench: $(STAMP)
+	$(PY) bench/images.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -14,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
 from articles import notes, previews, revisions, workflow
+from articles.images import PictureField
 from articles.models import (
     Article,
     ArticleNote,
@@ -53,17 +55,48 @@ class ImageAdmin(admin.ModelAdmin):
     list_display_links = ["thumbnail", "alt_text"]
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "created_at"
-    readonly_fields = ["thumbnail", "width", "height"]
-    fields = ["file", "thumbnail", "alt_text", "caption", "credit", "width", "height"]
+    readonly_fields = ["thumbnail", "focal_picker", "width", "height"]
+    formfield_overrides = {models.ImageField: {"form_class": PictureField}}
+    fields = [
+        "file",
+        "focal_picker",
+        ("focal_x", "focal_y"),
+        "alt_text",
+        "caption",
+        "credit",
+        ("width", "height"),
+    ]
+
+    class Media:
+        css = {"all": ["admin-extra/desk.css"]}
+        js = ["admin-extra/focal-point.js"]
+
+    def _smallest(self, image):
+        rows = image.rendition("card") or [(image.width, image.height, image.file.url)]
+        return rows[0]
 
     @admin.display(description="picture")
     def thumbnail(self, image):
         if not image.file:
             return "—"
+        width, height, url = self._smallest(image)
         return format_html(
-            '<img src="{}" alt="" width="96" height="{}" style="object-fit:cover">',
-            image.file.url,
-            round(96 * image.height / image.width) if image.width else 64,
+            '<img src="{}" alt="" width="96" height="{}">', url, round(96 * height / width)
+        )
+
+    @admin.display(description="focal point")
+    def focal_picker(self, image):
+        if not image.file:
+            return "Save the picture first, then click it here to choose what crops keep."
+        rows = image.rendition("full") or [(image.width, image.height, image.file.url)]
+        width, height, url = next((r for r in rows if r[0] >= 640), rows[-1])
+        return format_html(
+            '<span class="focal-frame"><img class="focal-picker" src="{}" width="{}" height="{}" '
+            'alt="Click the most important point of the picture">'
+            '<span class="focal-marker" aria-hidden="true"></span></span>',
+            url,
+            width,
+            height,
         )
 
 

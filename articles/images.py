@@ -1,9 +1,20 @@
-"""Checks on uploaded pictures, judged by their content rather than their name."""
+"""Pictures: checks on uploads (judged by content, not name), and the renditions readers get.
 
+Small named steps: `validate_image_file`, `normalise` (upright, metadata stripped),
+`focal_crop`, `make_renditions`, `delete_renditions`.
+"""
+
+import hashlib
+import io
+
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PILImage
+from PIL import ImageOps
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
@@ -52,3 +63,146 @@ def validate_image_file(file) -> None:
         raise ValidationError(NOT_AN_IMAGE, code="invalid") from exc
     finally:
         file.seek(0)
+
+
+class PictureField(forms.ImageField):
+    """The upload field: our checks run first, so every refusal says plainly what is wrong."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            validate_image_file(data)
+        return super().to_python(data)
+
+
+# Renditions: what readers download. Originals are never shown on the site.
+
+WIDTHS = (320, 640, 960, 1280, 1600)
+CARD_RATIO = (3, 2)
+CARD_WIDTHS = (320, 480, 640, 960)
+SOCIAL_SIZE = (1200, 630)
+QUALITY = {"WEBP": 78, "JPEG": 80}
+EXTENSIONS = {"WEBP": "webp", "JPEG": "jpg"}
+SPEC_VERSION = "2"  # bump when the sizes or encoders change, to make every rendition anew
+
+
+def normalise(data: bytes) -> tuple[bytes, int, int, str]:
+    """The upload turned upright (EXIF orientation) and stripped of EXIF, GPS and other
+    metadata; returns the bytes to store, their width, height and format."""
+    with PILImage.open(io.BytesIO(data)) as picture:
+        fmt = picture.format
+        if fmt == "GIF" and getattr(picture, "is_animated", False):
+            return data, picture.width, picture.height, fmt  # frames kept; GIFs carry no EXIF
+        upright = ImageOps.exif_transpose(picture)
+        upright.info.pop("exif", None)
+        buffer = io.BytesIO()
+        options = {"JPEG": {"quality": 92}, "WEBP": {"quality": 92}}.get(fmt, {})
+        upright.save(buffer, fmt, **options)
+        return buffer.getvalue(), upright.width, upright.height, fmt
+
+
+def focal_crop(picture, ratio: tuple[int, int], focal: tuple[float, float]):
+    """The largest crop of `ratio` that keeps the focal point (fractions of width and height)
+    as close to its centre as the picture's edges allow."""
+    width, height = picture.size
+    target = ratio[0] / ratio[1]
+    if width / height > target:
+        crop_w, crop_h = round(height * target), height
+    else:
+        crop_w, crop_h = width, round(width / target)
+    left = min(max(round(focal[0] * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(focal[1] * height - crop_h / 2), 0), height - crop_h)
+    return picture.crop((left, top, left + crop_w, top + crop_h))
+
+
+def _encode(picture, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "JPEG" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    picture.save(buffer, fmt, quality=QUALITY[fmt], optimize=True, **(
+        {"progressive": True} if fmt == "JPEG" else {"method": 4}
+    ))  # fmt: skip
+    return buffer.getvalue()
+
+
+def _resized(picture, width: int):
+    if width >= picture.width:
+        return picture
+    return picture.resize(
+        (width, round(picture.height * width / picture.width)),
+        PILImage.Resampling.LANCZOS,
+        reducing_gap=3.0,
+    )
+
+
+def rendition_key(image) -> str:
+    source = f"{image.file.name}|{image.focal_x:.4f}|{image.focal_y:.4f}|{SPEC_VERSION}"
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+def make_renditions(image, storage=None) -> dict:
+    """Every size readers need, stored through Django's storage API; returns the index that
+    `Image.renditions` keeps, so pages need no query to find them."""
+    storage = storage or default_storage
+    key = rendition_key(image)
+    folder = f"renditions/{image.pk}/{key}"
+    image.file.open("rb")
+    try:
+        with PILImage.open(image.file) as opened:
+            opened.seek(0)
+            picture = ImageOps.exif_transpose(opened).convert("RGB")
+    finally:
+        image.file.close()
+    focal = (image.focal_x, image.focal_y)
+
+    def store(variant, fmt, spec):
+        name = f"{folder}/{spec}-{variant.width}x{variant.height}.{EXTENSIONS[fmt]}"
+        if not storage.exists(name):
+            storage.save(name, ContentFile(_encode(variant, fmt)))
+        return [variant.width, variant.height, name]
+
+    widths = sorted({w for w in WIDTHS if w < picture.width} | {min(picture.width, WIDTHS[-1])})
+    card = focal_crop(picture, CARD_RATIO, focal)
+    card_widths = sorted(
+        {w for w in CARD_WIDTHS if w < card.width} | {min(card.width, CARD_WIDTHS[-1])}
+    )
+    social = focal_crop(picture, (SOCIAL_SIZE[0], SOCIAL_SIZE[1]), focal).resize(
+        SOCIAL_SIZE, PILImage.Resampling.LANCZOS
+    )
+
+    def each_width(source, widths, spec):
+        rows = {"WEBP": [], "JPEG": []}
+        for width in widths:
+            variant = _resized(source, width)  # resized once, encoded twice
+            for fmt, kept in rows.items():
+                kept.append(store(variant, fmt, spec))
+        return rows
+
+    return {
+        "key": key,
+        "full": each_width(picture, widths, "full"),
+        "card": each_width(card, card_widths, "card"),
+        "social": store(social, "JPEG", "social"),
+    }
+
+
+def rendition_names(renditions: dict) -> list[str]:
+    names = []
+    for spec in ("full", "card"):
+        for rows in (renditions.get(spec) or {}).values():
+            names += [row[2] for row in rows]
+    if renditions.get("social"):
+        names.append(renditions["social"][2])
+    return names
+
+
+def delete_renditions(renditions: dict, *, keep=(), storage=None) -> None:
+    storage = storage or default_storage
+    for name in set(rendition_names(renditions or {})) - set(keep):
+        storage.delete(name)
+
+
+def delete_files(image) -> None:
+    """Remove a deleted picture's original and every rendition from storage."""
+    delete_renditions(image.renditions)
+    if image.file:
+        image.file.storage.delete(image.file.name)

@@ -1,11 +1,17 @@
 """Editors' uploads are judged by their content: only real, whole, reasonably sized pictures."""
 
+import io
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from articles.models import Image
-from tests.factories import picture_bytes
+from tests.factories import make_article, picture_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +20,14 @@ ADD = reverse("admin:articles_image_add")
 
 def _upload(client, name, data, **fields):
     return client.post(
-        ADD, {"file": SimpleUploadedFile(name, data), "alt_text": "A test picture", **fields}
+        ADD,
+        {
+            "file": SimpleUploadedFile(name, data),
+            "alt_text": "A test picture",
+            "focal_x": 0.5,
+            "focal_y": 0.5,
+            **fields,
+        },
     )
 
 
@@ -32,7 +45,7 @@ def test_text_file_named_jpg_is_refused_and_nothing_is_stored(editor_client):
     response = _upload(editor_client, "notes.jpg", b"just some words, not a picture")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Upload a valid image" in page
+    assert "This file is not a picture we can use" in page
     assert 'value="A test picture"' in page, "the alt text typed is kept"
     assert not Image.objects.exists()
 
@@ -74,3 +87,185 @@ def test_alt_text_is_required(editor_client):
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not Image.objects.exists()
+
+
+def _png_header(width, height) -> bytes:
+    """A PNG that claims huge dimensions in a few bytes: a decompression bomb's calling card."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_decompression_bomb_is_refused_with_a_clear_message(editor_client):
+    response = _upload(editor_client, "bomb.png", _png_header(40_000, 40_000))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "far too many pixels" in page or "40000 × 40000 pixels" in page
+    assert not Image.objects.exists()
+
+
+def _photo(size=(1600, 1000), fmt="JPEG", exif=None, dot=None):
+    picture = PILImage.new("RGB", size, (40, 90, 160))
+    if dot:
+        x, y = dot
+        ImageDraw.Draw(picture).ellipse([x - 12, y - 12, x + 12, y + 12], fill=(255, 0, 0))
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt, **({"exif": exif} if exif else {}))
+    return buffer.getvalue()
+
+
+def _gps_exif(orientation=1):
+    exif = PILImage.Exif()
+    exif[0x0112] = orientation  # Orientation
+    exif[0x010F] = "Camera maker"
+    gps = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
+    exif[0x8825] = gps  # GPSInfo
+    return exif
+
+
+def _stored(name):
+    with default_storage.open(name) as handle:
+        return PILImage.open(io.BytesIO(handle.read()))
+
+
+def _rows(image):
+    rows = []
+    for spec in ("full", "card"):
+        for fmt in ("WEBP", "JPEG"):
+            rows += [(spec, fmt, *row) for row in image.renditions[spec][fmt]]
+    return [*rows, ("social", "JPEG", *image.renditions["social"])]
+
+
+def test_renditions_have_the_promised_sizes_and_formats():
+    image = make_image_from(_photo((1600, 1000)))
+    full = image.renditions["full"]
+    assert [w for w, _, _ in full["WEBP"]] == [320, 640, 960, 1280, 1600]
+    assert [w for w, _, _ in full["JPEG"]] == [320, 640, 960, 1280, 1600]
+    assert [w for w, _, _ in image.renditions["card"]["JPEG"]] == [320, 480, 640, 960]
+    for spec, fmt, width, height, name in _rows(image):
+        stored = _stored(name)
+        assert stored.format == fmt
+        assert stored.size == (width, height)
+        if spec == "full":
+            assert abs(width / height - 1.6) < 0.01
+        if spec == "card":
+            assert abs(width / height - 1.5) < 0.01
+    assert image.renditions["social"][:2] == [1200, 630]
+
+
+def test_small_pictures_are_never_enlarged():
+    image = make_image_from(_photo((500, 300)))
+    assert [w for w, _, _ in image.renditions["full"]["JPEG"]] == [320, 500]
+
+
+def test_focal_point_crop_keeps_the_focal_point_in_frame():
+    # A red dot near the right edge; the crops must keep it.
+    image = make_image_from(_photo((2000, 800), dot=(1900, 400)), focal_x=0.95, focal_y=0.5)
+    for name in (image.renditions["card"]["JPEG"][-1][2], image.renditions["social"][2]):
+        assert _has_red(_stored(name)), f"the focal point is cut off in {name}"
+    centred = make_image_from(_photo((2000, 800), dot=(1900, 400)))
+    assert not _has_red(_stored(centred.renditions["card"]["JPEG"][-1][2])), "control: centred"
+
+
+def _has_red(picture) -> bool:
+    data = picture.convert("RGB").tobytes()
+    return any(
+        data[i] > 200 and data[i + 1] < 80 and data[i + 2] < 80 for i in range(0, len(data), 3)
+    )
+
+
+def test_gps_and_other_exif_never_reach_readers():
+    image = make_image_from(_photo(exif=_gps_exif()))
+    with default_storage.open(image.file.name) as handle:
+        original = PILImage.open(io.BytesIO(handle.read()))
+        assert not original.getexif(), "the stored original is stripped too"
+    for _spec, _fmt, _w, _h, name in _rows(image):
+        stored = _stored(name)
+        assert not stored.getexif(), name
+        assert "exif" not in stored.info, name
+
+
+def test_exif_orientation_is_applied():
+    # Stored landscape with "rotate 90°" in EXIF: readers get it upright, portrait.
+    image = make_image_from(_photo((800, 400), exif=_gps_exif(orientation=6)))
+    assert (image.width, image.height) == (400, 800)
+    assert image.renditions["full"]["JPEG"][-1][:2] == [400, 800]
+
+
+def test_renditions_are_made_once_and_replaced_when_the_picture_changes(monkeypatch):
+    from articles import models
+
+    image = make_image_from(_photo((700, 500)))
+    first = set(_names(image))
+    calls = []
+    real = models.make_renditions
+    monkeypatch.setattr(models, "make_renditions", lambda i: calls.append(i) or real(i))
+    image.caption = "A new caption"
+    image.save()
+    assert calls == [], "the same file and focal point are never processed twice"
+    image.focal_x = 0.1
+    image.save()
+    assert len(calls) == 1
+    second = set(_names(image))
+    assert first.isdisjoint(second)
+    assert not any(default_storage.exists(n) for n in first), "replaced renditions are removed"
+
+
+def test_deleting_a_picture_removes_its_files(django_capture_on_commit_callbacks):
+    image = make_image_from(_photo((700, 500)))
+    names = [*_names(image), image.file.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert not any(default_storage.exists(n) for n in names)
+
+
+def _names(image):
+    return [row[-1] for row in _rows(image)]
+
+
+def make_image_from(data, **fields):
+    image = Image(alt_text="Test picture", **fields)
+    image.file.save("photo.jpg", ContentFile(data, name="photo.jpg"))
+    return image
+
+
+def test_pages_serve_responsive_pictures_with_dimensions(client):
+    image = make_image_from(_photo((1600, 1000)))
+    article = make_article(hero_image=image, is_featured=True)
+    page = client.get(article.get_absolute_url()).content.decode()
+    hero = page.split('class="hero"')[1].split("</figure>")[0]
+    assert '<source type="image/webp" srcset="' in hero and " 1600w" in hero
+    assert 'sizes="(min-width: 46rem) 43rem, calc(100vw - 2rem)"' in hero
+    assert 'width="1600" height="1000"' in hero
+    assert 'fetchpriority="high"' in hero and 'loading="lazy"' not in hero
+    assert image.file.url not in page, "readers never get the original"
+    social = image.renditions["social"][2]
+    assert f'<meta property="og:image" content="http://testserver/media/{social}">' in page
+    home = client.get("/").content.decode()
+    assert "card-" in home and 'loading="lazy"' in home
+
+
+def test_a_page_with_pictures_makes_no_more_queries_than_one_without(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plain = make_article()
+    pictured = make_article(hero_image=make_image_from(_photo((900, 600))))
+    counts = []
+    for article in (plain, pictured):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(article.get_absolute_url())
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
