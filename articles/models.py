@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import F, Func, Q, Value
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -247,6 +248,12 @@ class ArticleQuerySet(models.QuerySet):
         """What a teaser shows: everything but the body."""
         return self.with_related().defer("body")
 
+    def in_topic(self, topic):
+        """Articles filed under the topic or its subsections, or tagged with one of them."""
+        ids = [topic.pk, *(child.pk for child in topic.children.all())]
+        tagged = Article.topics.through.objects.filter(topic__in=ids).values("article")
+        return self.filter(Q(primary_topic__in=ids) | Q(pk__in=tagged))
+
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
 
@@ -370,6 +377,8 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last saved", auto_now=True)
+    # Kept up to date on PostgreSQL only (with a GIN index); other databases search without it.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -405,10 +414,27 @@ class Article(models.Model):
         if not self.slug:
             self.slug = _unique_slug(self.headline, exclude_pk=self.pk)
         super().save(*args, **kwargs)
+        loaded = getattr(self, "_loaded_slug", None)
+        if loaded and loaded != self.slug:
+            # Old links keep working: the former address answers with a permanent redirect.
+            FormerSlug.objects.update_or_create(slug=loaded, defaults={"article": self})
+            FormerSlug.objects.filter(slug=self.slug).delete()
+        self._loaded_slug = self.slug
+        update_fields = kwargs.get("update_fields")
+        if connection.vendor == "postgresql" and (
+            update_fields is None or {"headline", "dek", "body"} & set(update_fields)
+        ):
+            Article.objects.filter(pk=self.pk).update(search_vector=ARTICLE_SEARCH_VECTOR)
 
     def get_absolute_url(self):
         topic = self.primary_topic.slug if self.primary_topic_id else "news"
         return reverse("articles:article", kwargs={"topic": topic, "slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._loaded_slug = article.__dict__.get("slug")
+        return article
 
     def is_visible(self, now=None) -> bool:
         now = now or timezone.now()
@@ -446,6 +472,39 @@ def _unique_slug(text: str, *, exclude_pk=None) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+# Headline matches rank above standfirst matches, which rank above body matches.
+ARTICLE_SEARCH_VECTOR = (
+    SearchVector("headline", weight="A", config="english")
+    + SearchVector("dek", weight="B", config="english")
+    + SearchVector(
+        Func(
+            F("body"),
+            Value("<[^>]+>"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=models.TextField(),
+        ),
+        weight="C",
+        config="english",
+    )
+)
+
+
+class FormerSlug(models.Model):
+    """An address an article had before its slug changed; it redirects to the article."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        verbose_name = "former address"
+        verbose_name_plural = "former addresses"
+
+    def __str__(self):
+        return self.slug
 
 
 class Byline(models.Model):

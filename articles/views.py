@@ -1,12 +1,19 @@
-from django.conf import settings
-from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
-from django.views.generic import ListView
+from datetime import date, timedelta
 
-from articles import previews
-from articles.models import Article, ArticleNote, Author, Topic
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber, TruncMonth
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.generic import ListView, TemplateView
+
+from articles import metadata, previews
+from articles import search as search_module
+from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
 from comments.display import reply_context
 
 
@@ -72,19 +79,7 @@ class TopicView(PublishedListView):
             Topic.objects.select_related("parent").prefetch_related("children"),
             slug=self.kwargs["slug"],
         )
-        topic_ids = [self.topic.pk, *(child.pk for child in self.topic.children.all())]
-        return (
-            super()
-            .get_queryset()
-            .filter(
-                Q(primary_topic__in=topic_ids)
-                | Q(
-                    pk__in=Article.topics.through.objects.filter(topic__in=topic_ids).values(
-                        "article"
-                    )
-                )
-            )
-        )
+        return super().get_queryset().in_topic(self.topic)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
@@ -113,7 +108,15 @@ def page_articles(*, published=True):
 
 
 def article_detail(request, topic, slug):
-    article = get_object_or_404(page_articles(), slug=slug)
+    article = page_articles().filter(slug=slug).first()
+    if article is None:
+        # An address the article had before its slug changed moves permanently.
+        former = FormerSlug.objects.filter(
+            slug=slug, article__in=Article.objects.published()
+        ).select_related("article__primary_topic")
+        if former := former.first():
+            return redirect(former.article, permanent=True)
+        raise Http404("No published article has this address.")
     if topic != article.primary_topic.slug:
         return redirect(article, permanent=True)
     return article_page(request, article)
@@ -123,6 +126,7 @@ def article_page(request, article, *, reply_form=None, status=200, preview=False
     """The article page. The replies view renders it with the reader's form and errors;
     previews render it for an unpublished article, kept out of search engines and caches."""
     notes = list(article.notes.all())
+    corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
     response = render(
         request,
         "articles/article_detail.html",
@@ -131,8 +135,11 @@ def article_page(request, article, *, reply_form=None, status=200, preview=False
             "preview": preview,
             "share_url": request.build_absolute_uri(article.get_absolute_url()),
             "further_topics": [t for t in article.topics.all() if t.pk != article.primary_topic_id],
-            "corrections": [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION],
+            "corrections": corrections,
             "updates": [n for n in notes if n.kind != ArticleNote.Kind.CORRECTION],
+            "json_ld": metadata.as_script(
+                metadata.news_article(request, article, corrections=corrections)
+            ),
             **({} if preview else reply_context(request, article, form=reply_form)),
         },
         status=status,
@@ -152,3 +159,79 @@ def preview(request, token):
         return response
     article = get_object_or_404(page_articles(published=False), pk=link.article_id)
     return article_page(request, article, preview=True)
+
+
+def search(request):
+    """Search published articles; every query gets a calm answer, even an empty one."""
+    query = search_module.parse(request.GET.get("q"))
+    page = Paginator(search_module.search(query), settings.ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "articles/search.html",
+        {"query": query, "page_obj": page, "articles": page.object_list},
+    )
+
+
+class ArchiveIndexView(TemplateView):
+    """Every month with published articles, newest first."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        months = (
+            Article.objects.published()
+            .annotate(month=TruncMonth("publish_at"))
+            .values("month")
+            .annotate(count=Count("pk"))
+            .order_by("-month")
+        )
+        years: dict[int, list] = {}
+        for row in months:
+            years.setdefault(row["month"].year, []).append(row)
+        return super().get_context_data(years=years, **kwargs)
+
+
+class ArchiveMonthView(PublishedListView):
+    template_name = "articles/archive_month.html"
+
+    def get_queryset(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        if not 1 <= month <= 12 or not 1900 <= year <= 9999:
+            raise Http404("No such month.")
+        self.month = date(year, month, 1)
+        return super().get_queryset().filter(publish_at__year=year, publish_at__month=month)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(month=self.month, **kwargs)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /preview/",
+        "Disallow: /replies/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:news-sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def news_sitemap(request):
+    """Google News: articles of the last two days, at most 1,000."""
+    since = timezone.now() - timedelta(days=2)
+    articles = (
+        Article.objects.published()
+        .filter(publish_at__gte=since)
+        .select_related("primary_topic")
+        .order_by("-publish_at")[:1000]
+    )
+    return render(
+        request,
+        "articles/news_sitemap.xml",
+        {"articles": articles, "language": settings.LANGUAGE_CODE.split("-")[0]},
+        content_type="application/xml; charset=utf-8",
+    )

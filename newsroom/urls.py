@@ -5,6 +5,9 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from articles import sitemaps
+from articles.views import robots_txt
+
 admin.site.site_header = f"{settings.SITE_NAME}: the desk"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Today's desk"
@@ -19,6 +22,9 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
+    path("robots.txt", robots_txt),
+    path("sitemap.xml", sitemaps.index, name="sitemap-index"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("pages/", include("django.contrib.flatpages.urls")),
     path("replies/", include("comments.urls")),

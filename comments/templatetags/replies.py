@@ -1,7 +1,5 @@
-import re
-
 from django import template
-from django.utils.html import escape, urlize
+from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -17,14 +15,3 @@ def reply_text(text: str) -> str:
     # urlize escapes the reader's text, so this attribute can only come from urlize itself.
     linked = linked.replace('rel="nofollow"', READER_LINK_REL)
     return mark_safe(linked.replace("\r\n", "\n").replace("\n", "<br>\n"))  # noqa: S308
-
-
-@register.filter
-def highlight(text: str, words: str) -> str:
-    """The text escaped, with the moderation words found in it marked (for moderators)."""
-    escaped = escape(text)
-    for word in filter(None, (w.strip() for w in (words or "").split(","))):
-        escaped = re.sub(
-            rf"(?i)(?<!\w)({re.escape(escape(word))})(?!\w)", r"<mark>\1</mark>", escaped
-        )
-    return mark_safe(escaped)  # noqa: S308

@@ -1,0 +1,143 @@
+"""RSS 2.0 and Atom feeds: the whole site, each topic, each author. Full text, absolute links."""
+
+import re
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from articles.models import Article, Author, Topic
+
+FEED_SIZE = 30
+_RELATIVE = re.compile(r'(href|src)="/(?!/)')
+
+
+class LatestFeed(Feed):
+    """The newest published articles, with their full text."""
+
+    description_template = None
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return None
+
+    def title(self, obj):
+        return settings.SITE_NAME
+
+    # Absolute addresses from the request's host, like the pages, not the sites framework's.
+
+    def link(self, obj):
+        return self.request.build_absolute_uri(reverse("articles:home"))
+
+    def feed_url(self, obj):
+        return self.request.build_absolute_uri()
+
+    def item_link(self, article):
+        return self.request.build_absolute_uri(article.get_absolute_url())
+
+    def description(self, obj):
+        return "The latest news."
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return (
+            self.articles(obj)
+            .select_related("primary_topic", "hero_image")
+            .prefetch_related("bylines__author")
+            .newest_first()[:FEED_SIZE]
+        )
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        body = _RELATIVE.sub(
+            lambda m: f'{m.group(1)}="{self.request.build_absolute_uri("/")}', article.body
+        )
+        dek = f"<p><strong>{escape(article.dek)}</strong></p>" if article.dek else ""
+        return dek + body
+
+    def item_pubdate(self, article):
+        return article.publish_at
+
+    def item_updateddate(self, article):
+        return article.modified_at or article.publish_at
+
+    def item_author_name(self, article):
+        return ", ".join(a.name for a in article.byline_authors) or None
+
+    def item_categories(self, article):
+        return [article.primary_topic.name]
+
+    def item_guid(self, article):
+        return self.request.build_absolute_uri(f"/articles/{article.pk}/")
+
+    item_guid_is_permalink = False
+
+    def item_enclosure_url(self, article):
+        social = article.hero_image and article.hero_image.renditions.get("social")
+        return self.request.build_absolute_uri(default_storage.url(social[2])) if social else None
+
+    def item_enclosure_length(self, article):
+        social = article.hero_image and article.hero_image.renditions.get("social")
+        return default_storage.size(social[2]) if social else None
+
+    def item_enclosure_mime_type(self, article):
+        return "image/jpeg" if self.item_enclosure_url(article) else None
+
+
+class LatestAtomFeed(LatestFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestFeed.description
+
+
+class TopicFeed(LatestFeed):
+    def get_object(self, request, slug):
+        super().get_object(request)
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic):
+        return f"{topic.name} — {settings.SITE_NAME}"
+
+    def link(self, topic):
+        return self.request.build_absolute_uri(topic.get_absolute_url())
+
+    def description(self, topic):
+        return topic.description or f"The latest from {topic.name}."
+
+    def articles(self, topic):
+        return Article.objects.published().in_topic(topic)
+
+
+class TopicAtomFeed(TopicFeed):
+    feed_type = Atom1Feed
+    subtitle = TopicFeed.description
+
+
+class AuthorFeed(LatestFeed):
+    def get_object(self, request, slug):
+        super().get_object(request)
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return f"{author.name} — {settings.SITE_NAME}"
+
+    def link(self, author):
+        return self.request.build_absolute_uri(author.get_absolute_url())
+
+    def description(self, author):
+        return author.bio or f"Articles by {author.name}."
+
+    def articles(self, author):
+        return Article.objects.published().filter(bylines__author=author)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+    subtitle = AuthorFeed.description
