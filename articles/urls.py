@@ -11,6 +11,7 @@ urlpatterns = [
     path("preview/<str:token>/", views.preview, name="preview"),
     path("search/", views.search, name="search"),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
+    path("archive/<int:year>/", views.ArchiveMonthView.as_view(), name="archive-year"),
     path("archive/<int:year>/<int:month>/", views.ArchiveMonthView.as_view(), name="archive-month"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("feed/", feeds.LatestFeed(), name="feed"),

@@ -194,17 +194,22 @@ class ArchiveIndexView(TemplateView):
 
 
 class ArchiveMonthView(PublishedListView):
+    """A year's or a month's published articles, newest first."""
+
     template_name = "articles/archive_month.html"
 
     def get_queryset(self):
-        year, month = self.kwargs["year"], self.kwargs["month"]
-        if not 1 <= month <= 12 or not 1900 <= year <= 9999:
+        year, month = self.kwargs["year"], self.kwargs.get("month")
+        if not 1900 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
             raise Http404("No such month.")
-        self.month = date(year, month, 1)
-        return super().get_queryset().filter(publish_at__year=year, publish_at__month=month)
+        self.period = date(year, month or 1, 1)
+        articles = super().get_queryset().filter(publish_at__year=year)
+        return articles.filter(publish_at__month=month) if month else articles
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(month=self.month, **kwargs)
+        return super().get_context_data(
+            period=self.period, whole_year="month" not in self.kwargs, **kwargs
+        )
 
 
 def robots_txt(request):

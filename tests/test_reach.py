@@ -264,6 +264,8 @@ def test_archive_lists_months_and_each_month_its_articles(client):
     march = client.get("/archive/2025/3/").content.decode()
     assert "March story" in march and "May story" not in march
     assert client.get("/archive/2025/13/").status_code == 404
+    year = client.get("/archive/2025/").content.decode()
+    assert "March story" in year and "May story" in year and 'href="/archive/2025/"' in index
 
 
 def test_a_changed_slug_redirects_permanently_from_the_old_address(client):
