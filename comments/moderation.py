@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from articles import audit
 from comments.models import ModerationSettings, Reply, Rule
+from newsroom.cache import bump_content_version
 
 DUPLICATE = "You have already posted this reply to this article; it is with our moderators."
 RATE_LIMITED = (
@@ -194,6 +195,7 @@ def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> in
         status=status, moderated_by=by, moderated_at=now or timezone.now()
     )
     if count:
+        bump_content_version()  # update() sends no signals
         audit.record(
             _LOGGED[status],
             by=by,
@@ -225,6 +227,7 @@ def mark_spam(replies: QuerySet, *, by, now: datetime | None = None) -> int:
 def report(reply: Reply, *, threshold: int) -> Reply:
     """Count a reader's report; past the threshold an approved reply goes back to the queue."""
     Reply.objects.filter(pk=reply.pk).update(report_count=F("report_count") + 1)
+    bump_content_version()
     reply.refresh_from_db(fields=["report_count", "status", "rules", "moderation_reason"])
     if reply.status == Reply.Status.APPROVED and reply.report_count >= threshold:
         reply.status = Reply.Status.PENDING

@@ -49,12 +49,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it stands in for the views, inside the CSRF middleware that sets readers' cookies.
+    "newsroom.cache.ReaderPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -91,6 +94,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+# The anonymous readers' page cache (newsroom/cache.py); 0 switches it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=60)
+SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -145,6 +152,7 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
 
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/preview/", "/replies/", "/healthz", "/static/", "/media/")
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 HOME_LATEST_COUNT = 10
 HOME_SECTION_COUNT = 3

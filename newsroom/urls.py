@@ -7,6 +7,7 @@ from django.views.static import serve
 
 from articles import sitemaps
 from articles.views import robots_txt
+from newsroom.views import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME}: the desk"
 admin.site.site_title = settings.SITE_NAME
@@ -23,6 +24,7 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("robots.txt", robots_txt),
+    path("healthz", healthz),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path(settings.ADMIN_URL, admin.site.urls),

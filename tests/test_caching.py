@@ -1,0 +1,182 @@
+"""The anonymous readers' page cache: fast, shared, and never stale after a change."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, BreakingNews
+from comments import moderation
+from comments.models import Reply
+from newsroom.cache import PLACEHOLDER
+from tests.factories import make_article, make_reply, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_second_anonymous_request_is_served_without_a_query(client, django_assert_num_queries):
+    article = make_article()
+    _page(client, article.get_absolute_url())
+    with django_assert_num_queries(0):
+        _page(Client(), article.get_absolute_url())
+
+
+def test_the_cache_really_serves_old_bytes_until_a_change_is_signalled(client):
+    article = make_article(headline="Original headline")
+    _page(client, "/")
+    Article.objects.filter(pk=article.pk).update(headline="Changed behind its back")
+    assert "Original headline" in _page(client, "/"), "served from the cache"
+    article.refresh_from_db()
+    article.save()  # any save through the models tells the cache
+    assert "Changed behind its back" in _page(client, "/")
+
+
+@pytest.mark.parametrize("step", ["publish", "unpublish", "archive"])
+def test_workflow_steps_show_on_the_next_request(client, editor, step):
+    status = "published" if step in ("unpublish", "archive") else "draft"
+    article = make_article(status=status, headline="Desk story")
+    shown_before = "Desk story" in _page(client, "/")
+    workflow.transition(article, step, by=editor)
+    assert ("Desk story" in _page(client, "/")) is not shown_before
+
+
+def test_an_edit_shows_on_the_next_request(client):
+    article = make_article(headline="First words")
+    _page(client, article.get_absolute_url())
+    article.headline = "Second words"
+    article.save()
+    assert "Second words" in _page(client, article.get_absolute_url())
+
+
+def test_approving_and_rejecting_replies_show_on_the_next_request(client, moderator):
+    article = make_article()
+    reply = make_reply(article, status="pending", body="Waiting words")
+    url = article.get_absolute_url()
+    assert "Waiting words" not in _page(client, url)
+    moderation.approve(Reply.objects.filter(pk=reply.pk), by=moderator)
+    assert "Waiting words" in _page(client, url)
+    moderation.reject(Reply.objects.filter(pk=reply.pk), by=moderator)
+    assert "Waiting words" not in _page(client, url)
+
+
+def test_topic_author_navigation_and_banner_changes_show_at_once(client):
+    article = make_article()
+    topic, author = article.primary_topic, article.byline_authors[0]
+    _page(client, "/")
+    topic.name = "Renamed section"
+    topic.save()
+    assert "Renamed section" in _page(client, "/")
+    new_nav = make_topic(name="Brand new section", show_in_nav=True)
+    assert "Brand new section" in _page(client, "/")
+    new_nav.show_in_nav = False
+    new_nav.save()
+    assert "Brand new section" not in _page(client, "/")
+    author.name = "Renamed Author"
+    author.save()
+    assert "Renamed Author" in _page(client, article.get_absolute_url())
+    BreakingNews.objects.create(text="Polls close now")
+    assert "Polls close now" in _page(client, "/")
+
+
+def test_logged_in_staff_bypass_the_cache(editor_client):
+    reader = Client()
+    article = make_article(headline="Before")
+    _page(reader, "/")
+    Article.objects.filter(pk=article.pk).update(headline="After")
+    assert "Before" in _page(reader, "/")
+    assert "After" in _page(editor_client, "/")
+
+
+def test_a_reader_who_just_posted_sees_their_message_not_a_cached_page(client):
+    article = make_article()
+    _page(Client(), article.get_absolute_url())  # someone else filled the cache
+    response = client.post(
+        reverse("comments:post", args=[article.pk]),
+        {"name": "Ada", "email": "ada@example.org", "body": "Hello"},
+        follow=True,
+    )
+    assert "awaiting moderation" in response.content.decode()
+
+
+def test_fresh_readers_of_one_cached_page_get_their_own_tokens_and_can_both_post(
+    django_assert_num_queries,
+):
+    article = make_article()
+    url = article.get_absolute_url()
+    _page(Client(), url)  # the page is in the cache now
+    readers, tokens = [], []
+    for _ in range(2):
+        reader = Client(enforce_csrf_checks=True)
+        with django_assert_num_queries(0):
+            page = _page(reader, url)
+        assert PLACEHOLDER not in page
+        (token,) = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        readers.append(reader)
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+    for n, (reader, token) in enumerate(zip(readers, tokens, strict=True)):
+        response = reader.post(
+            reverse("comments:post", args=[article.pk]),
+            {
+                "csrfmiddlewaretoken": token,
+                "name": f"Reader {n}",
+                "email": f"reader{n}@example.org",
+                "body": f"Reply from reader {n}",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+    assert Reply.objects.count() == 2
+
+
+def test_conditional_get_answers_304(client):
+    article = make_article()
+    first = client.get(article.get_absolute_url())
+    etag = first["ETag"]
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    article.headline = "Changed"
+    article.save()
+    assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_cache_control_is_fit_for_a_cdn_except_on_pages_with_a_reader_form(client):
+    article = make_article()
+    home = client.get("/")
+    assert "public" in home["Cache-Control"] and "s-maxage=60" in home["Cache-Control"]
+    page = client.get(article.get_absolute_url())
+    assert "private" in page["Cache-Control"], "the reply form carries this reader's token"
+
+
+def test_posts_are_never_cached(client):
+    article = make_article()
+    url = reverse("comments:post", args=[article.pk])
+    first = client.post(url, {"name": ""})
+    second = client.post(url, {"name": "", "body": "Second try"})
+    assert "Second try</textarea>" in second.content.decode()
+    assert first.status_code == second.status_code == 400
+
+
+def test_scheduled_article_appears_once_its_time_comes_even_when_pages_are_cached(client, editor):
+    article = make_article(status="draft", headline="Right on time")
+    article.publish_at = timezone.now() + timedelta(seconds=2)
+    workflow.transition(article, "publish", by=editor)
+    assert "Right on time" not in _page(client, "/")  # cached until the publication, no longer
+    time.sleep(2.5)
+    assert "Right on time" in _page(client, "/")
+
+
+def test_healthz_checks_the_database_and_the_cache(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
