@@ -151,6 +151,9 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
+# Let the app serve uploaded files itself: for development and `make serve` on one machine only;
+# in production the web server, a CDN or the storage backend serves them.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/preview/", "/replies/", "/healthz", "/static/", "/media/")
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)

@@ -33,7 +33,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
+if settings.SERVE_MEDIA:
     urlpatterns.insert(
         0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )

@@ -42,3 +42,11 @@ def test_demo_can_run_twice_without_duplicates():
     counts = [model.objects.count() for model in models]
     call_command("load_demo", verbosity=0)
     assert [model.objects.count() for model in models] == counts
+
+
+def test_demo_is_not_loaded_into_a_database_that_has_articles():
+    from tests.factories import make_article
+
+    make_article(headline="A real newsroom's story")
+    call_command("load_demo", "--if-empty", verbosity=0)
+    assert list(Article.objects.values_list("headline", flat=True)) == ["A real newsroom's story"]

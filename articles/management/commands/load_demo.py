@@ -51,8 +51,18 @@ class Command(BaseCommand):
         "them). Safe to run again: what exists already is left as it is."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only load the demo into a database that has no articles yet.",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["if_empty"] and Article.objects.exists():
+            self.stdout.write("The database has articles already: no demo content loaded.")
+            return
         now = timezone.now()
         Site.objects.filter(pk=settings.SITE_ID).update(domain="localhost", name=settings.SITE_NAME)
         site = Site.objects.get(pk=settings.SITE_ID)
