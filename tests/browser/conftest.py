@@ -6,6 +6,7 @@ served with their hashed production names exactly as in production.
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,11 @@ def site_url(transactional_db):
         raise thread.error
     yield f"http://127.0.0.1:{thread.port}"
     thread.terminate()
+    # Requests still in flight (a picture the browser was fetching) share the connection:
+    # let them finish before it stops being shared.
+    for worker in threading.enumerate():
+        if "process_request_thread" in worker.name:
+            worker.join(timeout=10)
     for connection in overrides.values():
         connection.dec_thread_sharing()
 
