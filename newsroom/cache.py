@@ -95,6 +95,7 @@ class ReaderPageCacheMiddleware:
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key = f"page:{version}:{request.get_host()}:{path}"
         stored = cache.get(key)
+        request.page_cache = "hit" if stored is not None else "miss"
         if stored is None:
             response = self.get_response(request)
             if (

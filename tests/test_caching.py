@@ -180,3 +180,16 @@ def test_healthz_checks_the_database_and_the_cache(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+def test_each_request_is_logged_once_with_its_status_time_and_cache_use(client, caplog):
+    article = make_article()
+    with caplog.at_level("INFO", logger="newsroom.requests"):
+        client.get(article.get_absolute_url())
+        client.get(article.get_absolute_url())
+        client.get("/no-such-page/")
+    lines = [r.getMessage() for r in caplog.records if r.name == "newsroom.requests"]
+    assert len(lines) == 3
+    assert lines[0].startswith(f"method=GET path={article.get_absolute_url()} status=200 ms=")
+    assert lines[0].endswith("cache=miss") and lines[1].endswith("cache=hit")
+    assert "status=404" in lines[2]
