@@ -47,6 +47,7 @@ test: $(STAMP)
 # Figures, not tests: run by hand and record what it prints in the README.
 bench: $(STAMP)
 	$(PY) bench/images.py
+	$(PY) bench/pages.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
