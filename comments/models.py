@@ -141,6 +141,12 @@ class Reply(models.Model):
     def __str__(self):
         return f"{self.name}: {self.body[:60]}"
 
+    def save(self, *args, **kwargs):
+        # Where a reply sits follows from what it answers.
+        self.thread = (self.parent.thread or self.parent) if self.parent else None
+        self.depth = self.parent.depth + 1 if self.parent else 0
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#reply-{self.pk}"
 

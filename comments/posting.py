@@ -53,8 +53,6 @@ def submit(
         reply = Reply.objects.create(
             article=article,
             parent=parent,
-            thread=(parent.thread or parent) if parent else None,
-            depth=parent.depth + 1 if parent else 0,
             name=data["name"],
             email=data["email"],
             website=data["website"],

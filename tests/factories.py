@@ -72,7 +72,5 @@ def make_reply(article, *, parent=None, **overrides) -> Reply:
     return Reply.objects.create(
         article=article,
         parent=parent,
-        thread=(parent.thread or parent) if parent else None,
-        depth=parent.depth + 1 if parent else 0,
         **fields | overrides,
     )

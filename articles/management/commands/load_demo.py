@@ -160,8 +160,6 @@ class Command(BaseCommand):
             made[key] = Reply.objects.create(
                 article=article,
                 parent=parent,
-                thread=(parent.thread or parent) if parent else None,
-                depth=parent.depth + 1 if parent else 0,
                 name=name,
                 email=f"{key}@example.org",
                 body=body,
