@@ -71,15 +71,11 @@ class ImageAdmin(admin.ModelAdmin):
         css = {"all": ["admin-extra/desk.css"]}
         js = ["admin-extra/focal-point.js"]
 
-    def _smallest(self, image):
-        rows = image.rendition("card") or [(image.width, image.height, image.file.url)]
-        return rows[0]
-
     @admin.display(description="picture")
     def thumbnail(self, image):
         if not image.file:
             return "—"
-        width, height, url = self._smallest(image)
+        width, height, url = image.rendition_or_original("card")[0]
         return format_html(
             '<img src="{}" alt="" width="96" height="{}">', url, round(96 * height / width)
         )
@@ -88,7 +84,7 @@ class ImageAdmin(admin.ModelAdmin):
     def focal_picker(self, image):
         if not image.file:
             return "Save the picture first, then click it here to choose what crops keep."
-        rows = image.rendition("full") or [(image.width, image.height, image.file.url)]
+        rows = image.rendition_or_original("full")
         width, height, url = next((r for r in rows if r[0] >= 640), rows[-1])
         return format_html(
             '<span class="focal-frame"><img class="focal-picker" src="{}" width="{}" height="{}" '

@@ -81,12 +81,16 @@ class LatestFeed(Feed):
     item_guid_is_permalink = False
 
     def item_enclosure_url(self, article):
-        social = article.hero_image and article.hero_image.renditions.get("social")
-        return self.request.build_absolute_uri(default_storage.url(social[2])) if social else None
+        image = article.hero_image
+        return (
+            self.request.build_absolute_uri(image.social_url)
+            if image and image.social_url
+            else None
+        )
 
     def item_enclosure_length(self, article):
-        social = article.hero_image and article.hero_image.renditions.get("social")
-        return default_storage.size(social[2]) if social else None
+        image = article.hero_image
+        return default_storage.size(image.social_name) if image and image.social_name else None
 
     def item_enclosure_mime_type(self, article):
         return "image/jpeg" if self.item_enclosure_url(article) else None

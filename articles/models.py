@@ -178,10 +178,20 @@ class Image(models.Model):
         rows = (self.renditions.get(spec) or {}).get(fmt) or []
         return [(w, h, default_storage.url(name)) for w, h, name in rows]
 
+    def rendition_or_original(self, spec: str, fmt: str = "JPEG"):
+        """As `rendition()`; until renditions exist (a picture saved outside the app), the
+        original as the only row."""
+        return self.rendition(spec, fmt) or [(self.width, self.height, self.file.url)]
+
+    @property
+    def social_name(self) -> str:
+        """The 1200×630 crop's name in storage, or "" before renditions exist."""
+        social = self.renditions.get("social")
+        return social[2] if social else ""
+
     @property
     def social_url(self) -> str:
-        social = self.renditions.get("social")
-        return default_storage.url(social[2]) if social else ""
+        return default_storage.url(self.social_name) if self.social_name else ""
 
 
 @receiver(post_delete, sender=Image)

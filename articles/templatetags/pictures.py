@@ -12,10 +12,7 @@ def picture(image, spec="full", sizes="100vw", eager=False):
     """
     jpeg = image.rendition(spec, "JPEG")
     webp = image.rendition(spec, "WEBP")
-    if jpeg:
-        width, height, src = jpeg[-1]
-    else:
-        width, height, src = image.width, image.height, image.file.url
+    width, height, src = image.rendition_or_original(spec, "JPEG")[-1]
     return {
         "image": image,
         "src": src,
