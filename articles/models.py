@@ -8,7 +8,6 @@ from django.db import connection, models, transaction
 from django.db.models import F, Func, Q, Value
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
@@ -23,6 +22,7 @@ from articles.images import (
     validate_image_file,
 )
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from newsroom import links
 
 # Paths the site uses at its top level; a topic may not take one as its slug.
 RESERVED_SLUGS = frozenset(
@@ -86,7 +86,7 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+        return links.url("articles:topic", self.slug)
 
 
 class Image(models.Model):
@@ -235,7 +235,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return links.url("articles:author", self.slug)
 
 
 def published_q(now=None) -> Q:
@@ -438,7 +438,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         topic = self.primary_topic.slug if self.primary_topic_id else "news"
-        return reverse("articles:article", kwargs={"topic": topic, "slug": self.slug})
+        return links.url("articles:article", topic, self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from comments import moderation
 from comments.models import ModerationSettings, Reply, Rule, queue_ordering
-from newsroom.templatetags.highlighting import highlight
+from newsroom.highlighting import highlight
 
 MODERATE_PERMISSION = "comments.moderate_reply"
 _ACTIONS = {

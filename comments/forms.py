@@ -3,6 +3,7 @@ import time
 from django import forms
 from django.core import signing
 from django.core.validators import ProhibitNullCharactersValidator
+from django.forms.renderers import Jinja2
 
 from comments.models import Reply
 
@@ -18,6 +19,10 @@ class HttpsURLField(forms.URLField):
 
 class ReplyForm(forms.ModelForm):
     """The "Leave A Reply" form. `homepage` is a honeypot: hidden from people, filled by bots."""
+
+    # Rendered on readers' pages, which are Jinja2 templates: Django's Jinja2 form templates
+    # give the same markup as its own, several times faster.
+    default_renderer = Jinja2()
 
     homepage = forms.CharField(
         label="Leave this field empty",
