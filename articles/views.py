@@ -14,7 +14,7 @@ from django.views.generic import ListView, TemplateView
 from articles import metadata, previews
 from articles import search as search_module
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
-from comments.display import reply_context
+from comments.display import reply_context, reply_counts
 
 
 def home(request):
@@ -101,9 +101,13 @@ class AuthorView(PublishedListView):
 def page_articles(*, published=True):
     """Articles with everything their page shows; only published ones unless told otherwise."""
     articles = Article.objects.published() if published else Article.objects.all()
-    return articles.with_related().prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("name")),
-        Prefetch("notes", queryset=ArticleNote.objects.order_by("noted_at", "pk")),
+    return (
+        articles.with_related()
+        .annotate(**reply_counts())
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+            Prefetch("notes", queryset=ArticleNote.objects.order_by("noted_at", "pk")),
+        )
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,27 +31,39 @@ def approved_parent(article, reply_id) -> Reply | None:
     return Reply.objects.approved().filter(article=article, pk=reply_id).first()
 
 
+def reply_counts() -> dict:
+    """Annotations for an article queryset: its approved replies, and how many of them start
+    a thread. Counted in the article's own query."""
+    approved = Reply.objects.approved().filter(article=OuterRef("pk")).order_by()
+    count = Func(F("pk"), function="COUNT")
+    return {
+        "approved_replies": Subquery(approved.values(n=count)),
+        "approved_threads": Subquery(approved.filter(parent=None).values(n=count)),
+    }
+
+
 def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
     """Approved replies as threads, oldest first, paginated by top-level reply.
 
-    A fixed number of queries whatever the number of replies: the counts, one page of
-    top-level replies, and every approved reply under them.
+    One query whatever the number of replies: a page of top-level replies and every approved
+    reply under them. The counts come with the article (`reply_counts()`).
     """
     approved = Reply.objects.approved().filter(article=article)
-    counts = approved.aggregate(total=Count("pk"), threads=Count("pk", filter=Q(parent=None)))
     paginator = Paginator(approved.filter(parent=None), settings.REPLY_PAGE_SIZE)
-    paginator.count = counts["threads"]  # known already: saves the paginator's own COUNT
+    paginator.count = article.approved_threads  # known already: saves the paginator's COUNT
     page = paginator.get_page(request.GET.get("replies"))
-    roots = list(page.object_list) if counts["threads"] else []
-    shown = {reply.pk: reply for reply in roots}
-    for reply in roots:
-        reply.shown_children = []
-    if roots:
-        for reply in approved.filter(thread__in=roots).order_by("created_at", "pk"):
+    roots, shown = [], {}
+    if article.approved_threads:
+        page_roots = page.object_list.values("pk")  # a subquery, not a query of its own
+        for reply in approved.filter(Q(pk__in=page_roots) | Q(thread__in=page_roots)).order_by(
+            "created_at", "pk"
+        ):
             reply.shown_children = []
             shown[reply.pk] = reply
+            if reply.parent_id is None:
+                roots.append(reply)
             # A reply whose parent is no longer approved is hidden with it.
-            if reply.parent_id in shown:
+            elif reply.parent_id in shown:
                 shown[reply.parent_id].shown_children.append(reply)
 
     parent = None
@@ -62,7 +74,7 @@ def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
         parent = approved_parent(article, form.data.get("parent"))
     return {
         "replies": roots,
-        "reply_count": counts["total"],
+        "reply_count": article.approved_replies,
         "reply_page": page,
         "reply_form": form,
         "replying_to": parent,

@@ -44,7 +44,7 @@ def test_public_pages_have_a_query_budget_independent_of_size(
     budgets = {
         "/": 9,
         "/latest/": 6,
-        articles[-1].get_absolute_url(): 10,
+        articles[-1].get_absolute_url(): 8,
         topics[0].get_absolute_url(): 8,
         authors[0].get_absolute_url(): 7,
     }
