@@ -9,25 +9,37 @@ The version lives in the default cache (Redis in production), shared by every ap
 
 Forms on cached pages never carry a frozen CSRF token: the stored bytes hold a placeholder,
 and each response gets the token of the reader it is sent to.
+
+Two pieces: `ReaderPageCacheMiddleware`, Django's last middleware, renders and stores pages (and
+serves them to the test client); `PageCacheFront`, the WSGI application servers run
+(`newsroom.wsgi`), answers hits before Django's request handling starts.
 """
 
 import hashlib
+import os
 import re
+import time
 import uuid
+from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+from newsroom.middleware import log_request
 
 VERSION_KEY = "content-version"
 NEXT_PUBLICATION_KEY = "next-publication:{version}"
 PLACEHOLDER = "__csrf_token_for_this_reader__"
 _TOKEN_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Robots-Tag")
+_NOT_MODIFIED = ("ETag", "Cache-Control", "Vary")
 
 
 def content_version() -> str:
@@ -70,20 +82,44 @@ def _seconds_to_next_publication(version: str) -> int | None:
     return max(int(cached - timezone.now().timestamp()) + 1, 0)
 
 
+def page_key(version: str, scheme: str, host: str, full_path: str) -> str:
+    path = hashlib.sha256(full_path.encode()).hexdigest()[:32]
+    return f"page:{version}:{scheme}:{host}:{path}"
+
+
+def _skipped(path: str) -> bool:
+    return settings.PAGE_CACHE_SECONDS <= 0 or path.startswith(settings.PAGE_CACHE_SKIP)
+
+
+def _bypasses(cookies) -> bool:
+    """Staff and readers with a session or a message to see (a reply just posted)."""
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+
+
 def is_cacheable(request) -> bool:
     """Anonymous readers' GETs only: staff, readers with a session or a message to see
-    (a reply just posted) and every form post go straight to the views."""
+    and every form post go straight to the views."""
     return (
-        settings.PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-        and not request.path.startswith(settings.PAGE_CACHE_SKIP)
+        request.method in ("GET", "HEAD")
+        and not _bypasses(request.COOKIES)
+        and not _skipped(request.path)
+    )
+
+
+def cache_control(stored) -> str:
+    if stored["private"]:
+        # The page holds this reader's form token: no shared cache may keep it.
+        return "private, max-age=0, must-revalidate"
+    return (
+        f"public, max-age={settings.BROWSER_CACHE_SECONDS}, "
+        f"s-maxage={settings.SHARED_CACHE_SECONDS}"
     )
 
 
 class ReaderPageCacheMiddleware:
-    """Serve anonymous readers from the cache; see the module's docstring."""
+    """Store anonymous readers' pages, and serve them when `PageCacheFront` is not in front
+    (the test client, and any server given Django's own WSGI handler); see the module's
+    docstring."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,8 +128,7 @@ class ReaderPageCacheMiddleware:
         if not is_cacheable(request):
             return self.get_response(request)
         version = content_version()
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = f"page:{version}:{request.get_host()}:{path}"
+        key = page_key(version, request.scheme, request.get_host(), request.get_full_path())
         stored = cache.get(key)
         request.page_cache = "hit" if stored is not None else "miss"
         if stored is None:
@@ -107,22 +142,25 @@ class ReaderPageCacheMiddleware:
             stored = self._store(key, version, response)
             if stored is None:
                 return response
+        # Tells the front what it may keep: this key's bytes, with the headers sent now.
+        request.META["newsroom.page_cache"] = (key, stored)
         return self._serve(request, stored)
 
     def _store(self, key, version, response):
         body = response.content.decode(response.charset)
         body, forms = _TOKEN_INPUT.subn(rf"\g<1>{PLACEHOLDER}\g<2>", body)
-        stored = {
-            "body": body,
-            "headers": {h: response[h] for h in _HEADERS_KEPT if h in response},
-            "etag": '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"',
-            "private": bool(forms),
-        }
         ttl = settings.PAGE_CACHE_SECONDS
         if (wait := _seconds_to_next_publication(version)) is not None:
             ttl = min(ttl, wait)
         if ttl <= 0:
             return None
+        stored = {
+            "body": body,
+            "headers": {h: response[h] for h in _HEADERS_KEPT if h in response},
+            "etag": '"' + hashlib.sha256(body.encode()).hexdigest()[:20] + '"',
+            "private": bool(forms),
+            "expires": time.time() + ttl,
+        }
         cache.set(key, stored, timeout=ttl)
         return stored
 
@@ -132,17 +170,129 @@ class ReaderPageCacheMiddleware:
             body = body.replace(PLACEHOLDER, get_token(request))
         response = HttpResponse(body, headers=stored["headers"])
         response["ETag"] = stored["etag"]
-        if stored["private"]:
-            # The page holds this reader's form token: no shared cache may keep it.
-            patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
-        else:
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=settings.BROWSER_CACHE_SECONDS,
-                s_maxage=settings.SHARED_CACHE_SECONDS,
-            )
+        response["Cache-Control"] = cache_control(stored)
         return response
+
+
+class PageCacheFront:
+    """The WSGI application in front of Django: serves a cached page without starting Django's
+    request handling, so a hit costs a cache lookup and, on pages with a reader form, a fresh
+    token.
+
+    It keeps, per process, the bytes and response headers of pages it has seen Django serve.
+    That memory is keyed like the shared cache, content version included, and the version is
+    read from the shared cache on every request: a change anywhere is seen at once. Whatever
+    it does not hold (a first request, a POST, staff, a reader with a message) goes to Django,
+    whose last middleware stores the page in the shared cache for every process.
+    """
+
+    MAX_PAGES = 512
+
+    def __init__(self, app):
+        self.app = app
+        self.pages: dict[str, tuple] = {}
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "GET" or _skipped(environ.get("PATH_INFO", "")):
+            return self.app(environ, start_response)
+        start = time.perf_counter()
+        request = WSGIRequest(environ)  # Django's own reading of the scheme, host and cookies
+        if _bypasses(request.COOKIES):
+            return self.app(environ, start_response)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return self.app(environ, start_response)
+        key = page_key(content_version(), request.scheme, host, request.get_full_path())
+        page = self.pages.get(key)
+        if page is None or page[0] < time.time():
+            return self._through_django(key, environ, start_response)
+        _, parts, headers, etag = page
+        if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            start_response("304 Not Modified", [h for h in headers if h[0] in _NOT_MODIFIED])
+            log_request(request.method, request.path, 304, start, "hit")
+            return []
+        headers = list(headers)
+        if len(parts) > 1:  # forms: this reader's token, and a cookie if they have none
+            secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+            if not _valid_secret(secret):
+                secret = "".join(CSRF_ALLOWED_CHARS[i] for i in _random_indices(CSRF_SECRET_LENGTH))
+                headers.append(("Set-Cookie", _csrf_cookie(secret)))
+            token = _masked(secret).encode()
+            parts = [piece for part in parts for piece in (part, token)][:-1]
+        headers.append(("Content-Length", str(sum(map(len, parts)))))
+        start_response("200 OK", headers)
+        log_request(request.method, request.path, 200, start, "hit")
+        return parts
+
+    def _through_django(self, key, environ, start_response):
+        sent = {}
+
+        def capture(status, headers, exc_info=None):
+            sent["status"], sent["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, capture)
+        served = environ.get("newsroom.page_cache")
+        if served and served[0] == key and sent.get("status", "").startswith("200"):
+            stored = served[1]
+            headers = tuple(
+                (name, value)
+                for name, value in sent["headers"]
+                if name.lower() not in ("set-cookie", "content-length", "date", "server")
+            )
+            parts = stored["body"].encode().split(PLACEHOLDER.encode())
+            if len(self.pages) >= self.MAX_PAGES:
+                self.pages.pop(next(iter(self.pages)))  # the oldest
+            self.pages[key] = (stored["expires"], parts, headers, stored["etag"])
+        return result
+
+
+_CHAR_INDEX = {char: n for n, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _valid_secret(secret: str) -> bool:
+    return len(secret) == CSRF_SECRET_LENGTH and all(c in _CHAR_INDEX for c in secret)
+
+
+def _random_indices(count: int) -> list[int]:
+    """Uniform random positions in the token alphabet, from the system's random source."""
+    size = len(CSRF_ALLOWED_CHARS)
+    below = 256 - 256 % size  # bytes past the last whole multiple would favour some letters
+    indices: list[int] = []
+    while len(indices) < count:
+        indices += [byte % size for byte in os.urandom(count * 2) if byte < below]
+    return indices[:count]
+
+
+def _masked(secret: str) -> str:
+    """The form token for a CSRF secret, masked with a fresh one-time pad as Django's
+    `get_token()` does (so that compressed pages do not repeat the secret), in the form its
+    CSRF middleware checks: the pad's letters, then each secret letter shifted by the pad's.
+    Django's own `get_token()` takes four times as long; tests post with these tokens."""
+    size = len(CSRF_ALLOWED_CHARS)
+    pad = _random_indices(len(secret))
+    shifted = (_CHAR_INDEX[char] + n for char, n in zip(secret, pad, strict=True))
+    return "".join(CSRF_ALLOWED_CHARS[n] for n in pad) + "".join(
+        CSRF_ALLOWED_CHARS[n % size] for n in shifted
+    )
+
+
+def _csrf_cookie(secret: str) -> str:
+    """The Set-Cookie value Django's CSRF middleware sends for a new secret."""
+    cookie = SimpleCookie()
+    cookie[settings.CSRF_COOKIE_NAME] = secret
+    attributes = cookie[settings.CSRF_COOKIE_NAME]
+    attributes["expires"] = http_date(time.time() + settings.CSRF_COOKIE_AGE)
+    attributes["max-age"] = settings.CSRF_COOKIE_AGE
+    attributes["path"] = settings.CSRF_COOKIE_PATH
+    if settings.CSRF_COOKIE_DOMAIN:
+        attributes["domain"] = settings.CSRF_COOKIE_DOMAIN
+    attributes["secure"] = settings.CSRF_COOKIE_SECURE
+    attributes["httponly"] = settings.CSRF_COOKIE_HTTPONLY
+    if settings.CSRF_COOKIE_SAMESITE:
+        attributes["samesite"] = settings.CSRF_COOKIE_SAMESITE
+    return attributes.OutputString()
 
 
 def _changed(sender, **kwargs):

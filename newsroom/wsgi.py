@@ -1,4 +1,7 @@
-"""WSGI entry point for production servers (gunicorn newsroom.wsgi)."""
+"""WSGI entry point for production servers (granian --interface wsgi newsroom.wsgi:application).
+
+Django sits behind `PageCacheFront`, which answers anonymous readers' cached pages itself.
+"""
 
 import os
 
@@ -6,4 +9,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from newsroom.cache import PageCacheFront  # noqa: E402 - needs the settings loaded above
+
+application = PageCacheFront(django_application)

@@ -1,0 +1,196 @@
+"""The WSGI front of the page cache: cached pages for anonymous readers without Django's
+request handling, with the same headers, each reader's own token, and nothing stale."""
+
+import io
+import re
+import sys
+from http.cookies import SimpleCookie
+
+import pytest
+from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Reply
+from newsroom.cache import PageCacheFront
+from newsroom.wsgi import django_application
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class CountingDjango:
+    """Django's WSGI application, counting the requests that reach it."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return django_application(environ, start_response)
+
+
+@pytest.fixture
+def front():
+    # As Django's test client does: keep the test's transaction and connection open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield PageCacheFront(CountingDjango())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def get(app, path, *, cookie="", **headers):
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        **({"HTTP_COOKIE": cookie} if cookie else {}),
+        **headers,
+    }
+    sent = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        sent["status"], sent["headers"] = int(status[:3]), response_headers
+
+    result = app(environ, start_response)
+    body = b"".join(result).decode()
+    if hasattr(result, "close"):
+        result.close()
+    return sent["status"], sent["headers"], body
+
+
+def header(headers, name):
+    return [value for key, value in headers if key.lower() == name.lower()]
+
+
+def test_a_page_django_served_once_is_then_served_by_the_front_alone(
+    front, django_assert_num_queries
+):
+    url = make_article(headline="Served fast").get_absolute_url()
+    status, first_headers, first = get(front, url)
+    assert status == 200 and front.app.calls == 1
+    with django_assert_num_queries(0):
+        status, headers, body = get(front, url)
+    assert status == 200 and front.app.calls == 1, "Django was not asked again"
+    assert "Served fast" in body
+    assert TOKEN.sub("", body) == TOKEN.sub("", first), "the same page, apart from the token"
+    for name in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Vary"):
+        assert header(headers, name) == header(first_headers, name) != [], name
+    assert header(headers, "Content-Length") == [str(len(body.encode()))]
+
+
+def test_fresh_readers_get_their_own_token_and_cookie_and_can_both_post(front):
+    article = make_article()
+    url = article.get_absolute_url()
+    get(front, url)
+    readers = []
+    for _ in range(2):
+        status, headers, body = get(front, url)
+        assert status == 200 and front.app.calls == 1
+        (set_cookie,) = header(headers, "Set-Cookie")
+        cookie = SimpleCookie(set_cookie)[settings.CSRF_COOKIE_NAME]
+        assert cookie["samesite"] == "Lax" and cookie["path"] == "/"
+        tokens = set(TOKEN.findall(body))
+        assert len(tokens) == 1, "one token for every form on the page"
+        readers.append((cookie.value, tokens.pop()))
+    assert readers[0][0] != readers[1][0] and readers[0][1] != readers[1][1]
+    stranger = Client(enforce_csrf_checks=True)
+    stranger.cookies[settings.CSRF_COOKIE_NAME] = readers[0][0]
+    swapped = {"csrfmiddlewaretoken": readers[1][1], "name": "X", "email": "x@example.org"}
+    assert stranger.post(reverse("comments:post", args=[article.pk]), swapped).status_code == 403
+    posted = 0
+    for n, (secret, token) in enumerate(readers):
+        reader = Client(enforce_csrf_checks=True)
+        reader.cookies[settings.CSRF_COOKIE_NAME] = secret
+        response = reader.post(
+            reverse("comments:post", args=[article.pk]),
+            {
+                "csrfmiddlewaretoken": token,
+                "name": f"Reader {n}",
+                "email": f"reader{n}@example.org",
+                "body": f"Reply from reader {n}",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:300]
+        posted += 1
+    assert Reply.objects.count() == posted == 2
+
+
+def test_a_reader_with_a_token_cookie_keeps_it_and_gets_a_token_that_matches(front):
+    article = make_article()
+    url = article.get_absolute_url()
+    get(front, url)
+    secret = "a" * 16 + "B" * 15 + "7"
+    _, headers, body = get(front, url, cookie=f"{settings.CSRF_COOKIE_NAME}={secret}")
+    assert header(headers, "Set-Cookie") == []
+    reader = Client(enforce_csrf_checks=True)
+    reader.cookies[settings.CSRF_COOKIE_NAME] = secret
+    response = reader.post(
+        reverse("comments:post", args=[article.pk]),
+        {
+            "csrfmiddlewaretoken": TOKEN.search(body).group(1),
+            "name": "Ada",
+            "email": "ada@example.org",
+            "body": "Hello",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_a_change_shows_on_the_next_request_through_the_front(front):
+    article = make_article(headline="Before the edit")
+    url = article.get_absolute_url()
+    get(front, url)
+    get(front, url)
+    article.headline = "After the edit"
+    article.save()
+    _, _, body = get(front, url)
+    assert "After the edit" in body and front.app.calls == 2
+
+
+def test_staff_and_readers_with_a_message_go_to_django(front):
+    url = make_article().get_absolute_url()
+    get(front, url)
+    get(front, url, cookie=f"{settings.SESSION_COOKIE_NAME}=abc")
+    get(front, url, cookie="messages=xyz")
+    assert front.app.calls == 3
+
+
+def test_conditional_requests_get_304_from_the_front(front):
+    url = make_article().get_absolute_url()
+    _, headers, _ = get(front, url)
+    (etag,) = header(headers, "ETag")
+    status, headers, body = get(front, url, HTTP_IF_NONE_MATCH=etag)
+    assert (status, body) == (304, "") and front.app.calls == 1
+    assert header(headers, "ETag") == [etag]
+
+
+def test_an_expired_page_goes_back_to_django(front):
+    url = make_article().get_absolute_url()
+    get(front, url)
+    key = next(iter(front.pages))
+    front.pages[key] = (0, *front.pages[key][1:])  # its lifetime is over
+    get(front, url)
+    assert front.app.calls == 2
+
+
+def test_the_front_logs_each_page_it_serves(front, caplog):
+    url = make_article().get_absolute_url()
+    with caplog.at_level("INFO", logger="newsroom.requests"):
+        get(front, url)
+        get(front, url)
+    lines = [r.getMessage() for r in caplog.records if r.name == "newsroom.requests"]
+    assert len(lines) == 2
+    assert lines[0].endswith("cache=miss") and lines[1].endswith("cache=hit")
+    assert f"path={url} status=200" in lines[1]
