@@ -1,16 +1,24 @@
-"""Page benchmark: builds a realistic newsroom (10,000 articles, 50 topics, 100 authors,
-100,000 replies) in a temporary folder, serves it with `granian` as `make serve` does, and loads
-the home, article and topic pages with wrk, cached and uncached, beside a bare WSGI app serving
-the same bytes under the same server (the floor). Prints requests/s, p50/p99 latency and the
-ratio to the floor, then the query plans of the article page's queries.
+"""Page benchmark. Builds two newsrooms in a temporary folder (the demo content, and the demo
+plus 10,000 articles, 50 topics, 100 authors and 100,000 replies), serves each with granian as
+`make serve` does (the production WSGI application, 2 workers per 2 cores), and loads the home,
+article and topic pages with wrk from a second process: cached (file cache shared by the
+workers) and uncached (`CACHE_URL=dummycache://`). Beside them it measures a bare WSGI app
+serving the same bytes under the same server (the floor) and a stock Wagtail 8 article page
+(`bench/wagtail/`). Prints requests/s, p50/p99 latency, the median time to first byte, the
+ratios, the article page's query count and query plans.
 
-Run with `make bench` (needs `wrk`: apt-get install wrk). Sizes: BENCH_ARTICLES, BENCH_REPLIES.
+Run with `make bench` (needs `wrk`: apt-get install wrk). Knobs: BENCH_ARTICLES,
+BENCH_REPLIES, BENCH_SECONDS, BENCH_DATABASE=postgres (PostgreSQL at 127.0.0.1 instead of
+SQLite), BENCH_WAGTAIL=0 (skip Wagtail, which needs its own virtualenv: made once in
+.cache/bench-wagtail from the package index).
 """
 
+import http.client
 import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -18,39 +26,53 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="newsroom-pages-"))
+PYTHON = str(ROOT / ".venv/bin/python")
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 10_000))
 REPLIES = int(os.environ.get("BENCH_REPLIES", 100_000))
 SECONDS = int(os.environ.get("BENCH_SECONDS", 5))
-BASE_ENV = {
+POSTGRES = os.environ.get("BENCH_DATABASE") == "postgres"
+WORKERS = os.cpu_count() or 1
+SEED_ARTICLE = "/world/european-discussions-ukraines-postwar-security/"
+PAGES = {"home": "/", "article": SEED_ARTICLE, "topic": "/world/"}
+SETTINGS = {
     "DJANGO_SETTINGS_MODULE": "newsroom.settings",
     "ENV_FILE": "/nonexistent",
     "DEBUG": "false",
     "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "SECURE_SSL_REDIRECT": "false",
-    "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
-    "MEDIA_ROOT": str(WORK / "media"),
-    "STATIC_ROOT": str(WORK / "static"),
     "SERVE_MEDIA": "true",
     "LOG_LEVEL": "WARNING",
     "LOG_REQUESTS": "false",
 }
-os.environ.update(BASE_ENV | {"CACHE_URL": f"filecache://{WORK / 'cache'}"})
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 
-def build() -> dict:
+def dataset_env(work: Path, dataset: str) -> dict:
+    if POSTGRES:
+        database = f"postgres://postgres@127.0.0.1:5432/newsroom_bench_{dataset}"
+    else:
+        database = f"sqlite:///{work / dataset}.sqlite3"
+    return SETTINGS | {
+        "DATABASE_URL": database,
+        "MEDIA_ROOT": str(work / f"media-{dataset}"),
+        "STATIC_ROOT": str(work / "static"),
+        "CACHE_URL": f"filecache://{work / f'cache-{dataset}'}",
+    }
+
+
+# --- run inside a child process with the dataset's settings ---------------------------------
+
+
+def build(dataset: str) -> None:
+    """Migrate, load the demo, and for the big dataset add the bulk articles and replies."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
     from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
 
     from articles.models import Article, Author, Byline, Topic
     from comments.models import Reply
@@ -58,11 +80,11 @@ def build() -> dict:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     call_command("load_demo", verbosity=0)
+    if dataset == "demo":
+        return
     now = timezone.now()
-    topics = Topic.objects.bulk_create(
-        Topic(
-            name=f"Bench topic {n}", slug=f"bench-topic-{n}", show_in_nav=n < 3, nav_order=200 + n
-        )
+    topics = list(Topic.objects.all()) + Topic.objects.bulk_create(
+        Topic(name=f"Bench topic {n}", slug=f"bench-topic-{n}", nav_order=200 + n)
         for n in range(50)
     )
     authors = Author.objects.bulk_create(
@@ -72,19 +94,24 @@ def build() -> dict:
         f"<p>Paragraph {n} of a benchmark article with some words.</p>" for n in range(8)
     )
     articles = Article.objects.bulk_create(
-        Article(
-            headline=f"Benchmark article number {n}",
-            slug=f"benchmark-article-{n}",
-            dek="A standfirst of ordinary length for a benchmark article.",
-            body=body,
-            primary_topic=topics[n % 50],
-            status=Article.Status.PUBLISHED,
-            publish_at=now - timedelta(minutes=n + 1),
-        )
-        for n in range(ARTICLES)
+        (
+            Article(
+                headline=f"Benchmark article number {n}",
+                slug=f"benchmark-article-{n}",
+                dek="A standfirst of ordinary length for a benchmark article.",
+                body=body,
+                primary_topic=topics[n % len(topics)],
+                status=Article.Status.PUBLISHED,
+                # Older than the demo's articles, which stay the newest on the front page.
+                publish_at=now - timedelta(days=3, minutes=n),
+            )
+            for n in range(ARTICLES)
+        ),
+        batch_size=2000,
     )
     Byline.objects.bulk_create(
-        Byline(article=a, author=authors[n % 100], order=0) for n, a in enumerate(articles)
+        (Byline(article=a, author=authors[n % 100], order=0) for n, a in enumerate(articles)),
+        batch_size=5000,
     )
     per_article = max(REPLIES // max(ARTICLES, 1), 1)
     Reply.objects.bulk_create(
@@ -100,11 +127,37 @@ def build() -> dict:
         ),
         batch_size=5000,
     )
-    return {
-        "home": "/",
-        "article": articles[0].get_absolute_url(),
-        "topic": topics[0].get_absolute_url(),
-    }
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def plans() -> None:
+    """The article page's queries (page cache off) and how the database runs each."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.get(SEED_ARTICLE, HTTP_COOKIE="sessionid=bypass")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(SEED_ARTICLE, HTTP_COOKIE="sessionid=bypass")
+    print(f"\nThe article page makes {len(queries.captured_queries)} queries (page cache off):")
+    explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            cursor.execute(f"{explain} {sql}")
+            plan = "; ".join(str(row[-1]).strip() for row in cursor.fetchall())
+            print(f"- {sql[:80]}…\n    {plan[:400]}")
+
+
+# --- the parent process ----------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -113,15 +166,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(app: str, env: dict, cwd=ROOT) -> tuple[subprocess.Popen, int]:
+def serve(granian: str, app: str, env: dict, cwd) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(os.cpu_count() or 1), "--no-ws",
-         "--log-level", "error", app],
+        [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(WORKERS), "--no-ws", "--log-level", "error", app],
         cwd=cwd, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    for _ in range(100):
+    for _ in range(200):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return process, port
@@ -131,7 +183,9 @@ def serve(app: str, env: dict, cwd=ROOT) -> tuple[subprocess.Popen, int]:
     raise SystemExit(f"{app} did not start")
 
 
-def load(url: str) -> dict:
+def load(port: int, path: str) -> dict:
+    url = f"http://127.0.0.1:{port}{path}"
+    subprocess.run(["wrk", "-t2", "-c32", "-d2s", url], capture_output=True, check=True)  # warm
     out = subprocess.run(
         ["wrk", "-t2", "-c32", f"-d{SECONDS}s", "--latency", url],
         capture_output=True, text=True, check=True,
@@ -141,65 +195,148 @@ def load(url: str) -> dict:
         value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
+    if "Non-2xx" in out:
+        raise SystemExit(f"{url} answered errors under load:\n{out}")
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": latency("50%"),
         "p99": latency("99%"),
+        "ttfb": first_byte(port, path),
     }
+
+
+def first_byte(port: int, path: str, times: int = 200) -> float:
+    """Median milliseconds from sending a request to the first byte of the answer, one
+    request at a time on a kept-alive connection (an idle server)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    samples = []
+    for _ in range(times):
+        start = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()  # returns once the status line and headers arrive
+        samples.append((time.perf_counter() - start) * 1000)
+        response.read()
+    connection.close()
+    return statistics.median(samples)
+
+
+def child(command: str, env: dict) -> None:
+    subprocess.run([PYTHON, __file__, command], env=os.environ | env, cwd=ROOT, check=True)
+
+
+def wagtail(work: Path) -> dict | None:
+    """A stock Wagtail 8 site (`wagtail start` and an article page) serving the seed article."""
+    venv = ROOT / ".cache/bench-wagtail"
+    python = venv / "bin/python"
+    if not python.exists():
+        print("Making .cache/bench-wagtail (Wagtail 8 and granian) …")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "wagtail==8.0.1",
+                        "granian"], check=True)  # fmt: skip
+    site = work / "wagtail"
+    site.mkdir()
+    subprocess.run([str(venv / "bin/wagtail"), "start", "benchsite", str(site)], check=True,
+                   capture_output=True)  # fmt: skip
+    shutil.copytree(ROOT / "bench/wagtail/news", site / "news")
+    base = site / "benchsite/settings/base.py"
+    base.write_text(base.read_text().replace('"home",', '"home",\n    "news",', 1))
+    (site / "benchsite/settings/local.py").write_text(
+        'SECRET_KEY = "bench-only"\nALLOWED_HOSTS = ["*"]\n'
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "benchsite.settings.production"}
+    manage = [str(python), "manage.py"]
+    for command in (["makemigrations", "news"], ["migrate"], ["collectstatic", "--noinput"]):
+        subprocess.run([*manage, *command, "-v0"], cwd=site, env=os.environ | env, check=True)
+    script = ROOT / "bench/wagtail/setup_page.py"
+    seed = ROOT / "articles/demo/seed-article.txt"
+    path = subprocess.run(
+        [*manage, "shell", "-c", f"import sys; sys.argv = ['', {str(seed)!r}]; "
+         f"exec(open({str(script)!r}).read())"],
+        cwd=site, env=os.environ | env, check=True, capture_output=True, text=True,
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    process, port = serve(str(venv / "bin/granian"), "benchsite.wsgi:application", env, site)
+    try:
+        return {"path": path, **load(port, path)}
+    finally:
+        process.terminate()
 
 
 def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
-    print(f"Building {ARTICLES:,} articles, 50 topics, 100 authors, {REPLIES:,} replies …")
-    pages = build()
-    client = Client()
-    rows = []
-    cached, cached_port = serve(
-        "newsroom.wsgi:application", {"CACHE_URL": f"filecache://{WORK / 'cache'}"}
-    )
-    uncached, uncached_port = serve("newsroom.wsgi:application", {"CACHE_URL": "dummycache://", "PAGE_CACHE_SECONDS": "0"})  # fmt: skip
-    try:
-        for name, path in pages.items():
-            body = WORK / f"{name}.html"
-            body.write_bytes(client.get(path).content)
-            bare, bare_port = serve(
-                "bare:application", {"BARE_BODY": str(body)}, cwd=ROOT / "bench"
-            )
-            try:
-                floor = load(f"http://127.0.0.1:{bare_port}/")
-            finally:
-                bare.terminate()
-            for label, port in (("cached", cached_port), ("uncached", uncached_port)):
-                load(f"http://127.0.0.1:{port}{path}")  # warm up
-                result = load(f"http://127.0.0.1:{port}{path}")
-                rows.append((name, label, result, floor))
-    finally:
-        cached.terminate()
-        uncached.terminate()
+    work = Path(tempfile.mkdtemp(prefix="newsroom-pages-"))
+    granian = str(ROOT / ".venv/bin/granian")
+    datasets = {
+        "demo": "demo content (15 articles)",
+        "10k": f"{ARTICLES:,} articles, {REPLIES:,} replies",
+    }
+    rows, floors = [], {}
+    for dataset in datasets:
+        env = dataset_env(work, dataset)
+        if POSTGRES:
+            name = env["DATABASE_URL"].rsplit("/", 1)[1]
+            for tool in ("dropdb --if-exists", "createdb"):
+                subprocess.run(
+                    [*tool.split(), "-h", "127.0.0.1", "-U", "postgres", name], check=True
+                )
+        print(f"Building {datasets[dataset]} …", flush=True)
+        child("build-" + dataset, env)
+        cached, cached_port = serve(granian, "newsroom.wsgi:application", env, ROOT)
+        uncached, uncached_port = serve(
+            granian, "newsroom.wsgi:application", env | {"CACHE_URL": "dummycache://"}, ROOT
+        )
+        try:
+            for name, path in PAGES.items():
+                if dataset == "10k":  # the floor: the same bytes from a bare WSGI app
+                    body = work / f"{name}.html"
+                    connection = http.client.HTTPConnection("127.0.0.1", cached_port)
+                    connection.request("GET", path)
+                    body.write_bytes(connection.getresponse().read())
+                    connection.close()
+                    bare, bare_port = serve(
+                        granian, "bare:application", {"BARE_BODY": str(body)}, ROOT / "bench"
+                    )
+                    try:
+                        floors[name] = load(bare_port, "/")
+                    finally:
+                        bare.terminate()
+                for mode, port in (("cached", cached_port), ("uncached", uncached_port)):
+                    rows.append((name, dataset, mode, load(port, path)))
+        finally:
+            cached.terminate()
+            uncached.terminate()
+    reference = wagtail(work) if os.environ.get("BENCH_WAGTAIL", "1") != "0" else None
 
-    print(
-        f"\n{'page':<8} {'mode':<9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'floor req/s':>12} {'ratio':>6}"
-    )
-    for name, label, r, floor in rows:
-        print(f"{name:<8} {label:<9} {r['rps']:>9,.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} "
-              f"{floor['rps']:>12,.0f} {r['rps'] / floor['rps']:>6.2f}")  # fmt: skip
-
-    print("\nQuery plans of the article page (uncached):")
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        Client().get(pages["article"], HTTP_COOKIE="sessionid=bypass")
-    with connection.cursor() as cursor:
-        for query in queries.captured_queries:
-            sql = query["sql"]
-            if not sql.startswith("SELECT"):
-                continue
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-            plan = "; ".join(row[-1] for row in cursor.fetchall())
-            print(f"- {sql[:70]}…\n    {plan}")
-    print(f"\n(Work folder {WORK}; delete it when done.)")
+    print(f"\n{WORKERS} granian workers, wrk -t2 -c32 -d{SECONDS}s on the same machine, "
+          f"{'PostgreSQL' if POSTGRES else 'SQLite'}.")  # fmt: skip
+    print(f"{'page':<8} {'data':<5} {'mode':<9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'TTFB ms':>8} {'÷ bare':>7} {'÷ Wagtail':>9}")  # fmt: skip
+    by = {(name, dataset, mode): r for name, dataset, mode, r in rows}
+    for (name, dataset, mode), r in by.items():
+        wag = f"{r['rps'] / reference['rps']:>9.1f}" if reference and name == "article" else " " * 9
+        print(f"{name:<8} {dataset:<5} {mode:<9} {r['rps']:>8,.0f} {r['p50']:>7.2f} {r['p99']:>7.2f} "
+              f"{r['ttfb']:>8.2f} {r['rps'] / floors[name]['rps']:>7.2f} {wag}")  # fmt: skip
+    for name, floor in floors.items():
+        print(f"{name:<8} bare  floor     {floor['rps']:>8,.0f} {floor['p50']:>7.2f} "
+              f"{floor['p99']:>7.2f} {floor['ttfb']:>8.2f}")  # fmt: skip
+    if reference:
+        print(f"Wagtail 8 article page (stock, {reference['path']}): {reference['rps']:,.0f} req/s, "
+              f"p50 {reference['p50']:.2f} ms, p99 {reference['p99']:.2f} ms, "
+              f"TTFB {reference['ttfb']:.2f} ms")  # fmt: skip
+    print("\nHow much slower each page is at 10,000 articles than on the demo (1.00 = as fast):")
+    for name in PAGES:
+        for mode in ("cached", "uncached"):
+            slower = by[(name, "demo", mode)]["rps"] / by[(name, "10k", mode)]["rps"]
+            print(f"  {name:<8} {mode:<9} {slower:.2f}")
+    child("plans", dataset_env(work, "10k"))
+    print(f"\n(Work folder {work}; delete it when done.)")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+        {"build-demo": lambda: build("demo"), "build-10k": lambda: build("10k"), "plans": plans}[
+            sys.argv[1]
+        ]()
+    else:
+        main()

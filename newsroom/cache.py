@@ -42,7 +42,9 @@ _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Robots-Tag")
 _NOT_MODIFIED = ("ETag", "Cache-Control", "Vary")
 
 
-def content_version() -> str:
+def content_version() -> str | None:
+    """The current content version; None when the cache keeps nothing (a dummy cache), and
+    then nothing is cached, by the middleware or the front."""
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)  # the first server to ask wins
@@ -128,6 +130,8 @@ class ReaderPageCacheMiddleware:
         if not is_cacheable(request):
             return self.get_response(request)
         version = content_version()
+        if version is None:
+            return self.get_response(request)
         key = page_key(version, request.scheme, request.get_host(), request.get_full_path())
         stored = cache.get(key)
         request.page_cache = "hit" if stored is not None else "miss"
@@ -203,7 +207,10 @@ class PageCacheFront:
             host = request.get_host()
         except DisallowedHost:
             return self.app(environ, start_response)
-        key = page_key(content_version(), request.scheme, host, request.get_full_path())
+        version = content_version()
+        if version is None:
+            return self.app(environ, start_response)
+        key = page_key(version, request.scheme, host, request.get_full_path())
         page = self.pages.get(key)
         if page is None or page[0] < time.time():
             return self._through_django(key, environ, start_response)

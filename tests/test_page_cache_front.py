@@ -194,3 +194,14 @@ def test_the_front_logs_each_page_it_serves(front, caplog):
     assert len(lines) == 2
     assert lines[0].endswith("cache=miss") and lines[1].endswith("cache=hit")
     assert f"path={url} status=200" in lines[1]
+
+
+def test_with_a_dummy_cache_nothing_is_kept_and_every_change_shows(front, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    article = make_article(headline="First words")
+    url = article.get_absolute_url()
+    get(front, url)
+    article.headline = "Second words"
+    article.save()
+    _, _, body = get(front, url)
+    assert "Second words" in body and front.app.calls == 2 and not front.pages

@@ -10,12 +10,12 @@ from wagtail.models import Page
 
 with open(sys.argv[1], encoding="utf-8") as seed:
     lines = [line.strip() for line in seed if line.strip()]
-paragraphs = lines[2:-3]  # after the top bar and the headline, before the page's footer
+title, *paragraphs = lines  # the headline, then the paragraphs
 home = Page.objects.get(depth=2)
 page = ArticlePage.objects.filter(slug="european-discussions").first()
 if page is None:
     page = ArticlePage(
-        title=lines[1],
+        title=title,
         slug="european-discussions",
         date=datetime.date.today(),
         intro=paragraphs[0][:250],
