@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import F, Func, Q, Value
@@ -176,7 +175,7 @@ class Image(models.Model):
     def rendition(self, spec: str, fmt: str = "JPEG"):
         """The (width, height, url) rows of one kind of rendition, smallest first."""
         rows = (self.renditions.get(spec) or {}).get(fmt) or []
-        return [(w, h, default_storage.url(name)) for w, h, name in rows]
+        return [(w, h, links.media_url(name)) for w, h, name in rows]
 
     def rendition_or_original(self, spec: str, fmt: str = "JPEG"):
         """As `rendition()`; until renditions exist (a picture saved outside the app), the
@@ -191,7 +190,7 @@ class Image(models.Model):
 
     @property
     def social_url(self) -> str:
-        return default_storage.url(self.social_name) if self.social_name else ""
+        return links.media_url(self.social_name) if self.social_name else ""
 
 
 @receiver(post_delete, sender=Image)

@@ -10,7 +10,7 @@ def picture(image, spec="full", sizes="100vw", eager=False) -> SafeString:
     """
     jpeg = image.rendition(spec, "JPEG")
     webp = image.rendition(spec, "WEBP")
-    width, height, src = image.rendition_or_original(spec, "JPEG")[-1]
+    width, height, src = (jpeg or image.rendition_or_original(spec, "JPEG"))[-1]
     source = (
         format_html('<source type="image/webp" srcset="{}" sizes="{}">', _srcset(webp), sizes)
         if webp

@@ -97,6 +97,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Keep each worker's connection between requests (a new PostgreSQL connection per request costs
+# more than the page), checked before reuse so a restarted database is no surprise.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while a writer (a second `make run`, a migration) works.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -57,6 +57,7 @@ def test_home_shows_a_block_per_navigation_section_in_editor_order(client):
     assert 'id="section-hidden-desk"' not in page
     weather_block = page.split('id="section-weather"')[1].split("</section>")[0]
     assert weather_block.count('<article class="teaser') == 3
+    assert "Forecast 4" in weather_block and "Forecast 0" not in weather_block, "the newest three"
 
 
 def test_topic_navigation_leads_to_the_topic_page_and_its_articles(client):
