@@ -5,6 +5,7 @@ import itertools
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
 
@@ -73,4 +74,17 @@ def make_reply(article, *, parent=None, **overrides) -> Reply:
         article=article,
         parent=parent,
         **fields | overrides,
+    )
+
+
+def post_reply(client, article, token: str, *, n: int = 0):
+    """Post a reply to the article as reader n through the form, with a page's CSRF token."""
+    return client.post(
+        reverse("comments:post", args=[article.pk]),
+        {
+            "csrfmiddlewaretoken": token,
+            "name": f"Reader {n}",
+            "email": f"reader{n}@example.org",
+            "body": f"Reply from reader {n}",
+        },
     )

@@ -14,7 +14,7 @@ from articles.models import Article, BreakingNews
 from comments import moderation
 from comments.models import Reply
 from newsroom.cache import PLACEHOLDER
-from tests.factories import make_article, make_reply, make_topic
+from tests.factories import make_article, make_reply, make_topic, post_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -126,15 +126,7 @@ def test_fresh_readers_of_one_cached_page_get_their_own_tokens_and_can_both_post
         tokens.append(token)
     assert tokens[0] != tokens[1]
     for n, (reader, token) in enumerate(zip(readers, tokens, strict=True)):
-        response = reader.post(
-            reverse("comments:post", args=[article.pk]),
-            {
-                "csrfmiddlewaretoken": token,
-                "name": f"Reader {n}",
-                "email": f"reader{n}@example.org",
-                "body": f"Reply from reader {n}",
-            },
-        )
+        response = post_reply(reader, article, token, n=n)
         assert response.status_code == 302, response.content.decode()[:500]
     assert Reply.objects.count() == 2
 

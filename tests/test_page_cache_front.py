@@ -16,7 +16,7 @@ from django.urls import reverse
 from comments.models import Reply
 from newsroom.cache import PageCacheFront
 from newsroom.wsgi import django_application
-from tests.factories import make_article
+from tests.factories import make_article, post_reply
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -113,15 +113,7 @@ def test_fresh_readers_get_their_own_token_and_cookie_and_can_both_post(front):
     for n, (secret, token) in enumerate(readers):
         reader = Client(enforce_csrf_checks=True)
         reader.cookies[settings.CSRF_COOKIE_NAME] = secret
-        response = reader.post(
-            reverse("comments:post", args=[article.pk]),
-            {
-                "csrfmiddlewaretoken": token,
-                "name": f"Reader {n}",
-                "email": f"reader{n}@example.org",
-                "body": f"Reply from reader {n}",
-            },
-        )
+        response = post_reply(reader, article, token, n=n)
         assert response.status_code == 302, response.content.decode()[:300]
         posted += 1
     assert Reply.objects.count() == posted == 2
@@ -136,16 +128,7 @@ def test_a_reader_with_a_token_cookie_keeps_it_and_gets_a_token_that_matches(fro
     assert header(headers, "Set-Cookie") == []
     reader = Client(enforce_csrf_checks=True)
     reader.cookies[settings.CSRF_COOKIE_NAME] = secret
-    response = reader.post(
-        reverse("comments:post", args=[article.pk]),
-        {
-            "csrfmiddlewaretoken": TOKEN.search(body).group(1),
-            "name": "Ada",
-            "email": "ada@example.org",
-            "body": "Hello",
-        },
-    )
-    assert response.status_code == 302
+    assert post_reply(reader, article, TOKEN.search(body).group(1)).status_code == 302
 
 
 def test_a_change_shows_on_the_next_request_through_the_front(front):
