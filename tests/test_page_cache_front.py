@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from comments.models import Reply
 from newsroom.cache import PageCacheFront
-from newsroom.wsgi import django_application
 from tests.factories import make_article, post_reply
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +25,15 @@ class CountingDjango:
     """Django's WSGI application, counting the requests that reach it."""
 
     def __init__(self):
+        # Imported here, once static files are collected: the handler's WhiteNoise looks then.
+        from newsroom.wsgi import django_application
+
+        self.django = django_application
         self.calls = 0
 
     def __call__(self, environ, start_response):
         self.calls += 1
-        return django_application(environ, start_response)
+        return self.django(environ, start_response)
 
 
 @pytest.fixture
