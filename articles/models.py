@@ -707,3 +707,79 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.subject}"
+
+
+class SiteChrome(models.Model):
+    """What every page's header and footer show: the top bar's sections, the breaking-news
+    banner and the footer pages, kept in one row so that a page reads them in one query.
+
+    Rebuilt by the change itself whenever a topic, a banner, an article or a footer page
+    changes: at once, inside the change's transaction, and again once it commits (so that of
+    two concurrent changes, the later rebuild sees both). Readers never write it; before its
+    first rebuild they read the three tables instead.
+    """
+
+    data = models.JSONField(default=dict, editable=False)
+
+    class Meta:
+        verbose_name = "site header and footer"
+        verbose_name_plural = verbose_name
+
+    def __str__(self):
+        return "The site's header and footer"
+
+    @staticmethod
+    def current() -> dict:
+        data = SiteChrome.objects.filter(pk=1).values_list("data", flat=True).first()
+        return data if data is not None else SiteChrome.build()
+
+    @staticmethod
+    def build() -> dict:
+        from django.contrib.flatpages.models import FlatPage
+
+        banner = BreakingNews.objects.current()
+        linked = banner.article if banner else None
+        return {
+            "nav": [
+                {"name": topic.name, "url": topic.get_absolute_url()}
+                for topic in Topic.objects.filter(show_in_nav=True, parent=None)
+            ],
+            "breaking": banner
+            and {
+                "text": banner.text,
+                "url": linked.get_absolute_url() if linked else "",
+                # The link shows once the article is published and its time has come.
+                "linked_from": linked.publish_at.isoformat()
+                if linked and linked.status == Article.Status.PUBLISHED and linked.publish_at
+                else "",
+            },
+            "footer": [
+                {"title": page.title, "url": page.get_absolute_url()}
+                for page in FlatPage.objects.filter(
+                    sites=settings.SITE_ID, registration_required=False
+                ).order_by("url")
+            ],
+        }
+
+    @staticmethod
+    def rebuild() -> None:
+        def save():
+            SiteChrome.objects.update_or_create(pk=1, defaults={"data": SiteChrome.build()})
+
+        save()
+        transaction.on_commit(save)
+
+
+def _chrome_changed(sender, **kwargs):
+    SiteChrome.rebuild()
+
+
+def connect_chrome_signals() -> None:
+    from django.contrib.flatpages.models import FlatPage
+    from django.db.models.signals import m2m_changed, post_save
+
+    for model in (Topic, BreakingNews, Article, FlatPage):
+        uid = f"chrome-{model.__name__}"
+        post_save.connect(_chrome_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_chrome_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(_chrome_changed, sender=FlatPage.sites.through, dispatch_uid="chrome-sites")

@@ -1,23 +1,28 @@
+from datetime import datetime
+
 from django.conf import settings
-from django.contrib.flatpages.models import FlatPage
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import BreakingNews, Topic
+from articles.models import SiteChrome
 
 
 def site(request):
-    """What every page's header and footer show: sections, the banner, the footer pages."""
+    """What every page's header and footer show: sections, the banner, the footer pages,
+    read in one query on first use (see `SiteChrome`)."""
+    chrome = SimpleLazyObject(SiteChrome.current)
     return {
         "site_name": settings.SITE_NAME,
-        "nav_topics": SimpleLazyObject(
-            lambda: list(Topic.objects.filter(show_in_nav=True, parent=None))
-        ),
-        "breaking_news": SimpleLazyObject(BreakingNews.objects.current),
-        "footer_pages": SimpleLazyObject(
-            lambda: list(
-                FlatPage.objects.filter(sites=settings.SITE_ID, registration_required=False)
-                .order_by("url")
-                .only("url", "title")
-            )
-        ),
+        "nav_topics": SimpleLazyObject(lambda: chrome["nav"]),
+        "breaking_news": SimpleLazyObject(lambda: _banner(chrome["breaking"])),
+        "footer_pages": SimpleLazyObject(lambda: chrome["footer"]),
     }
+
+
+def _banner(banner: dict | None) -> dict | None:
+    """The banner, its link only once the linked article may be read."""
+    if not banner:
+        return None
+    since = banner["linked_from"]
+    linked = bool(since) and datetime.fromisoformat(since) <= timezone.now()
+    return {"text": banner["text"], "url": banner["url"] if linked else ""}

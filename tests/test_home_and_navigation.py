@@ -1,5 +1,6 @@
 """The front page, the top bar editors control, the banner and the footer pages."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.utils import timezone
 
-from articles.models import BreakingNews
+from articles.models import Article, BreakingNews
 from tests.factories import make_article, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,24 @@ def test_breaking_news_banner_is_raised_and_cleared(client):
     banner.is_active = False
     banner.save()
     assert "Polls have closed" not in client.get("/").content.decode()
+
+
+def test_banner_links_its_article_only_while_readers_may_read_it(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article(
+        headline="Count begins", publish_at=timezone.now() + timedelta(seconds=1)
+    )
+    BreakingNews.objects.create(text="Counting starts soon", article=article)
+    link = f'<a href="{article.get_absolute_url()}">Counting starts soon</a>'
+    page = client.get("/").content.decode()
+    assert "Counting starts soon" in page and link not in page, "scheduled: not yet"
+    time.sleep(1.2)
+    assert link in client.get("/").content.decode(), "its time came, with no save at all"
+    article.refresh_from_db()
+    article.status = Article.Status.DRAFT
+    article.save()
+    page = client.get("/").content.decode()
+    assert "Counting starts soon" in page and link not in page, "unpublished: unlinked again"
 
 
 def test_footer_lists_the_editor_managed_pages(client):

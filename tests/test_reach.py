@@ -245,7 +245,7 @@ def test_search_is_paginated(client, settings):
 def test_search_query_count_is_bounded(client, django_assert_max_num_queries):
     for n in range(15):
         make_article(headline=f"Storm {n}")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         client.get("/search/", {"q": "storm"})
 
 
