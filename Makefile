@@ -38,6 +38,7 @@ serve: $(STAMP) .env
 	DEBUG=false SERVE_MEDIA=true ALLOWED_HOSTS=127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/.cache/pages} \
+	CONTENT_VERSION_FILE=$${CONTENT_VERSION_FILE-$(CURDIR)/.cache/content-version} \
 	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
 		--workers $$(nproc) --no-ws newsroom.wsgi:application
 

@@ -115,6 +115,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 # The anonymous readers' page cache (newsroom/cache.py); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# One machine without Redis: keep the content version in this file (see newsroom/cache.py).
+CONTENT_VERSION_FILE = env.str("CONTENT_VERSION_FILE", default="")
 BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=60)
 SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=60)
 

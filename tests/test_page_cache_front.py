@@ -191,3 +191,19 @@ def test_with_a_dummy_cache_nothing_is_kept_and_every_change_shows(front, settin
     article.save()
     _, _, body = get(front, url)
     assert "Second words" in body and front.app.calls == 2 and not front.pages
+
+
+def test_with_a_version_file_every_change_shows_in_every_process(front, settings, tmp_path):
+    settings.CONTENT_VERSION_FILE = str(tmp_path / "cache" / "content-version")
+    other_process = PageCacheFront(CountingDjango())
+    article = make_article(headline="Morning edition")
+    url = article.get_absolute_url()
+    for app in (front, other_process, front, other_process):
+        assert "Morning edition" in get(app, url)[2]
+    assert front.app.calls == other_process.app.calls == 1, "both serve it from memory"
+    version = (tmp_path / "cache" / "content-version").read_text()
+    article.headline = "Evening edition"
+    article.save()
+    assert (tmp_path / "cache" / "content-version").read_text() != version
+    for app in (front, other_process):
+        assert "Evening edition" in get(app, url)[2]
