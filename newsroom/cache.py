@@ -24,7 +24,8 @@ import uuid
 from http.cookies import SimpleCookie
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
@@ -121,7 +122,13 @@ def page_key(version: str, scheme: str, host: str, full_path: str) -> str:
 
 
 def _skipped(path: str) -> bool:
-    return settings.PAGE_CACHE_SECONDS <= 0 or path.startswith(settings.PAGE_CACHE_SKIP)
+    """Not cached: the page cache switched off (no lifetime, or a cache that keeps nothing),
+    or a path that is never cached."""
+    return (
+        settings.PAGE_CACHE_SECONDS <= 0
+        or isinstance(caches["default"], DummyCache)
+        or path.startswith(settings.PAGE_CACHE_SKIP)
+    )
 
 
 def _bypasses(cookies) -> bool:

@@ -182,8 +182,13 @@ def test_the_front_logs_each_page_it_serves(front, caplog):
     assert f"path={url} status=200" in lines[1]
 
 
-def test_with_a_dummy_cache_nothing_is_kept_and_every_change_shows(front, settings):
+@pytest.mark.parametrize("version_file", [False, True])
+def test_with_a_dummy_cache_nothing_is_kept_and_every_change_shows(
+    front, settings, tmp_path, version_file
+):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    if version_file:  # a version that is kept does not switch the page cache back on
+        settings.CONTENT_VERSION_FILE = str(tmp_path / "content-version")
     article = make_article(headline="First words")
     url = article.get_absolute_url()
     get(front, url)
