@@ -29,7 +29,7 @@ run: $(STAMP) .env
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production mode on this machine: DEBUG off, hashed static files through WhiteNoise, granian
-# with a worker per core, the cache in files shared by the workers, plain HTTP on 127.0.0.1.
+# with a worker per core and one thread each (threads only contend for the GIL), the cache in files shared by the workers, plain HTTP on 127.0.0.1.
 serve: $(STAMP) .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
@@ -40,7 +40,7 @@ serve: $(STAMP) .env
 	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/.cache/pages} \
 	CONTENT_VERSION_FILE=$${CONTENT_VERSION_FILE-$(CURDIR)/.cache/content-version} \
 	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
-		--workers $$(nproc) --no-ws newsroom.wsgi:application
+		--workers $$(nproc) --blocking-threads 1 --no-ws newsroom.wsgi:application
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -173,7 +173,8 @@ def serve(granian: str, app: str, env: dict, cwd) -> tuple[subprocess.Popen, int
     port = free_port()
     process = subprocess.Popen(
         [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(WORKERS), "--no-ws", "--log-level", "error", app],
+         "--workers", str(WORKERS), "--blocking-threads", "1", "--no-ws",
+         "--log-level", "error", app],
         cwd=cwd, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(200):
