@@ -19,6 +19,7 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 import time
 import uuid
 from http.cookies import SimpleCookie
@@ -218,14 +219,15 @@ class ReaderPageCacheMiddleware:
 
 class PageCacheFront:
     """The WSGI application in front of Django: serves a cached page without starting Django's
-    request handling, so a hit costs a cache lookup and, on pages with a reader form, a fresh
-    token.
+    request handling, so a hit costs reading the content version and, on pages with a reader
+    form, a fresh token.
 
     It keeps, per process, the bytes and response headers of pages it has seen Django serve.
     That memory is keyed like the shared cache, content version included, and the version is
-    read from the shared cache on every request: a change anywhere is seen at once. Whatever
-    it does not hold (a first request, a POST, staff, a reader with a message) goes to Django,
-    whose last middleware stores the page in the shared cache for every process.
+    read on every request (`content_version()`): a change anywhere is seen at once, and the
+    pages of an older version are dropped. Whatever it does not hold (a first request, a POST,
+    staff, a reader with a message) goes to Django, whose last middleware stores the page in
+    the shared cache for every process.
     """
 
     MAX_PAGES = 512
@@ -233,6 +235,8 @@ class PageCacheFront:
     def __init__(self, app):
         self.app = app
         self.pages: dict[str, tuple] = {}
+        self.version = None
+        self.lock = threading.Lock()  # for servers that run several threads per process
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET" or _skipped(environ.get("PATH_INFO", "")):
@@ -248,6 +252,9 @@ class PageCacheFront:
         version = content_version()
         if version is None:
             return self.app(environ, start_response)
+        if version != self.version:
+            with self.lock:
+                self.pages, self.version = {}, version
         key = page_key(version, request.scheme, host, request.get_full_path())
         page = self.pages.get(key)
         if page is None or page[0] < time.time():
@@ -289,9 +296,10 @@ class PageCacheFront:
                 if name.lower() not in ("set-cookie", "content-length", "date", "server")
             )
             parts = stored["body"].encode().split(PLACEHOLDER.encode())
-            if len(self.pages) >= self.MAX_PAGES:
-                self.pages.pop(next(iter(self.pages)))  # the oldest
-            self.pages[key] = (stored["expires"], parts, headers, stored["etag"])
+            with self.lock:
+                if len(self.pages) >= self.MAX_PAGES:
+                    self.pages.pop(next(iter(self.pages)))  # the oldest
+                self.pages[key] = (stored["expires"], parts, headers, stored["etag"])
         return result
 
 
