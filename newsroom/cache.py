@@ -268,7 +268,7 @@ class PageCacheFront:
         if len(parts) > 1:  # forms: this reader's token, and a cookie if they have none
             secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
             if not _valid_secret(secret):
-                secret = "".join(CSRF_ALLOWED_CHARS[i] for i in _random_indices(CSRF_SECRET_LENGTH))
+                secret = _letters(_random_indices(CSRF_SECRET_LENGTH))
                 headers.append(("Set-Cookie", _csrf_cookie(secret)))
             token = _masked(secret).encode()
             body = token.join(parts)
@@ -321,6 +321,10 @@ def _random_indices(count: int) -> list[int]:
     return indices[:count]
 
 
+def _letters(indices: list[int]) -> str:
+    return "".join(map(CSRF_ALLOWED_CHARS.__getitem__, indices))
+
+
 def _masked(secret: str) -> str:
     """The form token for a CSRF secret, masked with a fresh one-time pad as Django's
     `get_token()` does (so that compressed pages do not repeat the secret), in the form its
@@ -328,7 +332,7 @@ def _masked(secret: str) -> str:
     Django's own `get_token()` takes four times as long; tests post with these tokens."""
     pad = _random_indices(len(secret))
     shifted = map(_SHIFTED.__getitem__, pad)  # the alphabet, turned by each pad letter
-    return "".join(map(CSRF_ALLOWED_CHARS.__getitem__, pad)) + "".join(
+    return _letters(pad) + "".join(
         map(str.__getitem__, shifted, map(_CHAR_INDEX.__getitem__, secret))
     )
 
