@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
+from js_asset import Media
 
 from articles import notes, previews, revisions, workflow
 from articles.images import PictureField
@@ -344,6 +345,11 @@ class ArticleAdmin(admin.ModelAdmin):
             notes.noted(form.instance, instances, by=request.user)
 
     # The change form's buttons and pages
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The body editor's import map is an inline script: it runs under this response's nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
