@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -12,3 +13,11 @@ class NewsroomConfig(AppConfig):
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)
         connect_signals()
+
+
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on a site whose sign-in throttles password guessing (newsroom/logins.py)."""
+
+    default = False  # named in INSTALLED_APPS; "newsroom" itself means NewsroomConfig
+
+    default_site = "newsroom.logins.NewsroomAdminSite"

@@ -9,10 +9,6 @@ from articles import sitemaps
 from articles.views import robots_txt
 from newsroom.views import healthz
 
-admin.site.site_header = f"{settings.SITE_NAME}: the desk"
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Today's desk"
-
 
 class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico on every site, the admin included."""

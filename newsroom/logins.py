@@ -1,0 +1,118 @@
+"""The desk's sign-in: password guessing is stopped after a few failures.
+
+Failures are counted in the cache (Redis in production, so every app server sees the same
+counts) under two keys: the username typed together with the client's address, and the address
+alone with a larger allowance, so one address cannot try many usernames either. Once a count
+reaches its limit the pair (or the address) is locked for a cool-off period, correct password or
+not, and the form says so and until when.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from comments.client import client_address
+
+logger = logging.getLogger("newsroom.logins")
+
+# One address may fail this many times more than one account from it.
+ADDRESS_FACTOR = 5
+
+
+def _keys(request, username: str) -> list[tuple[str, int]]:
+    address = client_address(request)
+    account = salted_hmac("newsroom.logins", f"{username.strip().casefold()}|{address}")
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return [
+        (f"login:pair:{account.hexdigest()[:32]}", limit),
+        (
+            f"login:address:{salted_hmac('newsroom.logins', address).hexdigest()[:32]}",
+            limit * ADDRESS_FACTOR,
+        ),
+    ]
+
+
+def locked_until(request, username: str):
+    """When the lock on this username from this address ends, or None if it is not locked."""
+    ends = cache.get_many([f"{key}:locked" for key, _ in _keys(request, username)]).values()
+    now = timezone.now()
+    return max((end for end in ends if end > now), default=None)
+
+
+def record_failure(request, username: str) -> None:
+    seconds = settings.LOGIN_LOCKOUT_MINUTES * 60
+    for key, limit in _keys(request, username):
+        cache.add(key, 0, timeout=seconds)
+        try:
+            failures = cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=seconds)
+            failures = 1
+        if failures >= limit:
+            ends = timezone.now() + timedelta(seconds=seconds)
+            cache.set(f"{key}:locked", ends, timeout=seconds)
+            cache.delete(key)
+            logger.warning(
+                "sign-in locked: username=%r address=%s failures=%s until=%s",
+                username[:150],
+                client_address(request),
+                failures,
+                ends.isoformat(timespec="seconds"),
+            )
+
+
+def record_success(request, username: str) -> None:
+    cache.delete(_keys(request, username)[0][0])
+
+
+class ThrottledLoginForm(AdminAuthenticationForm):
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "locked": (
+            "Too many failed sign-in attempts. Signing in to this account from your address is "
+            "paused until %(until)s (%(minutes)s minutes after the last failure). If you have "
+            "forgotten your password, ask an editor or the site's operator to reset it."
+        ),
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        ends = locked_until(self.request, username)
+        if ends:
+            raise ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={
+                    "until": timezone.localtime(ends).strftime("%H:%M %Z"),
+                    "minutes": settings.LOGIN_LOCKOUT_MINUTES,
+                },
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            record_failure(self.request, username)
+            raise
+        record_success(self.request, username)
+        return cleaned
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    site_header = f"{settings.SITE_NAME}: the desk"
+    site_title = settings.SITE_NAME
+    index_title = "Today's desk"
+    login_form = ThrottledLoginForm
+
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        form = getattr(response, "context_data", {}).get("form")
+        if form is not None and form.has_error("__all__", "locked"):
+            response.status_code = 429
+            response["Retry-After"] = str(settings.LOGIN_LOCKOUT_MINUTES * 60)
+        return response
