@@ -19,6 +19,10 @@ PARENT_GONE = (
 AWAITING = "Thank you. Your reply is awaiting moderation and will appear once approved."
 PUBLISHED = "Thank you. Your reply is published."
 REPORTED = "Thank you. Moderators will look at this reply."
+EXPIRED = (
+    "Your reply was not sent: the form had expired (the page was open a long time, or your "
+    "browser refused this site’s cookie). Your text is below; send it again."
+)
 
 
 @require_POST
@@ -70,3 +74,12 @@ def report_reply(request, pk):
         moderation.report(reply, threshold=settings.REPLY_REPORT_THRESHOLD)
     messages.success(request, REPORTED)
     return redirect(f"{reply.article.get_absolute_url()}#reply-status")
+
+
+def expired_reply(request, article_pk):
+    """The reply form came without a valid token: show it back as typed, with a fresh one."""
+    article = get_object_or_404(page_articles(), pk=article_pk)
+    form = ReplyForm(request.POST)
+    form.is_valid()
+    form.add_error(None, EXPIRED)
+    return article_page(request, article, reply_form=form, status=403)

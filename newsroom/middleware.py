@@ -48,3 +48,24 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
             parts.update = (parts.update or {}) | {"style-src": [UNSAFE_INLINE]}
         return parts
+
+
+class AllowedMethodsMiddleware:
+    """Readers' pages are read with GET (or HEAD); forms are sent to /replies/ only, with POST;
+    the admin handles its own. Anything else gets a 405 page naming what the address takes."""
+
+    READ = ("GET", "HEAD")
+    POST = ("POST",)
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if not path.startswith(f"/{settings.ADMIN_URL}"):
+            allowed = self.POST if path.startswith("/replies/") else self.READ
+            if request.method not in allowed:
+                from newsroom.views import method_not_allowed
+
+                return method_not_allowed(request, allowed)
+        return self.get_response(request)

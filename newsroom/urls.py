@@ -17,6 +17,8 @@ class FaviconView(RedirectView):
         return static("icons/favicon.svg")
 
 
+handler400 = "newsroom.views.bad_request"
+
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
     path("robots.txt", robots_txt),

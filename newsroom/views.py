@@ -1,9 +1,13 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
@@ -29,3 +33,32 @@ def healthz(request):
         checks["cache"] = "failing"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+def bad_request(request, exception):
+    """400, or 413 when a form was larger than the configured limits (a page naming them)."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        context = {
+            "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+            "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        }
+        return render(request, "413.html", context, status=413)
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid token. A reader's reply is shown back, ready to send again."""
+    match = request.resolver_match
+    if match is not None and match.view_name == "comments:post":
+        from comments.views import expired_reply  # the comments app builds on this one
+
+        return expired_reply(request, **match.kwargs)
+    return render(request, "403_csrf.html", status=403)
+
+
+def method_not_allowed(request, allowed: tuple[str, ...]):
+    response = render(
+        request, "405.html", {"allowed": " or ".join(m for m in allowed if m != "HEAD")}, status=405
+    )
+    response["Allow"] = ", ".join(allowed)
+    return response
