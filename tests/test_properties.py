@@ -1,5 +1,5 @@
-"""Property-based tests (hypothesis) of the two pure rules readers' input meets: the article
-body's sanitiser and the replies' moderation policy. Hypothesis generates the inputs, including
+"""Property-based tests (hypothesis) of the pure rules that input meets: the article body's
+sanitiser, the replies' moderation policy and how a reply is shown. Hypothesis generates the inputs, including
 hostile markup, and shrinks any failure to its smallest example."""
 
 from dataclasses import replace
