@@ -682,6 +682,8 @@ class AuditEntry(models.Model):
         APPROVE = "approve", "Replies approved"
         REJECT = "reject", "Replies rejected"
         SPAM = "spam", "Replies marked as spam"
+        ERASE = "erase", "Replier's details erased on request"
+        DELETE = "delete", "Deleted"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

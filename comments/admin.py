@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
-from comments import moderation
+from comments import moderation, privacy
 from comments.models import ModerationSettings, Reply, Rule, queue_ordering
 from newsroom.highlighting import highlight
 
@@ -39,7 +40,7 @@ class ReplyAdmin(admin.ModelAdmin):
     list_select_related = ["article__primary_topic"]
     list_per_page = 100
     date_hierarchy = "created_at"
-    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
+    actions = ["approve_selected", "reject_selected", "mark_selected_as_spam", "erase_repliers"]
     fields = [
         "status",
         "article_link",
@@ -55,6 +56,7 @@ class ReplyAdmin(admin.ModelAdmin):
         "report_count",
         "ip_hash",
         "user_agent",
+        "erased_at",
     ]
     readonly_fields = [f for f in fields if f != "status"]
 
@@ -126,6 +128,39 @@ class ReplyAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected replies as spam", permissions=["moderate"])
     def mark_selected_as_spam(self, request, queryset):
         self._moderate(request, queryset, Reply.Status.SPAM)
+
+    @admin.action(
+        description="Erase these repliers' names and e-mails (all their replies)",
+        permissions=["moderate"],
+    )
+    def erase_repliers(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            everything = Reply.objects.filter(privacy.replier_replies(queryset))
+            return TemplateResponse(
+                request,
+                "admin/comments/reply/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Erase repliers' details?",
+                    "opts": self.model._meta,
+                    "chosen": queryset,
+                    "total": everything.count(),
+                    "emails": privacy.replier_emails(queryset),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        count = privacy.erase_repliers(queryset, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Erased the replier's details from %(count)d reply; its moderation record stays.",
+                "Erased the repliers' details from %(count)d replies; their moderation record "
+                "stays.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request, obj, form, change):
         # A status chosen on the form goes through the same rule functions as the actions.

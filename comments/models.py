@@ -118,6 +118,12 @@ class Reply(models.Model):
     ip_hash = models.CharField("client (hashed)", max_length=64, blank=True, db_index=True)
     user_agent = models.CharField("browser", max_length=300, blank=True)
     report_count = models.PositiveIntegerField("reports", default=0)
+    erased_at = models.DateTimeField(
+        "details erased",
+        null=True,
+        blank=True,
+        help_text="When the replier's name, e-mail and website were erased at their request.",
+    )
 
     objects = ReplyQuerySet.as_manager()
 

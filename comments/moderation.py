@@ -189,8 +189,15 @@ _LOGGED = {
 
 
 def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> int:
-    # A fixed number of queries whatever the number of replies: select, update, log.
-    changing = list(replies.exclude(status=status).values_list("pk", flat=True))
+    # A fixed number of queries whatever the number of replies: select, update, log. The rows
+    # are locked first, so of two moderators acting on the same replies at once the second
+    # sees the first one's result: nothing is changed or logged twice.
+    changing = list(
+        Reply.objects.select_for_update()
+        .filter(pk__in=replies.values("pk"))
+        .exclude(status=status)
+        .values_list("pk", flat=True)
+    )
     count = Reply.objects.filter(pk__in=changing).update(
         status=status, moderated_by=by, moderated_at=now or timezone.now()
     )

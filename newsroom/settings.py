@@ -242,6 +242,8 @@ REPLY_PAGE_SIZE = env.int("REPLY_PAGE_SIZE", default=50)  # top-level replies a 
 REPLY_MAX_DEPTH = 3
 REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
+# Days a reply keeps its hashed client address and browser (`manage.py forget_reply_clients`).
+REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
 # How many proxies in front add themselves to X-Forwarded-For (0: use the connection address).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 

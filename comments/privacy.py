@@ -1,0 +1,68 @@
+"""What the site keeps about repliers, and for how long.
+
+A reply's hashed client address and browser serve the rate limit and the moderators' judgement
+of a fresh reply; after REPLY_CLIENT_DETAILS_DAYS they are dropped (`manage.py
+forget_reply_clients`, run daily). A replier who asks to be forgotten has their name, e-mail and
+website erased from every reply they sent (an admin action); the replies' moderation record
+(status, rules fired, who moderated them and when) stays, and so does the text readers saw.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from articles import audit
+from comments.models import Reply
+from newsroom.cache import bump_content_version
+
+ERASED_NAME = "Anonymous"
+
+
+def forget_clients(*, older_than_days: int, now=None) -> int:
+    """Blank the hashed address and browser of replies older than the retention period."""
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    return (
+        Reply.objects.filter(created_at__lt=cutoff)
+        .exclude(ip_hash="", user_agent="")
+        .update(ip_hash="", user_agent="")
+    )
+
+
+def replier_emails(replies) -> list[str]:
+    return sorted({e.lower() for e in replies.exclude(email="").values_list("email", flat=True)})
+
+
+def replier_replies(replies) -> Q:
+    """The chosen replies and every other reply sent with one of their e-mail addresses."""
+    condition = Q(pk__in=list(replies.values_list("pk", flat=True)))
+    for email in replier_emails(replies):
+        condition |= Q(email__iexact=email)
+    return condition
+
+
+@transaction.atomic
+def erase_repliers(replies, *, by, now=None) -> int:
+    """Erase the people behind `replies` from every reply sent with the same e-mail address;
+    returns how many replies were changed."""
+    ids = list(
+        Reply.objects.filter(replier_replies(replies)).order_by("pk").values_list("pk", flat=True)
+    )
+    count = Reply.objects.filter(pk__in=ids).update(
+        name=ERASED_NAME,
+        email="",
+        website="",
+        ip_hash="",
+        user_agent="",
+        erased_at=now or timezone.now(),
+    )
+    if count:
+        bump_content_version()  # names are shown on the article pages
+        audit.record(
+            audit.Action.ERASE,
+            by=by,
+            subject=f"{count} repl{'y' if count == 1 else 'ies'}",
+            detail="Reply ids: " + ", ".join(map(str, ids)),
+        )
+    return count
