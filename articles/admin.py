@@ -1,9 +1,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from js_asset import Media
 
-from articles import notes, previews, revisions, workflow
+from articles import audit, notes, previews, revisions, workflow
 from articles.images import PictureField
 from articles.models import (
     Article,
@@ -28,6 +29,7 @@ from articles.models import (
     Topic,
 )
 from articles.views import article_page
+from comments.models import Reply
 
 
 @admin.register(Topic)
@@ -319,6 +321,59 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="Archive selected articles", permissions=["publish"])
     def archive_selected(self, request, queryset):
         self._run(request, queryset, "archive")
+
+    # Leaving the site: archiving keeps everything; deleting is one article at a time, from its
+    # own page, where the consequences are spelled out and "Archive instead" comes first.
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_delete_permission(request, article):
+            return super().delete_view(request, object_id, extra_context)
+        if request.method == "POST" and "archive_instead" in request.POST:
+            try:
+                workflow.transition(article, "archive", by=request.user)
+            except workflow.TransitionError as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"“{article.headline}” was archived: it is off the site, and everything is "
+                    "kept. “Restore from the archive” brings it back.",
+                    messages.SUCCESS,
+                )
+            return redirect("admin:articles_article_change", article.pk)
+        counts = article.replies.aggregate(
+            replies=Count("pk"), shown=Count("pk", filter=Q(status=Reply.Status.APPROVED))
+        )
+        context = {
+            **counts,
+            "revision_count": article.revisions.count(),
+            "public_url": article.get_absolute_url(),
+            "can_archive": article.status != Article.Status.ARCHIVED
+            and self.has_publish_permission(request),
+        }
+        return super().delete_view(request, object_id, {**context, **(extra_context or {})})
+
+    def get_deleted_objects(self, objs, request):
+        # An article's replies, revisions, notes and preview links are part of it: whoever may
+        # delete the article deletes them with it (the page above says so and counts them).
+        deleted, model_count, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, set(), protected
+
+    def delete_model(self, request, obj):
+        replies = obj.replies.count()
+        super().delete_model(request, obj)
+        audit.record(
+            audit.Action.DELETE,
+            by=request.user,
+            subject=obj.headline,
+            detail=f"article {obj.pk}, with {replies} repl{'y' if replies == 1 else 'ies'}",
+        )
 
     # Saving: content first, then any status change through the workflow, then a revision.
 

@@ -1,6 +1,15 @@
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests draw the same examples on every run, so CI is repeatable;
+# HYPOTHESIS_PROFILE=explore draws new ones (run it now and then, and keep what it finds).
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False, max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,6 +2,8 @@
 sanitiser, the replies' moderation policy and how a reply is shown. Hypothesis generates the inputs, including
 hostile markup, and shrinks any failure to its smallest example."""
 
+import html
+import re
 from dataclasses import replace
 from html.parser import HTMLParser
 
@@ -18,6 +20,7 @@ ALLOWED_TAGS = {"p", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockqu
 ALLOWED_ATTRIBUTES = {"a": {"href", "rel"}, "ol": {"start", "type", "data-type"}}
 ANY_TAG_ATTRIBUTES = {"title", "lang"}  # plain text, kept on any allowed tag
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
+SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 
 TAGS = [
     *ALLOWED_TAGS,
@@ -86,33 +89,19 @@ def test_sanitised_body_holds_only_the_editors_markup(raw):
         for name, value in attrs:
             assert name in ALLOWED_ATTRIBUTES.get(tag, set()) | ANY_TAG_ATTRIBUTES, (raw, clean)
             if name == "href":
+                # As a browser reads it: spaces and control characters out, then the scheme.
                 address = "".join((value or "").split()).lower()
-                assert ":" not in address.split("/")[0] or address.startswith(SAFE_SCHEMES), (
-                    raw,
-                    clean,
-                )
-
-
-@settings(max_examples=200, deadline=None)
-@given(markup())
-def test_sanitising_twice_changes_nothing(raw):
-    once = sanitize_body(raw)
-    assert sanitize_body(once) == once
+                scheme = SCHEME.match(address)
+                assert not scheme or address.startswith(SAFE_SCHEMES), (raw, clean)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=200))
 def test_plain_text_survives_sanitising_as_text(text):
-    """An editor's words are never lost: the sanitiser keeps the text of what it strips."""
-    words = "".join(text.replace("<", " ").replace("&", " ").split())
-    cleaned = "".join(
-        sanitize_body(text.replace("<", " ").replace("&", " "))
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-        .replace("&quot;", '"')
-        .split()
-    )
-    assert words.replace("\x00", "") in cleaned.replace("\x00", "")
+    """An editor's words are never lost: text without markup comes through, whitespace aside."""
+    text = text.replace("<", " ").replace("&", " ").replace("\x00", "")
+    shown = html.unescape(re.sub(r"<[^>]*>", "", sanitize_body(text)))
+    assert "".join(shown.split()) == "".join(text.split())
 
 
 words = st.lists(st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=8), max_size=4)
