@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
+from articles.models import Article
 from comments import moderation, ratelimit
 from comments.client import client_hash, user_agent
 from comments.forms import ReplyForm
@@ -22,34 +23,37 @@ def submit(
     data = form.cleaned_data
     client = client_hash(request)
     limit, seconds = settings.REPLY_RATE_LIMIT
-    earlier = Reply.objects.filter(email__iexact=data["email"])
-    submission = moderation.Submission(
-        name=data["name"],
-        email=data["email"],
-        website=data["website"],
-        body=data["body"],
-        honeypot=data.get("homepage", ""),
-        seconds_to_fill=form.seconds_to_fill(),
-        rate_limited=ratelimit.hit(f"reply:{client}", limit=limit, seconds=seconds),
-        duplicate=Reply.objects.filter(article=article, body=data["body"]).exists(),
-        approved_before=earlier.approved().exists(),
-        posted_before=earlier.exists(),
-    )
-    decision = moderation.assess(
-        submission,
-        policy=moderation.Policy.from_settings(ModerationSettings.load()),
-        min_seconds=settings.REPLY_MIN_SECONDS,
-    )
-    if decision.refused:
-        logger.info(
-            "reply to article %s refused (%s) for client %s",
-            article.pk,
-            ", ".join(decision.rules),
-            client[:8],
-        )
-        return decision, None
-
+    rate_limited = ratelimit.hit(f"reply:{client}", limit=limit, seconds=seconds)
     with transaction.atomic():
+        # One post to an article at a time: the same text sent twice at once (a double click,
+        # a retry) is checked against the first one's row, never both stored.
+        Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").get()
+        earlier = Reply.objects.filter(email__iexact=data["email"])
+        submission = moderation.Submission(
+            name=data["name"],
+            email=data["email"],
+            website=data["website"],
+            body=data["body"],
+            honeypot=data.get("homepage", ""),
+            seconds_to_fill=form.seconds_to_fill(),
+            rate_limited=rate_limited,
+            duplicate=Reply.objects.filter(article=article, body=data["body"]).exists(),
+            approved_before=earlier.approved().exists(),
+            posted_before=earlier.exists(),
+        )
+        decision = moderation.assess(
+            submission,
+            policy=moderation.Policy.from_settings(ModerationSettings.load()),
+            min_seconds=settings.REPLY_MIN_SECONDS,
+        )
+        if decision.refused:
+            logger.info(
+                "reply to article %s refused (%s) for client %s",
+                article.pk,
+                ", ".join(decision.rules),
+                client[:8],
+            )
+            return decision, None
         reply = Reply.objects.create(
             article=article,
             parent=parent,

@@ -16,6 +16,7 @@ serves them to the test client); `PageCacheFront`, the WSGI application servers 
 """
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -36,6 +37,8 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from newsroom.middleware import log_request
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "content-version"
 NEXT_PUBLICATION_KEY = "next-publication:{version}"
@@ -63,11 +66,29 @@ def content_version() -> str | None:
             return version
         _write_version_file()
         return content_version()
+    if _bump_owed:
+        _bump_in_cache()
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)  # the first server to ask wins
         version = cache.get(VERSION_KEY)
     return version
+
+
+# A change made while the cache could not be reached is owed a new version: pages cached
+# before it may still be there when the cache comes back. This process pays on its next request.
+_bump_owed = False
+
+
+def _bump_in_cache() -> None:
+    global _bump_owed
+    if isinstance(caches["default"], DummyCache):
+        return  # it keeps nothing, so nothing can be stale
+    version = uuid.uuid4().hex
+    cache.set(VERSION_KEY, version, timeout=None)
+    _bump_owed = cache.get(VERSION_KEY) != version
+    if _bump_owed:
+        logger.error("could not change the content version; will try again on the next request")
 
 
 def _write_version_file() -> None:
@@ -90,7 +111,7 @@ def bump_content_version() -> None:
         if settings.CONTENT_VERSION_FILE:
             _write_version_file()
         else:
-            cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            _bump_in_cache()
 
     bump()
     transaction.on_commit(bump)

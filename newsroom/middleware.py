@@ -50,9 +50,13 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
-class AllowedMethodsMiddleware:
-    """Readers' pages are read with GET (or HEAD); forms are sent to /replies/ only, with POST;
-    the admin handles its own. Anything else gets a 405 page naming what the address takes."""
+class RequestLimitsMiddleware:
+    """What each address takes, checked before anything reads the request.
+
+    Readers' pages are read with GET (or HEAD); forms are sent to /replies/ only, with POST;
+    the admin handles its own methods. Anything else gets a 405 page naming what the address
+    takes. A body announced larger than the address accepts gets a 413 page naming the limit,
+    unread: a reply at most DATA_UPLOAD_MAX_MEMORY_SIZE, the admin a picture and its form."""
 
     READ = ("GET", "HEAD")
     POST = ("POST",)
@@ -61,11 +65,19 @@ class AllowedMethodsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        path = request.path_info
-        if not path.startswith(f"/{settings.ADMIN_URL}"):
-            allowed = self.POST if path.startswith("/replies/") else self.READ
-            if request.method not in allowed:
-                from newsroom.views import method_not_allowed
+        from newsroom.views import method_not_allowed, too_large
 
-                return method_not_allowed(request, allowed)
+        path = request.path_info
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        length = int(length) if length.isdigit() else 0
+        if path.startswith(f"/{settings.ADMIN_URL}"):
+            limit = settings.IMAGE_MAX_UPLOAD_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if length > limit:
+                return too_large(request, limit=limit)
+            return self.get_response(request)
+        allowed = self.POST if path.startswith("/replies/") else self.READ
+        if request.method not in allowed:
+            return method_not_allowed(request, allowed)
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return too_large(request)
         return self.get_response(request)

@@ -1,6 +1,7 @@
 """Newsroom settings: one module, every value from the environment (see .env.example)."""
 
 import os
+import re
 from pathlib import Path
 
 import environ
@@ -55,7 +56,7 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the headers too.
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsroom.middleware.AllowedMethodsMiddleware",
+    "newsroom.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +120,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # An unreachable Redis is a miss, not a 500 (newsroom/cache_backends.py), found out fast.
+    CACHES["default"]["BACKEND"] = "newsroom.cache_backends.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
+            "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
+        }
+    )
 # The anonymous readers' page cache (newsroom/cache.py); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # One machine without Redis: keep the content version in this file (see newsroom/cache.py).
@@ -185,8 +195,22 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS proxy: "true" trusts `X-Forwarded-Proto: https`; a header name, optionally with
+# its value ("CloudFront-Forwarded-Proto" or "X-Forwarded-Ssl=on"), trusts that header instead.
+_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="false").strip()
+if _proxy_header.lower() in ("true", "yes", "on", "1"):
+    _proxy_header = "X-Forwarded-Proto=https"
+if _proxy_header.lower() not in ("false", "no", "off", "0", ""):
+    _name, _, _value = _proxy_header.partition("=")
+    if not re.fullmatch(r"[A-Za-z0-9-]+", _name.strip()):
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be true, false, or a header name such as "
+            f"X-Forwarded-Proto, optionally with =value; got {_proxy_header!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip() or "https",
+    )
 
 
 def _origin(url: str) -> list[str]:

@@ -38,12 +38,18 @@ def healthz(request):
 def bad_request(request, exception):
     """400, or 413 when a form was larger than the configured limits (a page naming them)."""
     if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
-        context = {
-            "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
-            "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
-        }
-        return render(request, "413.html", context, status=413)
+        return too_large(request)
     return render(request, "400.html", status=400)
+
+
+def too_large(request, *, limit: int | None = None):
+    """413, naming the limit: for a form (files aside) unless another `limit` applied."""
+    context = {
+        "limit": filesizeformat(limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+        "fields": None if limit else settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        "files": bool(limit),
+    }
+    return render(request, "413.html", context, status=413)
 
 
 def csrf_failure(request, reason=""):

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -329,3 +330,21 @@ def test_xss_vectors_in_the_desk_sign_in_are_escaped(client):
         response = client.post("/admin/login/", {"username": vector, "password": vector})
         assert response.status_code == 200
         assert_not_reflected(response.content.decode(), vector)
+
+
+def test_a_file_sent_with_a_reply_is_refused_unread_past_the_limit(client, article, settings):
+    big = SimpleUploadedFile("big.bin", b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    response = client.post(
+        reverse("comments:post", args=[article.pk]), reply_data() | {"attachment": big}
+    )
+    assert response.status_code == 413
+    assert "at most 2.0\xa0MB" in response.content.decode()
+    assert not Reply.objects.exists()
+
+
+def test_the_admin_refuses_a_body_larger_than_a_picture_and_its_form(editor_client):
+    response = editor_client.generic(
+        "POST", "/admin/articles/image/add/", b"x", CONTENT_LENGTH=str(23 * 1024 * 1024)
+    )
+    assert response.status_code == 413
+    assert "at most 22.0\xa0MB, uploaded files included" in response.content.decode()

@@ -2,8 +2,11 @@
 and the README's backup and restore procedure works end to end on SQLite."""
 
 import json
+import subprocess
 
+import psycopg
 import pytest
+from django.db import connection
 
 from articles.models import Article, AuditEntry
 from comments.models import Reply
@@ -135,3 +138,38 @@ def test_backup_and_restore_on_sqlite_keeps_everything(tmp_path):
     assert before["articles"] and before["replies"] and before["users"]
     assert after == before
     assert after["seed"] == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="pg_dump and pg_restore back up PostgreSQL (CI's second pass runs this)",
+)
+def test_backup_and_restore_on_postgresql_with_its_own_tools(tmp_path):
+    article = make_article(headline="Kept through a restore")
+    make_reply(article, body="A reply kept too")
+    db = connection.settings_dict
+    server = [f"--host={db['HOST'] or '127.0.0.1'}", f"--port={db['PORT'] or 5432}",
+              f"--username={db['USER']}"]  # fmt: skip
+    restored = f"{db['NAME']}_restored"
+    dump = tmp_path / "newsroom.dump"
+
+    def run(*command):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode == 0, result.stderr
+
+    run("pg_dump", *server, "--format=custom", "--no-owner", f"--file={dump}", db["NAME"])
+    run("dropdb", *server, "--if-exists", restored)
+    run("createdb", *server, restored)
+    try:
+        run("pg_restore", *server, "--no-owner", f"--dbname={restored}", str(dump))
+        with psycopg.connect(
+            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+            dbname=restored,
+        ) as other:  # fmt: skip
+            headlines = [r[0] for r in other.execute("SELECT headline FROM articles_article")]
+            bodies = [r[0] for r in other.execute("SELECT body FROM comments_reply")]
+    finally:
+        run("dropdb", *server, "--if-exists", restored)
+    assert headlines == ["Kept through a restore"]
+    assert bodies == ["A reply kept too"]

@@ -54,3 +54,21 @@ def test_check_deploy_is_clean_with_production_variables():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _proxy_header(value):
+    code = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    return _manage("shell", "-c", code, DEBUG="true", SECURE_PROXY_SSL_HEADER=value)
+
+
+def test_the_tls_proxy_header_is_configurable():
+    assert _proxy_header("false").stdout.strip().endswith("None")
+    assert "('HTTP_X_FORWARDED_PROTO', 'https')" in _proxy_header("true").stdout
+    assert (
+        "('HTTP_CLOUDFRONT_FORWARDED_PROTO', 'https')"
+        in _proxy_header("CloudFront-Forwarded-Proto").stdout
+    )
+    assert "('HTTP_X_FORWARDED_SSL', 'on')" in _proxy_header("X-Forwarded-Ssl=on").stdout
+    bad = _proxy_header("X Forwarded: https")
+    assert bad.returncode != 0
+    assert "SECURE_PROXY_SSL_HEADER must be true, false, or a header name" in bad.stderr
