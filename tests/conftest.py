@@ -53,6 +53,12 @@ def writer_client(client, writer):
     return client
 
 
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits and other cached state never leak from one test into another."""

@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = reverse("admin:comments_reply_changelist")
 
 
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def test_moderators_cannot_touch_articles_topics_or_users(moderator_client):
     article = make_article()
     for url in (

@@ -52,12 +52,6 @@ def _erase(client, *replies, confirmed=True):
     return client.post("/admin/comments/reply/", data)
 
 
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def test_erasure_asks_first_and_says_what_it_will_do(moderator_client):
     article = make_article()
     chosen = _reply(article, 1, name="Ada", email="ada@example.org")
