@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format bench clean
+.PHONY: run serve test lint format bench lighthouse clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/images.py
 	$(PY) bench/pages.py
+
+# Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
+lighthouse: $(STAMP)
+	$(PY) bench/lighthouse.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
