@@ -15,6 +15,7 @@ serves them to the test client); `PageCacheFront`, the WSGI application servers 
 (`newsroom.wsgi`), answers hits before Django's request handling starts.
 """
 
+import functools
 import hashlib
 import logging
 import os
@@ -24,6 +25,7 @@ import threading
 import time
 import uuid
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -49,13 +51,35 @@ _NOT_MODIFIED = ("ETag", "Cache-Control", "Vary")
 
 
 def content_version() -> str | None:
-    """The current content version; None when the cache keeps nothing (a dummy cache), and
-    then nothing is cached, by the middleware or the front.
+    """The current content version, behind the release (`release()`) that renders pages;
+    None when the cache keeps nothing (a dummy cache), and then nothing is cached, by the
+    middleware or the front."""
+    version = _stored_version()
+    return f"{release()}.{version}" if version else None
 
-    It is read on every request. With `CONTENT_VERSION_FILE` (one machine, several workers,
-    as `make serve` runs) it is a small file, replaced whole on every change: reading it costs
-    a few microseconds, against tens for a cache lookup. Otherwise it lives in the cache
-    (Redis in production, shared by every app server)."""
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of what renders pages (the code, the templates, the static manifest),
+    taken once per process. It is part of every page's key, so after a deploy no page
+    rendered by the old templates, or naming old static files, is served."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    sources = [*root.glob("*/*.py"), *root.glob("jinja2/**/*.html"), *root.glob("templates/**/*")]
+    sources.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
+    for path in sorted(p for p in sources if p.is_file()):
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _stored_version() -> str | None:
+    """The version that changes with the content, read on every request.
+
+    With `CONTENT_VERSION_FILE` (one machine, several workers, as `make serve` runs) it is a
+    small file, replaced whole on every change: reading it costs a few microseconds, against
+    tens for a cache lookup. Otherwise it lives in the cache (Redis in production, shared by
+    every app server)."""
     if settings.CONTENT_VERSION_FILE:
         try:
             with open(settings.CONTENT_VERSION_FILE, encoding="ascii") as file:
@@ -65,7 +89,7 @@ def content_version() -> str | None:
         if version:
             return version
         _write_version_file()
-        return content_version()
+        return _stored_version()
     if _bump_owed:
         _bump_in_cache()
     version = cache.get(VERSION_KEY)

@@ -13,6 +13,7 @@ from articles import workflow
 from articles.models import Article, BreakingNews
 from comments import moderation
 from comments.models import Reply
+from newsroom import cache as page_cache
 from newsroom.cache import PLACEHOLDER
 from tests.factories import make_article, make_reply, make_topic, post_reply
 
@@ -185,3 +186,35 @@ def test_each_request_is_logged_once_with_its_status_time_and_cache_use(client, 
     assert lines[0].startswith(f"method=GET path={article.get_absolute_url()} status=200 ms=")
     assert lines[0].endswith("cache=miss") and lines[1].endswith("cache=hit")
     assert "status=404" in lines[2]
+
+
+def test_a_new_release_never_serves_pages_rendered_by_the_old_one(client, monkeypatch):
+    url = make_article().get_absolute_url()
+    client.get(url)
+    assert client.get(url).wsgi_request.page_cache == "hit"
+    monkeypatch.setattr(page_cache, "release", lambda: "the-next-release")
+    assert client.get(url).wsgi_request.page_cache == "miss"
+
+
+def test_the_release_changes_with_templates_code_and_static_files(settings, tmp_path):
+    (tmp_path / "jinja2").mkdir()
+    (tmp_path / "articles").mkdir()
+    template, code = tmp_path / "jinja2/page.html", tmp_path / "articles/views.py"
+    template.write_text("<h1>{{ headline }}</h1>")
+    code.write_text("def view(): pass")
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "static"
+    seen = []
+    for change in [
+        lambda: None,
+        lambda: template.write_text("<h2>{{ headline }}</h2>"),
+        lambda: code.write_text("def view(): return 1"),
+        lambda: (
+            (tmp_path / "static").mkdir() or (tmp_path / "static/staticfiles.json").write_text("{}")
+        ),
+    ]:
+        change()
+        page_cache.release.cache_clear()
+        seen.append(page_cache.release())
+    page_cache.release.cache_clear()
+    assert len(set(seen)) == 4

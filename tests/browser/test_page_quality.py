@@ -1,6 +1,7 @@
-"""Page quality in a real browser, for every kind of reader's page at phone and desktop widths:
-no sideways scrolling, no console errors or failed requests, no layout shift from pictures,
-no request to another host, and no serious or critical accessibility violation (axe-core)."""
+"""Page quality in a real browser, for every kind of reader's page at phone, tablet and desktop
+widths: no sideways scrolling, no console errors or failed requests, no layout shift from
+pictures, no request to another host, and no serious or critical accessibility violation
+(axe-core)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Article, Author, Topic
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, TABLET, screenshot
 
 # Layout shifts, summed as the browser reports them from the start of the page (buffered).
 LAYOUT_SHIFT = """() => new Promise(resolve => {
@@ -41,7 +42,9 @@ def _pages():
     }
 
 
-@pytest.mark.parametrize("viewport,label", [(PHONE, "phone"), (DESKTOP, "desktop")])
+@pytest.mark.parametrize(
+    "viewport,label", [(PHONE, "phone"), (TABLET, "tablet"), (DESKTOP, "desktop")]
+)
 def test_readers_pages_are_sound_in_a_real_browser(site_url, page_at, viewport, label):
     call_command("load_demo", verbosity=0)
     axe = Axe()
