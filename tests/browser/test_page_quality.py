@@ -3,6 +3,8 @@ widths: no sideways scrolling, no console errors or failed requests, no layout s
 pictures, no request to another host, and no serious or critical accessibility violation
 (axe-core)."""
 
+from itertools import pairwise
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
@@ -22,6 +24,16 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 UNSIZED_IMAGES = """() => [...document.images]
   .filter(img => !(img.getAttribute("width") && img.getAttribute("height")))
   .map(img => img.currentSrc || img.src)"""
+# Landmarks and the outline: one banner, one main, one contentinfo, the sections' navigation, a
+# skip link to the main content first, one h1 and no heading level skipped.
+STRUCTURE = """() => ({
+  banner: document.querySelectorAll("body > header").length,
+  main: document.querySelectorAll("main").length,
+  contentinfo: document.querySelectorAll("body > footer").length,
+  sections: !!document.querySelector("nav[aria-label=Sections]"),
+  skip: document.querySelector("a")?.getAttribute("href") === "#main",
+  headings: [...document.querySelectorAll("h1,h2,h3,h4,h5,h6")].map(h => +h.tagName[1]),
+})"""
 # What sticks out past the screen's edge (scrolling strips such as the section bar aside).
 OVERFLOWING = """() => [...document.querySelectorAll("body *")]
   .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
@@ -59,6 +71,12 @@ def test_readers_pages_are_sound_in_a_real_browser(site_url, page_at, viewport, 
 
         if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
             failures.append(f"{name}: scrolls sideways: {page.evaluate(OVERFLOWING)}")
+        shape = page.evaluate(STRUCTURE)
+        levels = shape.pop("headings")
+        if shape != {"banner": 1, "main": 1, "contentinfo": 1, "sections": True, "skip": True}:
+            failures.append(f"{name}: landmarks {shape}")
+        if levels.count(1) != 1 or any(b - a > 1 for a, b in pairwise(levels)):
+            failures.append(f"{name}: headings out of order: {levels}")
         if unsized := page.evaluate(UNSIZED_IMAGES):
             failures.append(f"{name}: pictures without width and height: {unsized}")
         shift = page.evaluate(LAYOUT_SHIFT)
