@@ -111,8 +111,12 @@ def test_backup_and_restore_on_sqlite_keeps_everything(tmp_path):
     target = env | {"DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}"}
     backup = tmp_path / "backup.xml.gz"
 
-    for command in (["migrate", "--no-input"], ["load_demo"], ["ensure_local_admin"]):
-        result = _manage(*command, **source)
+    for command in (
+        ["migrate", "--no-input"],
+        ["load_demo"],
+        ["createsuperuser", "--no-input", "--username=ed", "--email=ed@example.org"],
+    ):
+        result = _manage(*command, **source, DJANGO_SUPERUSER_PASSWORD="a-long-password-4-ed")
         assert result.returncode == 0, result.stderr
     result = _manage(
         "dumpdata",
