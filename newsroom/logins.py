@@ -26,16 +26,18 @@ logger = logging.getLogger("newsroom.logins")
 ADDRESS_FACTOR = 5
 
 
+def _hashed(text: str) -> str:
+    return salted_hmac("newsroom.logins", text).hexdigest()[:32]
+
+
 def _keys(request, username: str) -> list[tuple[str, int]]:
+    """The two counts a failure adds to, with their limits: this username from this address,
+    and this address whatever the username."""
     address = client_address(request)
-    account = salted_hmac("newsroom.logins", f"{username.strip().casefold()}|{address}")
     limit = settings.LOGIN_FAILURE_LIMIT
     return [
-        (f"login:pair:{account.hexdigest()[:32]}", limit),
-        (
-            f"login:address:{salted_hmac('newsroom.logins', address).hexdigest()[:32]}",
-            limit * ADDRESS_FACTOR,
-        ),
+        (f"login:pair:{_hashed(f'{username.strip().casefold()}|{address}')}", limit),
+        (f"login:address:{_hashed(address)}", limit * ADDRESS_FACTOR),
     ]
 
 
