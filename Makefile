@@ -29,17 +29,20 @@ run: $(STAMP) .env
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production mode on this machine: DEBUG off, hashed static files through WhiteNoise, granian
-# with a worker per core and one thread each (threads only contend for the GIL), the cache in files shared by the workers, plain HTTP on 127.0.0.1.
-serve: $(STAMP) .env
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py collectstatic --no-input --verbosity 0
-	$(PY) manage.py load_demo --if-empty
-	@echo "Serving in production mode on http://127.0.0.1:$(PORT)/"
-	DEBUG=false SERVE_MEDIA=true ALLOWED_HOSTS=127.0.0.1,localhost \
+# with a worker per core and one thread each (threads only contend for the GIL), the cache in
+# files shared by the workers, plain HTTP on 127.0.0.1. Every step runs with these variables
+# (they win over .env), so collectstatic writes the hashed files the server then looks for.
+SERVE_ENV = DEBUG=false SERVE_MEDIA=true ALLOWED_HOSTS=127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/.cache/pages} \
-	CONTENT_VERSION_FILE=$${CONTENT_VERSION_FILE-$(CURDIR)/.cache/content-version} \
-	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
+	CONTENT_VERSION_FILE=$${CONTENT_VERSION_FILE-$(CURDIR)/.cache/content-version}
+
+serve: $(STAMP) .env
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py load_demo --if-empty
+	@echo "Serving in production mode on http://127.0.0.1:$(PORT)/"
+	$(SERVE_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
 		--workers $$(nproc) --blocking-threads 1 --no-ws newsroom.wsgi:application
 
 test: $(STAMP)
