@@ -203,13 +203,18 @@ def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> in
     )
     if count:
         bump_content_version()  # update() sends no signals
-        audit.record(
-            _LOGGED[status],
-            by=by,
-            subject=f"{count} repl{'y' if count == 1 else 'ies'}",
-            detail="Reply ids: " + ", ".join(map(str, changing)),
-        )
+        log_replies(_LOGGED[status], changing, by=by)
     return count
+
+
+def log_replies(action: str, ids: list[int], *, by) -> None:
+    """One desk-log entry for an action on many replies, naming them all."""
+    audit.record(
+        action,
+        by=by,
+        subject=f"{len(ids)} repl{'y' if len(ids) == 1 else 'ies'}",
+        detail="Reply ids: " + ", ".join(map(str, ids)),
+    )
 
 
 @transaction.atomic

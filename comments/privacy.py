@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles import audit
 from comments.models import Reply
+from comments.moderation import log_replies
 from newsroom.cache import bump_content_version
 
 ERASED_NAME = "Anonymous"
@@ -59,10 +60,5 @@ def erase_repliers(replies, *, by, now=None) -> int:
     )
     if count:
         bump_content_version()  # names are shown on the article pages
-        audit.record(
-            audit.Action.ERASE,
-            by=by,
-            subject=f"{count} repl{'y' if count == 1 else 'ies'}",
-            detail="Reply ids: " + ", ".join(map(str, ids)),
-        )
+        log_replies(audit.Action.ERASE, ids, by=by)
     return count

@@ -12,13 +12,16 @@ def hit(key: str, *, limit: int, seconds: int, now: float | None = None) -> bool
     can pass in any span of `seconds`.
     """
     window = int((now if now is not None else time.time()) // seconds)
-    cache_key = f"ratelimit:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=seconds + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(cache_key, 1, timeout=seconds + 1)
-            count = 1
-    return count > limit
+    return count(f"ratelimit:{key}:{window}", timeout=seconds + 1) > limit
+
+
+def count(cache_key: str, *, timeout: int) -> int:
+    """Add one to the count kept under `cache_key` (made, lasting `timeout` seconds, by the
+    first to count) and return it. Atomic on Redis, so app servers share one count."""
+    if cache.add(cache_key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add() and incr()
+        cache.add(cache_key, 1, timeout=timeout)
+        return 1

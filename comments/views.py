@@ -28,11 +28,9 @@ EXPIRED = (
 @require_POST
 def post_reply(request, article_pk):
     article = get_object_or_404(page_articles(), pk=article_pk)
-    form = ReplyForm(request.POST)
     if not moderation.replies_open(article, close_after_days=settings.REPLY_CLOSE_AFTER_DAYS):
-        form.is_valid()
-        form.add_error(None, CLOSED)
-        return article_page(request, article, reply_form=form, status=403)
+        return _not_sent(request, article, CLOSED)
+    form = ReplyForm(request.POST)
     if not form.is_valid():
         return article_page(request, article, reply_form=form, status=400)
 
@@ -78,8 +76,12 @@ def report_reply(request, pk):
 
 def expired_reply(request, article_pk):
     """The reply form came without a valid token: show it back as typed, with a fresh one."""
-    article = get_object_or_404(page_articles(), pk=article_pk)
+    return _not_sent(request, get_object_or_404(page_articles(), pk=article_pk), EXPIRED)
+
+
+def _not_sent(request, article, message):
+    """A reply refused before it is read (403): the form back as typed, with the reason."""
     form = ReplyForm(request.POST)
     form.is_valid()
-    form.add_error(None, EXPIRED)
+    form.add_error(None, message)
     return article_page(request, article, reply_form=form, status=403)

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from comments import ratelimit
 from comments.client import client_address
 
 logger = logging.getLogger("newsroom.logins")
@@ -51,12 +52,7 @@ def locked_until(request, username: str):
 def record_failure(request, username: str) -> None:
     seconds = settings.LOGIN_LOCKOUT_MINUTES * 60
     for key, limit in _keys(request, username):
-        cache.add(key, 0, timeout=seconds)
-        try:
-            failures = cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, timeout=seconds)
-            failures = 1
+        failures = ratelimit.count(key, timeout=seconds)
         if failures >= limit:
             ends = timezone.now() + timedelta(seconds=seconds)
             cache.set(f"{key}:locked", ends, timeout=seconds)

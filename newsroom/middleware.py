@@ -5,6 +5,8 @@ from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 
+from newsroom.views import method_not_allowed, too_large
+
 logger = logging.getLogger("newsroom.requests")
 
 
@@ -65,8 +67,6 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from newsroom.views import method_not_allowed, too_large
-
         path = request.path_info
         length = request.META.get("CONTENT_LENGTH") or "0"
         length = int(length) if length.isdigit() else 0

@@ -123,11 +123,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # An unreachable Redis is a miss, not a 500 (newsroom/cache_backends.py), found out fast.
     CACHES["default"]["BACKEND"] = "newsroom.cache_backends.ResilientRedisCache"
+    _timeout = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
     CACHES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "socket_connect_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
-            "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
-        }
+        {"socket_connect_timeout": _timeout, "socket_timeout": _timeout}
     )
 # The anonymous readers' page cache (newsroom/cache.py); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
