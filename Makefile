@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format bench lighthouse clean
+.PHONY: run serve serve-varnish test lint format bench lighthouse clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ run: $(STAMP) .env
 SERVE_ENV = DEBUG=false SERVE_MEDIA=true ALLOWED_HOSTS=127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/.cache/pages} \
-	CONTENT_VERSION_FILE=$${CONTENT_VERSION_FILE-$(CURDIR)/.cache/content-version}
+	PURGE_SEQUENCE_FILE=$${PURGE_SEQUENCE_FILE-$(CURDIR)/.cache/purge-sequence}
 
 serve: $(STAMP) .env
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input
@@ -44,6 +44,12 @@ serve: $(STAMP) .env
 	@echo "Serving in production mode on http://127.0.0.1:$(PORT)/"
 	$(SERVE_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
 		--workers $$(nproc) --blocking-threads 1 --no-ws newsroom.wsgi:application
+
+# Varnish (with xkey) on PORT in front of `make serve` on PORT+1: deploy/varnish/.
+serve-varnish: $(STAMP) .env
+	@command -v varnishd >/dev/null && test -e /usr/lib/$$(uname -m)-linux-gnu/varnish/vmods/libvmod_xkey.so || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends varnish varnish-modules; }
+	@bash deploy/varnish/serve.sh $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -559,7 +559,11 @@ class BreakingNewsAdmin(admin.ModelAdmin):
 
     @admin.action(description="Clear selected banners from the site", permissions=["change"])
     def clear_selected(self, request, queryset):
-        count = queryset.filter(is_active=True).update(is_active=False)
+        count = 0
+        for banner in queryset.filter(is_active=True):  # saved one by one: the pages follow
+            banner.is_active = False
+            banner.save(update_fields=["is_active"])
+            count += 1
         self.message_user(
             request,
             capfirst(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from articles.cache_tags import ARTICLES, author_tag, tag_teasers, topic_tag
 from articles.models import Article, Author, Topic
 
 FEED_SIZE = 30
@@ -45,13 +46,18 @@ class LatestFeed(Feed):
     def articles(self, obj):
         return Article.objects.published()
 
+    def listing_tags(self, obj) -> tuple[str, ...]:
+        return (ARTICLES,)
+
     def items(self, obj):
-        return (
+        articles = list(
             self.articles(obj)
             .select_related("primary_topic", "hero_image")
             .prefetch_related("bylines__author")
             .newest_first()[:FEED_SIZE]
         )
+        tag_teasers(self.request, articles, *self.listing_tags(obj))
+        return articles
 
     def item_title(self, article):
         return article.headline
@@ -118,6 +124,9 @@ class TopicFeed(LatestFeed):
     def articles(self, topic):
         return Article.objects.published().in_topic(topic)
 
+    def listing_tags(self, topic):
+        return (topic_tag(topic.pk),)
+
 
 class TopicAtomFeed(TopicFeed):
     feed_type = Atom1Feed
@@ -140,6 +149,9 @@ class AuthorFeed(LatestFeed):
 
     def articles(self, author):
         return Article.objects.published().filter(bylines__author=author)
+
+    def listing_tags(self, author):
+        return (author_tag(author.pk),)
 
 
 class AuthorAtomFeed(AuthorFeed):

@@ -8,7 +8,9 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from articles import cache_tags
 from articles.models import Article, Author, Topic
+from newsroom import purges
 
 
 class ArticleSitemap(Sitemap):
@@ -48,6 +50,7 @@ def index(request):
     Addresses use the host the request came to (checked against ALLOWED_HOSTS), like the rest
     of the site, rather than the sites framework's single stored domain.
     """
+    purges.tag(request, cache_tags.ARTICLES, cache_tags.SITEMAPS)
     items = []
     for section, sitemap_class in SITEMAPS.items():
         url = request.build_absolute_uri(reverse("sitemap-section", kwargs={"section": section}))
@@ -74,6 +77,7 @@ def section(request, section):
         raise Http404("No such page of the sitemap.") from exc
     except PageNotAnInteger as exc:
         raise Http404("Sitemap pages are numbered.") from exc
+    purges.tag(request, cache_tags.ARTICLES, cache_tags.SITEMAPS)
     return TemplateResponse(
         request, "sitemap.xml", {"urlset": urls}, content_type="application/xml"
     )

@@ -13,8 +13,10 @@ from django.views.generic import ListView, TemplateView
 
 from articles import metadata, previews
 from articles import search as search_module
+from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
 from comments.display import reply_context, reply_counts
+from newsroom import purges
 
 
 def home(request):
@@ -46,6 +48,8 @@ def home(request):
         "primary_topic__nav_order", "primary_topic__name", "-publish_at", "-pk"
     ):
         sections.setdefault(article.primary_topic, []).append(article)
+    shown = [*featured, *latest, *(a for articles in sections.values() for a in articles)]
+    tag_teasers(request, shown, ARTICLES)
 
     return render(
         request,
@@ -69,6 +73,15 @@ class PublishedListView(ListView):
     def get_queryset(self):
         return Article.objects.published().for_listing().newest_first()
 
+    def listing_tags(self) -> tuple[str, ...]:
+        """What else than its articles the page shows: which of them are listed."""
+        return (ARTICLES,)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tag_teasers(self.request, context["object_list"], *self.listing_tags())
+        return context
+
 
 class LatestView(PublishedListView):
     pass
@@ -84,6 +97,10 @@ class TopicView(PublishedListView):
         )
         return super().get_queryset().in_topic(self.topic)
 
+    def listing_tags(self):
+        # Its subsections' new articles purge it too (`cache_tags._listing_tags`).
+        return (topic_tag(self.topic.pk),)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
 
@@ -96,6 +113,9 @@ class AuthorView(PublishedListView):
             Author.objects.select_related("photo"), slug=self.kwargs["slug"]
         )
         return super().get_queryset().filter(bylines__author=self.author)
+
+    def listing_tags(self):
+        return (author_tag(self.author.pk),)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -130,6 +150,8 @@ def article_page(request, article, *, reply_form=None, status=200, preview=False
     notes = list(article.notes.order_by("noted_at", "pk"))
     topics = article.topics.exclude(pk=article.primary_topic_id).order_by("name")
     corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
+    further_topics = list(topics)
+    tag_teasers(request, [article], *(topic_tag(t.pk) for t in further_topics))
     response = render(
         request,
         "articles/article_detail.html",
@@ -137,7 +159,7 @@ def article_page(request, article, *, reply_form=None, status=200, preview=False
             "article": article,
             "preview": preview,
             "share_url": request.build_absolute_uri(article.get_absolute_url()),
-            "further_topics": list(topics),
+            "further_topics": further_topics,
             "corrections": corrections,
             "updates": [n for n in notes if n.kind != ArticleNote.Kind.CORRECTION],
             "json_ld": metadata.as_script(
@@ -170,6 +192,7 @@ def search(request):
     page = Paginator(search_module.search(query), settings.ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    tag_teasers(request, page.object_list, ARTICLES)
     return render(
         request,
         "articles/search.html",
@@ -190,6 +213,7 @@ class ArchiveIndexView(TemplateView):
             .annotate(count=Count("pk"))
             .order_by("-month")
         )
+        purges.tag(self.request, ARTICLES)
         years: dict[int, list] = {}
         for row in months:
             years.setdefault(row["month"].year, []).append(row)
@@ -237,6 +261,7 @@ def news_sitemap(request):
         .select_related("primary_topic")
         .order_by("-publish_at")[:1000]
     )
+    purges.tag(request, ARTICLES, SITEMAPS)
     return render(
         request,
         "articles/news_sitemap.xml",

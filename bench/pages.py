@@ -57,7 +57,7 @@ def dataset_env(work: Path, dataset: str) -> dict:
         "MEDIA_ROOT": str(work / f"media-{dataset}"),
         "STATIC_ROOT": str(work / "static"),
         "CACHE_URL": f"filecache://{work / f'cache-{dataset}'}",
-        "CONTENT_VERSION_FILE": str(work / f"cache-{dataset}/content-version"),
+        "PURGE_SEQUENCE_FILE": str(work / f"cache-{dataset}/purge-sequence"),
     }
 
 

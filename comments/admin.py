@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
-from comments import moderation, privacy
+from comments import cache_tags, moderation, privacy
 from comments.models import ModerationSettings, Reply, Rule, queue_ordering
 from newsroom.highlighting import highlight
 
@@ -169,6 +169,8 @@ class ReplyAdmin(admin.ModelAdmin):
             action(Reply.objects.filter(pk=obj.pk), by=request.user)
         elif "status" in form.changed_data:
             Reply.objects.filter(pk=obj.pk).update(status=obj.status)
+            if form.initial.get("status") == Reply.Status.APPROVED:
+                cache_tags.purge_replies_of([obj.article_id])  # no longer shown
 
 
 @admin.register(ModerationSettings)

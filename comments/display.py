@@ -6,9 +6,11 @@ from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
+from comments.cache_tags import replies_tag
 from comments.forms import ReplyForm
 from comments.models import Reply
 from comments.moderation import replies_open
+from newsroom import purges
 
 # Links in readers' text carry these; nothing else in a reply is markup.
 READER_LINK_REL = 'rel="nofollow ugc noopener"'
@@ -48,6 +50,7 @@ def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
     One query whatever the number of replies: a page of top-level replies and every approved
     reply under them. The counts come with the article (`reply_counts()`).
     """
+    purges.tag(request, replies_tag(article.pk))
     approved = Reply.objects.approved().filter(article=article)
     paginator = Paginator(approved.filter(parent=None), settings.REPLY_PAGE_SIZE)
     paginator.count = article.approved_threads  # known already: saves the paginator's COUNT

@@ -16,8 +16,8 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from articles import audit
+from comments import cache_tags
 from comments.models import ModerationSettings, Reply, Rule
-from newsroom.cache import bump_content_version
 
 DUPLICATE = "You have already posted this reply to this article; it is with our moderators."
 RATE_LIMITED = (
@@ -192,17 +192,20 @@ def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> in
     # A fixed number of queries whatever the number of replies: select, update, log. The rows
     # are locked first, so of two moderators acting on the same replies at once the second
     # sees the first one's result: nothing is changed or logged twice.
-    changing = list(
+    rows = list(
         Reply.objects.select_for_update()
         .filter(pk__in=replies.values("pk"))
         .exclude(status=status)
-        .values_list("pk", flat=True)
+        .values_list("pk", "article_id", "status")
     )
+    changing = [pk for pk, _, _ in rows]
     count = Reply.objects.filter(pk__in=changing).update(
         status=status, moderated_by=by, moderated_at=now or timezone.now()
     )
     if count:
-        bump_content_version()  # update() sends no signals
+        # update() sends no signals: the pages of replies shown or hidden now are purged here.
+        shown = Reply.Status.APPROVED
+        cache_tags.purge_replies_of(a for _, a, was in rows if shown in (was, status))
         log_replies(_LOGGED[status], changing, by=by)
     return count
 
@@ -239,7 +242,6 @@ def mark_spam(replies: QuerySet, *, by, now: datetime | None = None) -> int:
 def report(reply: Reply, *, threshold: int) -> Reply:
     """Count a reader's report; past the threshold an approved reply goes back to the queue."""
     Reply.objects.filter(pk=reply.pk).update(report_count=F("report_count") + 1)
-    bump_content_version()
     reply.refresh_from_db(fields=["report_count", "status", "rules", "moderation_reason"])
     if reply.status == Reply.Status.APPROVED and reply.report_count >= threshold:
         reply.status = Reply.Status.PENDING

@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles import audit
+from comments import cache_tags
 from comments.models import Reply
 from comments.moderation import log_replies
-from newsroom.cache import bump_content_version
 
 ERASED_NAME = "Anonymous"
 
@@ -59,6 +59,9 @@ def erase_repliers(replies, *, by, now=None) -> int:
         erased_at=now or timezone.now(),
     )
     if count:
-        bump_content_version()  # names are shown on the article pages
+        # Names are shown under the articles (update() sends no signals).
+        cache_tags.purge_replies_of(
+            Reply.objects.filter(pk__in=ids).approved().values_list("article_id", flat=True)
+        )
         log_replies(audit.Action.ERASE, ids, by=by)
     return count

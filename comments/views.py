@@ -11,6 +11,7 @@ from comments.client import client_hash
 from comments.display import approved_parent
 from comments.forms import ReplyForm
 from comments.models import Reply
+from newsroom.crossorigin import protect
 
 CLOSED = "Replies to this article are closed."
 PARENT_GONE = (
@@ -25,6 +26,7 @@ EXPIRED = (
 )
 
 
+@protect
 @require_POST
 def post_reply(request, article_pk):
     article = get_object_or_404(page_articles(), pk=article_pk)
@@ -58,6 +60,7 @@ def post_reply(request, article_pk):
     return redirect(f"{article.get_absolute_url()}#reply-status")
 
 
+@protect
 @require_POST
 def report_reply(request, pk):
     reply = get_object_or_404(

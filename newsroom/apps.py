@@ -8,11 +8,9 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from newsroom.cache import connect_signals
         from newsroom.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)
-        connect_signals()
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

@@ -1,7 +1,7 @@
 """Django's Redis cache, for which an unreachable Redis is a miss, not an error.
 
 Readers' pages, replies and the admin's sign-in all go through the cache (the page cache, its
-content version, rate limits, sign-in locks). With Django's own backend a Redis outage would
+purge sequence, rate limits, sign-in locks). With Django's own backend a Redis outage would
 turn every page into a 500; with this one the site goes on uncached, rate limits and sign-in
 locks count nothing until Redis is back, and the log says so (at most every ten seconds).
 `settings.py` uses it for every `redis://` CACHE_URL, with short socket timeouts.

@@ -4,15 +4,20 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from articles.cache_tags import CHROME
 from articles.models import SiteChrome
+from newsroom import purges
 
 
 def site(request):
     """What every page's header and footer show: sections, the banner, the footer pages,
-    read in one query on first use (see `SiteChrome`)."""
+    read in one query on first use (see `SiteChrome`). `signed_in`: the page is for someone
+    with a session (staff), whose forms carry Django's token; readers' pages carry none."""
     chrome = SimpleLazyObject(SiteChrome.current)
+    purges.tag(request, CHROME)
     return {
         "site_name": settings.SITE_NAME,
+        "signed_in": settings.SESSION_COOKIE_NAME in request.COOKIES,
         "nav_topics": SimpleLazyObject(lambda: chrome["nav"]),
         "breaking_news": SimpleLazyObject(lambda: _banner(chrome["breaking"])),
         "footer_pages": SimpleLazyObject(lambda: chrome["footer"]),

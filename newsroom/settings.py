@@ -59,13 +59,14 @@ MIDDLEWARE = [
     "newsroom.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Outside the session, CSRF and messages middleware: a hit needs none of them, and a
+    # response that sets a cookie is seen, and never stored.
+    "newsroom.cache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Last: it stands in for the views, inside the CSRF middleware that sets readers' cookies.
-    "newsroom.cache.ReaderPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -129,10 +130,25 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     )
 # The anonymous readers' page cache (newsroom/cache.py); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
-# One machine without Redis: keep the content version in this file (see newsroom/cache.py).
-CONTENT_VERSION_FILE = env.str("CONTENT_VERSION_FILE", default="")
-BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=60)
-SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=60)
+# Shared caches in front (Varnish, a CDN) to purge by tag after every change readers see: a list
+# of addresses taking PURGE requests with the tags in CACHE_TAG_HEADER (newsroom/purges.py).
+CACHE_PURGE_URLS = env.list("CACHE_PURGE_URLS", default=[])
+for _url in CACHE_PURGE_URLS:
+    if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", _url):
+        raise ImproperlyConfigured(
+            "CACHE_PURGE_URLS must be http:// or https:// addresses, comma-separated; "
+            f"got {_url!r}."
+        )
+CACHE_TAG_HEADER = env.str("CACHE_TAG_HEADER", default="xkey")
+# One machine without Redis: the purge sequence in this file, mapped into memory by every worker.
+PURGE_SEQUENCE_FILE = env.str("PURGE_SEQUENCE_FILE", default="")
+# Browsers ask again every time by default (answered with a 304), so a reader who has just
+# posted sees the page with their message; shared caches keep pages until a purge, or this
+# long: longer when they are purged by tag.
+BROWSER_CACHE_SECONDS = env.int("BROWSER_CACHE_SECONDS", default=0)
+SHARED_CACHE_SECONDS = env.int(
+    "SHARED_CACHE_SECONDS", default=24 * 3600 if CACHE_PURGE_URLS else 60
+)
 
 # The desk's sign-in: this many failures for one username from one address lock that pair for the
 # cool-off period (one address alone gets five times as many). See newsroom/logins.py.

@@ -299,8 +299,11 @@ def test_reading_the_posting_address_gets_405_naming_post(client, article):
     assert response["Allow"] == "POST"
 
 
-def test_missing_csrf_token_keeps_the_reply_and_offers_a_fresh_form(article):
+def test_a_signed_in_reply_without_its_token_keeps_the_text_and_offers_a_fresh_form(
+    article, editor
+):
     client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
     response = client.post(
         reverse("comments:post", args=[article.pk]),
         reply_data(body="Words I do not want to type twice."),
@@ -318,9 +321,11 @@ def test_missing_csrf_token_keeps_the_reply_and_offers_a_fresh_form(article):
     assert Reply.objects.get().body == "Words I do not want to type twice."
 
 
-def test_missing_csrf_token_elsewhere_gets_a_calm_403(article):
+def test_a_signed_in_report_without_its_token_gets_a_calm_403(article, editor):
     reply = make_reply(article)
-    response = Client(enforce_csrf_checks=True).post(reverse("comments:report", args=[reply.pk]))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(reverse("comments:report", args=[reply.pk]))
     assert response.status_code == 403
     assert "This form had expired" in response.content.decode()
 

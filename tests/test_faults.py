@@ -11,6 +11,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from comments.models import Reply
 from newsroom import cache as page_cache
+from newsroom import purges
 from tests.factories import make_article
 from tests.test_replies import reply_data
 
@@ -29,7 +30,7 @@ UNREACHABLE = {
 def redis_down(settings):
     settings.CACHES = UNREACHABLE
     yield
-    page_cache._bump_owed = False
+    purges._owed.clear()
 
 
 def test_with_redis_unreachable_readers_get_every_page(client, redis_down, caplog):
@@ -107,12 +108,12 @@ def test_a_change_made_while_redis_was_away_is_not_hidden_by_old_pages(client, m
 
     monkeypatch.setattr(RedisCacheClient, "get_client", unreachable)
     article.headline = "Changed during the outage"
-    article.save()  # the content version cannot be changed now
+    article.save()  # the purge cannot be recorded now
     assert "Changed during the outage" in client.get(url).content.decode()
 
     monkeypatch.setattr(RedisCacheClient, "get_client", real)  # Redis is back, old pages too
-    assert cache.get(page_cache.VERSION_KEY)  # the old version is still there
+    assert cache.get(page_cache.page_key("http", "testserver", url)), "the old page is there"
     after = client.get(url)
     assert "Changed during the outage" in after.content.decode()
     assert after.wsgi_request.page_cache == "miss"
-    assert not page_cache._bump_owed
+    assert not purges.owing()

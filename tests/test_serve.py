@@ -32,7 +32,7 @@ def test_make_serve_serves_pages_and_hashed_static_files_in_production_mode(tmp_
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "CACHE_URL": f"filecache://{tmp_path / 'pages'}",
-        "CONTENT_VERSION_FILE": str(tmp_path / "content-version"),
+        "PURGE_SEQUENCE_FILE": str(tmp_path / "purge-sequence"),
     }
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(

@@ -1,0 +1,68 @@
+vcl 4.1;
+# Varnish in front of Newsroom's app servers: one copy of each reader's page for everyone,
+# dropped by tag (xkey) when the app purges what changed (CACHE_PURGE_URLS).
+#
+# Needs Debian's varnish and varnish-modules (xkey). `make serve-varnish` runs it on one
+# machine; in production, list the app servers below (or use a director) and the addresses
+# the app purges from in `purgers`.
+
+import xkey;
+
+backend app {
+    .host = "127.0.0.1";
+    .port = "8001";  # `make serve-varnish` and the tests write the app's port here
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+}
+
+# Who may purge: the app servers.
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.xkey) {
+            return (synth(400, "Name the tags to purge in the xkey header"));
+        }
+        set req.http.n-gone = xkey.purge(req.http.xkey);
+        return (synth(200, "Invalidated " + req.http.n-gone + " objects"));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # Staff (a session) and a reader who has just posted (a message) get pages made for them.
+    if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
+        return (pass);
+    }
+    # Every other cookie is the browser's business, not the page's: one copy for everyone.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+sub vcl_backend_response {
+    # Keep only what the app tagged (its readers' pages) and static files: an error, a
+    # redirect or a page the app did not vouch for is asked for again next time.
+    if (!beresp.http.xkey && bereq.url !~ "^/static/") {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
+    # A page whose time is up may be shown a few seconds more while it is fetched again.
+    set beresp.grace = 10s;
+    # Falls through to Varnish's built-in rules: Set-Cookie, private or no-store are never kept.
+}
+
+sub vcl_deliver {
+    # The tags are for this cache alone.
+    unset resp.http.xkey;
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+}

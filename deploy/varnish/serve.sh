@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make serve-varnish`: Varnish on PORT in front of the app served as `make serve` does on
+# PORT+1, the app purging Varnish by tag after every change. Ctrl-C stops both.
+set -euo pipefail
+port=${1:-8000}
+app_port=$((port + 1))
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work="$root/.cache/varnish"
+mkdir -p "$work"
+sed "s/\.port = \"8001\";/.port = \"$app_port\";/" "$root/deploy/varnish/newsroom.vcl" >"$work/newsroom.vcl"
+
+pids=()
+stop() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+# The app: purges go to Varnish; readers' addresses come from the X-Forwarded-For it adds.
+CACHE_PURGE_URLS="http://127.0.0.1:$port/" NUM_PROXIES=1 \
+  setsid make --no-print-directory -C "$root" serve PORT="$app_port" &
+pids+=($!)
+setsid varnishd -F -f "$work/newsroom.vcl" -a "127.0.0.1:$port" -n "$work/state" -s malloc,256m &
+pids+=($!)
+echo "Varnish on http://127.0.0.1:$port/ in front of the app on http://127.0.0.1:$app_port/ (Ctrl-C stops both)"
+wait -n

@@ -1,0 +1,63 @@
+"""Readers' forms on public pages, protected from cross-site posting without a token.
+
+A public page is the same bytes for every reader, so its forms (a reply, a report) carry no
+per-reader token. Browsers say where a request comes from instead, and a forged post from
+another site is refused on that, as Go's `net/http.CrossOriginProtection` does:
+
+1. `Sec-Fetch-Site` present: `same-origin` and `none` (typed or bookmarked) pass; anything
+   else is refused, unless `Origin` is one of CSRF_TRUSTED_ORIGINS.
+2. No `Sec-Fetch-Site` (older browsers): an `Origin` naming this host or a trusted origin
+   passes, any other `Origin` is refused.
+3. Neither header: passes. No browser sends such a post, and a program that can leave them
+   out could as well fetch a page and copy a token.
+
+Anyone with a session (staff) keeps Django's token check as well: pages rendered for them
+carry the token (`signed_in` in the templates), and they are never cached.
+"""
+
+import functools
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import render
+
+CROSS_SITE = (
+    "This form was sent from another website, so it was not accepted. If you meant to send "
+    "it, go to the page on this site and send it from there."
+)
+
+
+def refusal(request) -> str:
+    """Why this unsafe request must be refused as cross-site; empty if it may go on."""
+    origin = request.headers.get("Origin", "")
+    trusted = origin in settings.CSRF_TRUSTED_ORIGINS
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        if site in ("same-origin", "none") or trusted:
+            return ""
+        return f"Sec-Fetch-Site: {site}"
+    if not origin or trusted:
+        return ""
+    if urlsplit(origin).netloc.lower() == request.get_host().lower():
+        return ""
+    return f"Origin: {origin}"
+
+
+def protect(view):
+    """For views that take readers' forms: refuse cross-site posts with a 403 page that says
+    why; ask signed-in people for Django's token too. Exempt from the token otherwise."""
+
+    @functools.wraps(view)
+    def protected(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            if reason := refusal(request):
+                return render(request, "403_cross_site.html", {"reason": reason}, status=403)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                failure = CsrfViewMiddleware(view).process_view(request, view, args, kwargs)
+                if failure is not None:
+                    return failure
+        return view(request, *args, **kwargs)
+
+    protected.csrf_exempt = True
+    return protected

@@ -1,0 +1,254 @@
+"""Invalidation by what a page shows: a change purges the pages showing it, and only those;
+changes no reader can see purge nothing; purges reach the shared caches over HTTP, and one
+that fails is kept and sent again."""
+
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.models import Article, BreakingNews, Revision
+from comments import moderation
+from comments.models import Reply
+from newsroom import purges
+from newsroom.models import PendingPurge
+from tests.factories import make_article, make_reply
+from tests.test_replies import reply_data
+
+pytestmark = pytest.mark.django_db
+
+
+def cache_use(url, client=None):
+    """Fetch as an anonymous reader; whether the page cache had it."""
+    response = (client or Client()).get(url)
+    assert response.status_code == 200, url
+    return response.wsgi_request.page_cache
+
+
+def warm(*urls):
+    for url in urls:
+        cache_use(url)
+        assert cache_use(url) == "hit", url
+
+
+@pytest.fixture
+def two_articles():
+    a = make_article(headline="Article A")
+    b = make_article(headline="Article B")
+    warm("/", a.get_absolute_url(), b.get_absolute_url())
+    return a, b
+
+
+def test_approving_a_reply_on_b_purges_b_and_leaves_a_and_the_home_page(two_articles, moderator):
+    a, b = two_articles
+    reply = make_reply(b, status="pending", body="Now shown")
+    moderation.approve(Reply.objects.filter(pk=reply.pk), by=moderator)
+    assert cache_use(a.get_absolute_url()) == "hit"
+    assert cache_use("/") == "hit", "the home page shows no reply counts"
+    response = Client().get(b.get_absolute_url())
+    assert response.wsgi_request.page_cache == "miss"
+    assert "Now shown" in response.content.decode()
+
+
+@pytest.mark.parametrize("status", ["pending", "spam", "rejected"])
+def test_a_reply_no_reader_sees_purges_nothing(two_articles, status):
+    _, b = two_articles
+    before = purges.sequence()
+    make_reply(b, status=status)
+    assert purges.sequence() == before
+    assert cache_use(b.get_absolute_url()) == "hit"
+
+
+def test_a_reader_posting_a_held_reply_purges_nothing(two_articles):
+    _, b = two_articles
+    before = purges.sequence()
+    response = Client().post(reverse("comments:post", args=[b.pk]), reply_data())
+    assert response.status_code == 302
+    assert Reply.objects.get().status == Reply.Status.PENDING
+    assert purges.sequence() == before
+    assert cache_use(b.get_absolute_url()) == "hit"
+
+
+def test_a_report_purges_nothing_until_the_reply_goes_back_to_the_queue(settings):
+    settings.REPLY_REPORT_THRESHOLD = 2
+    article = make_article()
+    reply = make_reply(article, body="Reported words")
+    url = article.get_absolute_url()
+    warm(url)
+    before = purges.sequence()
+    moderation.report(reply, threshold=2)
+    assert purges.sequence() == before and cache_use(url) == "hit"
+    moderation.report(reply, threshold=2)  # past the threshold: hidden again
+    response = Client().get(url)
+    assert response.wsgi_request.page_cache == "miss"
+    assert "Reported words" not in response.content.decode()
+
+
+def test_a_banner_cleared_with_the_list_action_leaves_every_page_at_once(editor_client):
+    banner = BreakingNews.objects.create(text="Polls are closing")
+    article = make_article()
+    for url in ("/", article.get_absolute_url()):
+        warm(url)
+        assert "Polls are closing" in Client().get(url).content.decode()
+    response = editor_client.post(
+        reverse("admin:articles_breakingnews_changelist"),
+        {"action": "clear_selected", "_selected_action": [banner.pk]},
+    )
+    assert response.status_code == 302
+    for url in ("/", article.get_absolute_url()):
+        assert "Polls are closing" not in Client().get(url).content.decode(), url
+
+
+def test_a_reply_set_back_to_pending_on_its_form_disappears_at_once(moderator_client):
+    article = make_article()
+    reply = make_reply(article, body="Second thoughts")
+    url = article.get_absolute_url()
+    warm(url)
+    change = reverse("admin:comments_reply_change", args=[reply.pk])
+    form = moderator_client.get(change).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    response = moderator_client.post(change, data | {"status": "pending"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Second thoughts" not in Client().get(url).content.decode()
+
+
+def test_saving_a_draft_a_revision_or_a_log_entry_purges_nothing(editor):
+    draft = make_article(status="draft", headline="Not yet")
+    warm("/")
+    before = purges.sequence()
+    draft.headline = "Still not yet"
+    draft.save()
+    Revision.objects.create(article=draft, headline="Still not yet", created_by=editor)
+    workflow.transition(draft, "submit", by=editor)
+    assert purges.sequence() == before
+    assert cache_use("/") == "hit"
+
+
+def test_editing_a_published_article_purges_its_page_and_listings_not_other_articles(
+    two_articles,
+):
+    a, b = two_articles
+    a.headline = "Article A, corrected"
+    a.save()
+    assert "Article A, corrected" in Client().get(a.get_absolute_url()).content.decode()
+    assert "Article A, corrected" in Client().get("/").content.decode()
+    assert cache_use(b.get_absolute_url()) == "hit"
+
+
+def test_publishing_purges_the_listings_it_joins(two_articles, editor):
+    a, b = two_articles
+    topic_url = b.primary_topic.get_absolute_url()
+    warm(topic_url)
+    draft = make_article(status="draft", headline="Fresh story", primary_topic=b.primary_topic)
+    workflow.transition(draft, "publish", by=editor)
+    assert "Fresh story" in Client().get("/").content.decode()
+    assert "Fresh story" in Client().get(topic_url).content.decode()
+    assert cache_use(a.get_absolute_url()) == "hit"
+
+
+def test_scheduling_ends_cached_listings_at_the_publication_time(two_articles, editor, settings):
+    settings.SHARED_CACHE_SECONDS = 24 * 3600
+    draft = make_article(status="draft", headline="Later")
+    warm("/")
+    draft.publish_at = timezone.now() + timedelta(minutes=10)
+    workflow.transition(draft, "publish", by=editor)
+    response = Client().get("/")
+    assert response.wsgi_request.page_cache == "miss", "the page cached before was purged"
+    assert "Later" not in response.content.decode()
+    max_age = int(response["Cache-Control"].rsplit("s-maxage=", 1)[1])
+    assert 500 < max_age <= 600, "shared caches keep it until the publication, no longer"
+
+
+class PurgeReceiver(BaseHTTPRequestHandler):
+    """A shared cache's purge endpoint: records each PURGE and its tags."""
+
+    received: list[tuple[str, str]]
+    answer = 200
+
+    def do_PURGE(self):
+        self.received.append((self.path, self.headers.get("xkey", "")))
+        self.send_response(self.answer)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def purge_server():
+    handler = type("Receiver", (PurgeReceiver,), {"received": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}/"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_pages_name_their_tags_for_a_shared_cache_when_purges_are_configured(settings):
+    settings.CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]
+    article = make_article()
+    response = Client().get(article.get_absolute_url())
+    tags = response["xkey"].split()
+    assert {f"article-{article.pk}", f"replies-{article.pk}", "chrome", "site"} <= set(tags)
+    assert f"topic-{article.primary_topic_id}" in tags
+
+
+def test_a_change_is_purged_over_http_after_commit_only(
+    settings, purge_server, django_capture_on_commit_callbacks
+):
+    settings.CACHE_PURGE_URLS = [purge_server.url]
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        article.headline = "Changed"
+        article.save()
+    assert purge_server.RequestHandlerClass.received == [], "nothing before the commit"
+    for callback in callbacks:
+        callback()
+    ((path, tags),) = purge_server.RequestHandlerClass.received
+    assert path == "/" and f"article-{article.pk}" in tags.split()
+
+
+def test_a_failed_purge_is_logged_kept_and_sent_again(
+    settings, purge_server, django_capture_on_commit_callbacks, caplog, editor_client
+):
+    settings.CACHE_PURGE_URLS = [purge_server.url]
+    purge_server.RequestHandlerClass.answer = 503
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("admin:articles_breakingnews_add"),
+            {"text": "Storm warning", "is_active": "on", "raised_at_0": "2026-12-01",
+             "raised_at_1": "10:00:00"},
+        )  # fmt: skip
+    assert response.status_code == 302, "the editor's save went through"
+    assert any("kept to retry" in r.getMessage() for r in caplog.records)
+    (waiting,) = PendingPurge.objects.all()
+    assert "chrome" in waiting.tags.split() and "503" in waiting.last_error
+    with pytest.raises(CommandError):
+        call_command("retry_purges")
+    purge_server.RequestHandlerClass.answer = 200
+    call_command("retry_purges")
+    assert not PendingPurge.objects.exists()
+    assert purge_server.RequestHandlerClass.received[-1][1] == waiting.tags
+    assert article.pk  # unchanged by any of it
+
+
+def test_a_purge_to_a_cache_that_is_down_never_fails_the_save(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]  # nothing listens: refused at once
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "Saved anyway"
+        article.save()
+    assert Article.objects.get(pk=article.pk).headline == "Saved anyway"
+    assert PendingPurge.objects.get().url == "http://127.0.0.1:9/"
