@@ -15,7 +15,7 @@ from articles import metadata, previews
 from articles import search as search_module
 from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
-from comments.display import reply_context, reply_counts
+from comments.display import reply_context
 from newsroom import purges
 
 
@@ -125,7 +125,7 @@ def page_articles(*, published=True):
     """Articles with their section, picture, bylines and reply counts; only published ones
     unless told otherwise. `article_page()` reads the topics and notes of the one shown."""
     articles = Article.objects.published() if published else Article.objects.all()
-    return articles.with_related().annotate(**reply_counts())
+    return articles.with_related().select_related("reply_counts")
 
 
 def article_detail(request, topic, slug):

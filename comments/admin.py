@@ -170,7 +170,7 @@ class ReplyAdmin(admin.ModelAdmin):
         elif "status" in form.changed_data:
             Reply.objects.filter(pk=obj.pk).update(status=obj.status)
             if form.initial.get("status") == Reply.Status.APPROVED:
-                cache_tags.purge_replies_of([obj.article_id])  # no longer shown
+                cache_tags.replies_changed([obj.article_id])  # no longer shown
 
 
 @admin.register(ModerationSettings)

@@ -2,12 +2,16 @@
 
 One tag, `replies-<article pk>`: the approved replies under an article and their count, on the
 article's page only (no listing shows reply counts). A reply stored pending, spam or rejected,
-a report, a hashed address forgotten: no reader sees them, so they purge nothing.
+a report, a hashed address forgotten: no reader sees them, so they purge nothing (and leave
+the article's `ReplyCount` as it is).
 """
 
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from comments.models import Reply
+from articles.models import Article
+from comments.models import Reply, ReplyCount
 from newsroom import purges
 
 
@@ -15,9 +19,48 @@ def replies_tag(article_pk) -> str:
     return f"replies-{article_pk}"
 
 
-def purge_replies_of(article_pks) -> None:
-    """For changes made with update(), which sends no signals."""
-    purges.purge(*map(replies_tag, set(article_pks)))
+def replies_changed(article_pks) -> None:
+    """Replies under these articles were shown or hidden: count them again and purge their
+    pages. Called by the signals below and by changes made with update(), which send none.
+
+    Counted at once (this transaction sees its own change) and again after the commit, with
+    the articles locked, so that of two moderators acting at once the later count sees both."""
+    pks = set(article_pks)
+    if not pks:
+        return
+    count_replies(pks)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: count_replies(pks, lock=True))
+    purges.purge(*map(replies_tag, pks))
+
+
+def count_replies(article_pks, *, lock: bool = False) -> None:
+    """Store how many approved replies, and threads, each of these articles has."""
+    with transaction.atomic(savepoint=False):
+        if lock:
+            list(Article.objects.select_for_update().filter(pk__in=article_pks).values_list("pk"))
+        counted = {
+            row["article"]: row
+            for row in Reply.objects.approved()
+            .filter(article__in=article_pks)
+            .order_by()
+            .values("article")
+            .annotate(replies=Count("pk"), threads=Count("pk", filter=Q(parent=None)))
+        }
+        rows = [
+            ReplyCount(
+                article_id=pk,
+                replies=counted.get(pk, {}).get("replies", 0),
+                threads=counted.get(pk, {}).get("threads", 0),
+            )
+            for pk in article_pks
+        ]
+        ReplyCount.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["replies", "threads"],
+        )
 
 
 def _shown(pk) -> bool:
@@ -32,16 +75,19 @@ def _reply_saved(sender, instance: Reply, raw=False, **kwargs):
     if raw:
         return
     if _shown(instance.pk) or getattr(instance, "_shown_before_save", False):
-        purges.purge(replies_tag(instance.article_id))
+        replies_changed([instance.article_id])
 
 
 def _reply_deleting(sender, instance: Reply, **kwargs):
     instance._shown_before_delete = _shown(instance.pk)
 
 
-def _reply_deleted(sender, instance: Reply, **kwargs):
+def _reply_deleted(sender, instance: Reply, origin=None, **kwargs):
+    # An article deleted takes its replies and their count along: its own change purges it.
+    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+        return
     if getattr(instance, "_shown_before_delete", False):
-        purges.purge(replies_tag(instance.article_id))
+        replies_changed([instance.article_id])
 
 
 def connect() -> None:

@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
 from comments.cache_tags import replies_tag
 from comments.forms import ReplyForm
-from comments.models import Reply
+from comments.models import Reply, ReplyCount
 from comments.moderation import replies_open
 from newsroom import purges
 
@@ -33,30 +33,29 @@ def approved_parent(article, reply_id) -> Reply | None:
     return Reply.objects.approved().filter(article=article, pk=reply_id).first()
 
 
-def reply_counts() -> dict:
-    """Annotations for an article queryset: its approved replies, and how many of them start
-    a thread. Counted in the article's own query."""
-    approved = Reply.objects.approved().filter(article=OuterRef("pk")).order_by()
-    count = Func(F("pk"), function="COUNT")
-    return {
-        "approved_replies": Subquery(approved.values(n=count)),
-        "approved_threads": Subquery(approved.filter(parent=None).values(n=count)),
-    }
+def counts(article) -> tuple[int, int]:
+    """The article's approved replies and threads, read with it (`select_related`)."""
+    try:
+        tally = article.reply_counts
+    except ReplyCount.DoesNotExist:
+        return 0, 0
+    return tally.replies, tally.threads
 
 
 def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
     """Approved replies as threads, oldest first, paginated by top-level reply.
 
     One query whatever the number of replies: a page of top-level replies and every approved
-    reply under them. The counts come with the article (`reply_counts()`).
+    reply under them. The counts come with the article (`ReplyCount`).
     """
     purges.tag(request, replies_tag(article.pk))
     approved = Reply.objects.approved().filter(article=article)
     paginator = Paginator(approved.filter(parent=None), settings.REPLY_PAGE_SIZE)
-    paginator.count = article.approved_threads  # known already: saves the paginator's COUNT
+    replies, threads = counts(article)
+    paginator.count = threads  # known already: saves the paginator's COUNT
     page = paginator.get_page(request.GET.get("replies"))
     roots, shown = [], {}
-    if article.approved_threads:
+    if threads:
         page_roots = page.object_list.values("pk")  # a subquery, not a query of its own
         for reply in approved.filter(Q(pk__in=page_roots) | Q(thread__in=page_roots)).order_by(
             "created_at", "pk"
@@ -77,7 +76,7 @@ def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
         parent = approved_parent(article, form.data.get("parent"))
     return {
         "replies": roots,
-        "reply_count": article.approved_replies,
+        "reply_count": replies,
         "reply_page": page,
         "reply_form": form,
         "replying_to": parent,

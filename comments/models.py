@@ -165,6 +165,24 @@ class Reply(models.Model):
         return [Rule(code).label for code in self.rule_codes if code in Rule.values]
 
 
+class ReplyCount(models.Model):
+    """How many approved replies an article has, and how many of them start a thread: read
+    with the article in its page's one query, and counted again by every change that shows
+    or hides a reply (`comments.cache_tags.replies_changed`)."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="reply_counts"
+    )
+    replies = models.PositiveIntegerField("approved replies", default=0)
+    threads = models.PositiveIntegerField("threads", default=0)
+
+    class Meta:
+        verbose_name = "reply count"
+
+    def __str__(self):
+        return f"{self.article_id}: {self.replies} replies in {self.threads} threads"
+
+
 class ModerationSettings(models.Model):
     """The editors' discussion settings, in the spirit of WordPress's. There is one row."""
 

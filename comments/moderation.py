@@ -205,7 +205,7 @@ def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> in
     if count:
         # update() sends no signals: the pages of replies shown or hidden now are purged here.
         shown = Reply.Status.APPROVED
-        cache_tags.purge_replies_of(a for _, a, was in rows if shown in (was, status))
+        cache_tags.replies_changed(a for _, a, was in rows if shown in (was, status))
         log_replies(_LOGGED[status], changing, by=by)
     return count
 

@@ -60,7 +60,7 @@ def erase_repliers(replies, *, by, now=None) -> int:
     )
     if count:
         # Names are shown under the articles (update() sends no signals).
-        cache_tags.purge_replies_of(
+        cache_tags.replies_changed(
             Reply.objects.filter(pk__in=ids).approved().values_list("article_id", flat=True)
         )
         log_replies(audit.Action.ERASE, ids, by=by)

@@ -19,9 +19,12 @@ from newsroom.links import url
 
 
 def date(value, fmt: str) -> str:
-    """Django's `date` filter, in the site's time zone."""
+    """Django's `date` filter, in the site's time zone; "c" (for `<time datetime>` and
+    metadata) to the second, which HTML accepts (it takes at most three decimals)."""
     if not value:
         return ""
+    if fmt == "c":
+        return timezone.template_localtime(value).isoformat(timespec="seconds")
     return defaultfilters.date(timezone.template_localtime(value), fmt)
 
 
