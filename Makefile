@@ -34,7 +34,7 @@ run: $(STAMP) .env
 # (they win over .env), so collectstatic writes the hashed files the server then looks for.
 SERVE_ENV = DEBUG=false SERVE_MEDIA=true ALLOWED_HOSTS=127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
-	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/.cache/pages} \
+	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/.cache/pages?max_entries=20000} \
 	PURGE_SEQUENCE_FILE=$${PURGE_SEQUENCE_FILE-$(CURDIR)/.cache/purge-sequence}
 
 serve: $(STAMP) .env

@@ -56,7 +56,7 @@ def dataset_env(work: Path, dataset: str) -> dict:
         "DATABASE_URL": database,
         "MEDIA_ROOT": str(work / f"media-{dataset}"),
         "STATIC_ROOT": str(work / "static"),
-        "CACHE_URL": f"filecache://{work / f'cache-{dataset}'}",
+        "CACHE_URL": f"filecache://{work / f'cache-{dataset}'}?max_entries=20000",
         "PURGE_SEQUENCE_FILE": str(work / f"cache-{dataset}/purge-sequence"),
     }
 
