@@ -58,6 +58,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/images.py
 	$(PY) bench/pages.py
+	$(PY) bench/readpath.py
 
 # Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
 lighthouse: $(STAMP)

@@ -75,14 +75,16 @@ def seconds_to_next_publication() -> float | None:
     now = timezone.now()
     if upcoming is None:
         when = (
-            Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+            Article.objects.scheduled(now)
             .order_by("publish_at")
             .values_list("publish_at", flat=True)
             .first()
         )
         upcoming = when.timestamp() if when else 0
-        # Kept until that time; any scheduling in between deletes it (`_article_saved`).
-        cache.set(NEXT_PUBLICATION_KEY, upcoming, timeout=int(upcoming - now.timestamp()) + 1)
+        # Kept until that time (or an hour when nothing is due); any scheduling in between
+        # deletes it (`_article_saved`).
+        wait = int(upcoming - now.timestamp()) + 1 if when else 3600
+        cache.set(NEXT_PUBLICATION_KEY, upcoming, timeout=wait)
     return upcoming - now.timestamp() if upcoming else None
 
 

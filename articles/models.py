@@ -21,7 +21,7 @@ from articles.images import (
     validate_image_file,
 )
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
-from newsroom import links
+from newsroom import links, purges
 
 # Paths the site uses at its top level; a topic may not take one as its slug.
 RESERVED_SLUGS = frozenset(
@@ -246,6 +246,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The only definition of "a reader may see this": published and `publish_at` passed."""
         return self.filter(published_q(now))
+
+    def scheduled(self, now=None):
+        """Published, with a publication time still to come: not visible yet."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
 
     def with_related(self):
         """The section, the picture and the bylines, in a fixed number of queries."""
@@ -733,10 +737,23 @@ class SiteChrome(models.Model):
     def __str__(self):
         return "The site's header and footer"
 
+    # (purge stamp, data): what this process read last, good until the next purge.
+    _remembered: tuple[int, dict] | None = None
+
     @staticmethod
     def current() -> dict:
-        data = SiteChrome.objects.filter(pk=1).values_list("data", flat=True).first()
-        return data if data is not None else SiteChrome.build()
+        """The header and footer. Each process reads them once per purge: every change to
+        them purges the `chrome` tag, which moves the purge stamp (newsroom/purges.py)."""
+        stamp = purges.stamp()
+        remembered = SiteChrome._remembered
+        if stamp is not None and remembered is not None and remembered[0] == stamp:
+            return remembered[1]
+        data = next(iter(SiteChrome.objects.filter(pk=1).values_list("data", flat=True)), None)
+        if data is None:
+            data = SiteChrome.build()
+        if stamp is not None:
+            SiteChrome._remembered = (stamp, data)
+        return data
 
     @staticmethod
     def build() -> dict:

@@ -129,7 +129,8 @@ def page_articles(*, published=True):
 
 
 def article_detail(request, topic, slug):
-    article = page_articles().filter(slug=slug).first()
+    # The slug is unique: no ordering to compile.
+    article = next(iter(page_articles().filter(slug=slug).order_by()[:1]), None)
     if article is None:
         # An address the article had before its slug changed moves permanently.
         former = FormerSlug.objects.filter(

@@ -56,10 +56,11 @@ def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
     page = paginator.get_page(request.GET.get("replies"))
     roots, shown = [], {}
     if threads:
-        page_roots = page.object_list.values("pk")  # a subquery, not a query of its own
-        for reply in approved.filter(Q(pk__in=page_roots) | Q(thread__in=page_roots)).order_by(
-            "created_at", "pk"
-        ):
+        shown_here = approved
+        if paginator.num_pages > 1:  # else every approved reply is on this page
+            page_roots = page.object_list.values("pk")  # a subquery, not a query of its own
+            shown_here = approved.filter(Q(pk__in=page_roots) | Q(thread__in=page_roots))
+        for reply in shown_here.order_by("created_at", "pk"):
             reply.shown_children = []
             shown[reply.pk] = reply
             if reply.parent_id is None:

@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.db import connection, transaction
 
 from newsroom.models import PendingPurge
@@ -76,6 +77,18 @@ def owing() -> bool:
     return bool(_owed)
 
 
+def stamp() -> int | None:
+    """A number that moves with every purge, for a process to remember what only a purge can
+    change; None when it cannot tell (no purge recorded yet, one owed, or a cache that keeps
+    nothing and no sequence file)."""
+    number = sequence()
+    if not number or _owed:
+        return None
+    if not settings.PURGE_SEQUENCE_FILE and isinstance(caches["default"], DummyCache):
+        return None
+    return number
+
+
 def fresh(tags: Iterable[str], rendered_at: int) -> bool:
     """Whether a page rendered at sequence number `rendered_at` shows nothing purged since.
     A tag without a mark (never seen, or evicted) is taken as purged: better a miss than
@@ -96,7 +109,7 @@ def mark_unseen(tags: Iterable[str], rendered_at: int) -> None:
 def purged_since(known: int, current: int) -> set[str] | None:
     """The tags purged after sequence number `known` up to `current`; None when the log no
     longer (or not yet) holds one of them: the caller drops everything."""
-    if current - known > 1000:
+    if not known < current <= known + 1000:  # far behind, or the sequence began again
         return None
     numbers = range(known + 1, current + 1)
     entries = cache.get_many([LOG_KEY.format(n) for n in numbers])
@@ -178,6 +191,13 @@ def _send_purge(url: str, tags: list[str]) -> str:
     return "" if 200 <= response.status < 300 else f"HTTP {response.status} {response.reason}"
 
 
+def _first_number() -> int:
+    """Where a new sequence starts: the time in milliseconds. A sequence lost with its cache
+    (flushed, evicted) starts again above every number the old one gave, so no page stored
+    before looks newer than a purge made after."""
+    return int(time.time() * 1000)
+
+
 class _CacheSequence:
     """The sequence in the cache, for several app servers (Redis). A purge holds a lock in
     the cache while it records the log and marks, then moves the number, as with the file."""
@@ -199,7 +219,7 @@ class _CacheSequence:
                 break
             time.sleep(0.002)
         try:
-            number = self.read() + 1
+            number = self.read() + 1 if self.read() else _first_number()
             write(number)
             cache.set(SEQUENCE_KEY, number, timeout=None)
             if cache.get(SEQUENCE_KEY) != number:
@@ -223,7 +243,7 @@ class _FileSequence:
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         try:
             if os.fstat(self.fd).st_size < 8:
-                os.ftruncate(self.fd, 8)
+                os.write(self.fd, _first_number().to_bytes(8, "little"))
         finally:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
         self.map = mmap.mmap(self.fd, 8)
@@ -234,7 +254,7 @@ class _FileSequence:
     def advance(self, write: Callable[[int], None]) -> int:
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         try:
-            number = self.read() + 1
+            number = self.read() + 1 if self.read() else _first_number()
             write(number)
             self.map[:8] = number.to_bytes(8, "little")
             return number
