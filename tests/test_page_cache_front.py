@@ -198,3 +198,18 @@ def test_with_a_sequence_file_every_change_shows_in_every_process(front, setting
     assert (tmp_path / "cache" / "purge-sequence").read_bytes() != sequence
     for app in (front, other_process):
         assert "Evening edition" in get(app, url)[2]
+
+
+def test_a_flushed_cache_empties_the_front_too(front):
+    from django.core.cache import cache
+
+    from articles.models import Article
+
+    article = make_article(headline="Before the flush")
+    url = article.get_absolute_url()
+    get(front, url)
+    get(front, url)
+    Article.objects.filter(pk=article.pk).update(headline="Changed unseen")  # purges nothing
+    cache.clear()  # Redis restarted, or flushed: the purge sequence is gone with the rest
+    assert "Changed unseen" in get(front, url)[2]
+    assert front.app.calls == 2
