@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds: the whole site, each topic, each author. Full text, absolute links."""
 
+import copy
 import re
 
 from django.conf import settings
@@ -18,12 +19,19 @@ _RELATIVE = re.compile(r'(href|src)="/(?!/)')
 
 
 class LatestFeed(Feed):
-    """The newest published articles, with their full text."""
+    """The newest published articles, with their full text.
+
+    One instance serves every request (urls.py makes it once), so each request works on a
+    copy of its own that holds the request: absolute addresses come from the request's host."""
 
     description_template = None
 
+    def __call__(self, request, *args, **kwargs):
+        own = copy.copy(self)
+        own.request = request
+        return Feed.__call__(own, request, *args, **kwargs)
+
     def get_object(self, request, *args, **kwargs):
-        self.request = request
         return None
 
     def title(self, obj):
@@ -73,7 +81,7 @@ class LatestFeed(Feed):
         return article.publish_at
 
     def item_updateddate(self, article):
-        return article.modified_at or article.publish_at
+        return article.last_modified
 
     def item_author_name(self, article):
         return ", ".join(a.name for a in article.byline_authors) or None
@@ -82,7 +90,8 @@ class LatestFeed(Feed):
         return [article.primary_topic.name]
 
     def item_guid(self, article):
-        return self.request.build_absolute_uri(f"/articles/{article.pk}/")
+        # Stable through changes of headline, slug or section, and a working address.
+        return self.request.build_absolute_uri(reverse("articles:permalink", args=[article.pk]))
 
     item_guid_is_permalink = False
 
@@ -109,7 +118,6 @@ class LatestAtomFeed(LatestFeed):
 
 class TopicFeed(LatestFeed):
     def get_object(self, request, slug):
-        super().get_object(request)
         return get_object_or_404(Topic, slug=slug)
 
     def title(self, topic):
@@ -135,7 +143,6 @@ class TopicAtomFeed(TopicFeed):
 
 class AuthorFeed(LatestFeed):
     def get_object(self, request, slug):
-        super().get_object(request)
         return get_object_or_404(Author, slug=slug)
 
     def title(self, author):

@@ -21,7 +21,7 @@ def news_article(request, article, *, corrections=()) -> dict:
         "headline": article.headline,
         "description": article.dek or strip_tags(article.body)[:200],
         "datePublished": article.publish_at,
-        "dateModified": article.modified_at or article.publish_at,
+        "dateModified": article.last_modified,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "articleSection": article.primary_topic.name if article.primary_topic_id else None,

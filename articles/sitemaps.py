@@ -24,7 +24,7 @@ class ArticleSitemap(Sitemap):
         )
 
     def lastmod(self, article):
-        return article.modified_at or article.publish_at
+        return article.last_modified
 
 
 class TopicSitemap(Sitemap):

@@ -6,10 +6,11 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("latest/", views.LatestView.as_view(), name="latest"),
+    path("latest/", views.PublishedListView.as_view(), name="latest"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<str:token>/", views.preview, name="preview"),
     path("search/", views.search, name="search"),
+    path("articles/<int:pk>/", views.permalink, name="permalink"),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
     path("archive/<int:year>/", views.ArchiveMonthView.as_view(), name="archive-year"),
     path("archive/<int:year>/<int:month>/", views.ArchiveMonthView.as_view(), name="archive-month"),

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -15,7 +17,6 @@ from articles import metadata, previews
 from articles import search as search_module
 from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
-from comments.display import reply_context
 from newsroom import purges
 
 
@@ -83,10 +84,6 @@ class PublishedListView(ListView):
         return context
 
 
-class LatestView(PublishedListView):
-    pass
-
-
 class TopicView(PublishedListView):
     template_name = "articles/topic_detail.html"
 
@@ -121,11 +118,32 @@ class AuthorView(PublishedListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+@dataclass(frozen=True)
+class PagePart:
+    """Something another app shows on the article page (the replies app: its replies, their
+    count and the form): what to read with the article, and what it adds to the page."""
+
+    select_related: tuple[str, ...]
+    context: Callable[..., dict]  # (request, article, **options) -> template variables
+
+
+_page_parts: list[PagePart] = []
+
+
+def add_to_article_page(part: PagePart) -> None:
+    """Called by other apps from their `AppConfig.ready()`: articles never imports them."""
+    if part not in _page_parts:
+        _page_parts.append(part)
+
+
 def page_articles(*, published=True):
-    """Articles with their section, picture, bylines and reply counts; only published ones
-    unless told otherwise. `article_page()` reads the topics and notes of the one shown."""
+    """Articles with their section, picture, bylines and what other apps read with them
+    (reply counts); only published ones unless told otherwise. `article_page()` reads the
+    topics and notes of the one shown."""
     articles = Article.objects.published() if published else Article.objects.all()
-    return articles.with_related().select_related("reply_counts")
+    return articles.with_related().select_related(
+        *(r for p in _page_parts for r in p.select_related)
+    )
 
 
 def article_detail(request, topic, slug):
@@ -144,15 +162,20 @@ def article_detail(request, topic, slug):
     return article_page(request, article)
 
 
-def article_page(request, article, *, reply_form=None, status=200, preview=False):
-    """The article page. The replies view renders it with the reader's form and errors;
-    previews render it for an unpublished article, kept out of search engines and caches."""
+def article_page(request, article, *, status=200, preview=False, **options):
+    """The article page. Other apps' views render it with options for their part (the replies
+    view: the reader's form and errors); previews render it for an unpublished article, without
+    the other apps' parts, kept out of search engines and caches."""
     # Two plain queries: for one article, cheaper than prefetching.
     notes = list(article.notes.order_by("noted_at", "pk"))
     topics = article.topics.exclude(pk=article.primary_topic_id).order_by("name")
     corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
     further_topics = list(topics)
     tag_teasers(request, [article], *(topic_tag(t.pk) for t in further_topics))
+    parts = {}
+    if not preview:
+        for part in _page_parts:
+            parts |= part.context(request, article, **options)
     response = render(
         request,
         "articles/article_detail.html",
@@ -166,7 +189,7 @@ def article_page(request, article, *, reply_form=None, status=200, preview=False
             "json_ld": metadata.as_script(
                 metadata.news_article(request, article, corrections=corrections)
             ),
-            **({} if preview else reply_context(request, article, form=reply_form)),
+            **parts,
         },
         status=status,
     )
@@ -174,6 +197,12 @@ def article_page(request, article, *, reply_form=None, status=200, preview=False
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def permalink(request, pk):
+    """An article's address that never changes (feeds' entry ids): on to where it is now."""
+    article = get_object_or_404(Article.objects.published().select_related("primary_topic"), pk=pk)
+    return redirect(article, permanent=True)
 
 
 def preview(request, token):

@@ -256,7 +256,7 @@ def wagtail(work: Path) -> dict | None:
     for command in (["makemigrations", "news"], ["migrate"], ["collectstatic", "--noinput"]):
         subprocess.run([*manage, *command, "-v0"], cwd=site, env=os.environ | env, check=True)
     script = ROOT / "bench/wagtail/setup_page.py"
-    seed = ROOT / "articles/demo/seed-article.txt"
+    seed = ROOT / "newsroom/demo/seed-article.txt"
     path = subprocess.run(
         [*manage, "shell", "-c", f"import sys; sys.argv = ['', {str(seed)!r}]; "
          f"exec(open({str(script)!r}).read())"],

@@ -6,6 +6,11 @@ class CommentsConfig(AppConfig):
     verbose_name = "Replies"
 
     def ready(self):
-        from comments import cache_tags
+        from articles.views import PagePart, add_to_article_page
+        from comments import cache_tags, display
 
         cache_tags.connect()
+        # Replies, their count (read with the article) and the form, under every article.
+        add_to_article_page(
+            PagePart(select_related=("reply_counts",), context=display.reply_context)
+        )

@@ -42,7 +42,7 @@ def counts(article) -> tuple[int, int]:
     return tally.replies, tally.threads
 
 
-def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
+def reply_context(request, article, *, reply_form: ReplyForm | None = None) -> dict:
     """Approved replies as threads, oldest first, paginated by top-level reply.
 
     One query whatever the number of replies: a page of top-level replies and every approved
@@ -69,7 +69,7 @@ def reply_context(request, article, *, form: ReplyForm | None = None) -> dict:
             elif reply.parent_id in shown:
                 shown[reply.parent_id].shown_children.append(reply)
 
-    parent = None
+    parent, form = None, reply_form
     if form is None:
         parent = approved_parent(article, request.GET.get("replyto"))
         form = ReplyForm(parent=parent)

@@ -33,9 +33,6 @@ class ReplyQuerySet(models.QuerySet):
     def with_rule(self, rule: str):
         return self.filter(rules__contains=f" {rule} ")
 
-    def queue_order(self):
-        return self.order_by(*queue_ordering())
-
 
 def queue_ordering() -> list:
     """Most urgent first: waiting replies (most reported, then oldest), then the rest."""
@@ -159,10 +156,6 @@ class Reply(models.Model):
     @property
     def rule_codes(self) -> list[str]:
         return self.rules.split()
-
-    @property
-    def rule_labels(self) -> list[str]:
-        return [Rule(code).label for code in self.rule_codes if code in Rule.values]
 
 
 class ReplyCount(models.Model):

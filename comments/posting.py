@@ -8,10 +8,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles.models import Article
-from comments import moderation, ratelimit
-from comments.client import client_hash, user_agent
+from comments import moderation
 from comments.forms import ReplyForm
 from comments.models import ModerationSettings, Reply
+from newsroom import ratelimit
+from newsroom.client import client_hash, user_agent
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,13 @@ def submit(
 
 
 def _notify_moderators(reply: Reply, queue_url: str) -> None:
+    try:
+        _send_notice(reply, queue_url)
+    except Exception:  # the reply is stored either way; the log says what the mail server said
+        logger.exception("could not e-mail the moderators about reply %s", reply.pk)
+
+
+def _send_notice(reply: Reply, queue_url: str) -> None:
     send_mail(
         subject=f"A reply is waiting: “{reply.article.headline}”",
         message=(
@@ -91,5 +99,4 @@ def _notify_moderators(reply: Reply, queue_url: str) -> None:
         ),
         from_email=None,
         recipient_list=settings.REPLY_NOTIFY_EMAILS,
-        fail_silently=True,
     )

@@ -6,11 +6,12 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import article_page, page_articles
-from comments import moderation, posting, ratelimit
-from comments.client import client_hash
+from comments import moderation, posting
 from comments.display import approved_parent
 from comments.forms import ReplyForm
 from comments.models import Reply
+from newsroom import ratelimit
+from newsroom.client import client_hash
 from newsroom.crossorigin import protect
 
 CLOSED = "Replies to this article are closed."
@@ -26,7 +27,21 @@ EXPIRED = (
 )
 
 
-@protect
+def expired_reply(request, article_pk):
+    """A signed-in person's reply came without a valid token: show it back as typed, with a
+    fresh one."""
+    return _not_sent(request, get_object_or_404(page_articles(), pk=article_pk), EXPIRED)
+
+
+def _not_sent(request, article, message):
+    """A reply refused before it is read (403): the form back as typed, with the reason."""
+    form = ReplyForm(request.POST)
+    form.is_valid()
+    form.add_error(None, message)
+    return article_page(request, article, reply_form=form, status=403)
+
+
+@protect(token_failure=expired_reply)
 @require_POST
 def post_reply(request, article_pk):
     article = get_object_or_404(page_articles(), pk=article_pk)
@@ -75,16 +90,3 @@ def report_reply(request, pk):
         moderation.report(reply, threshold=settings.REPLY_REPORT_THRESHOLD)
     messages.success(request, REPORTED)
     return redirect(f"{reply.article.get_absolute_url()}#reply-status")
-
-
-def expired_reply(request, article_pk):
-    """The reply form came without a valid token: show it back as typed, with a fresh one."""
-    return _not_sent(request, get_object_or_404(page_articles(), pk=article_pk), EXPIRED)
-
-
-def _not_sent(request, article, message):
-    """A reply refused before it is read (403): the form back as typed, with the reason."""
-    form = ReplyForm(request.POST)
-    form.is_valid()
-    form.add_error(None, message)
-    return article_page(request, article, reply_form=form, status=403)

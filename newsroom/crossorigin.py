@@ -16,16 +16,14 @@ carry the token (`signed_in` in the templates), and they are never cached.
 """
 
 import functools
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 
-CROSS_SITE = (
-    "This form was sent from another website, so it was not accepted. If you meant to send "
-    "it, go to the page on this site and send it from there."
-)
+logger = logging.getLogger(__name__)
 
 
 def refusal(request) -> str:
@@ -44,20 +42,28 @@ def refusal(request) -> str:
     return f"Origin: {origin}"
 
 
-def protect(view):
+def protect(view=None, *, token_failure=None):
     """For views that take readers' forms: refuse cross-site posts with a 403 page that says
-    why; ask signed-in people for Django's token too. Exempt from the token otherwise."""
+    why; ask signed-in people for Django's token too, answering a missing or expired one with
+    `token_failure(request, *args, **kwargs)` (default: the site's CSRF failure page).
+    Exempt from Django's token otherwise. Use as `@protect` or `@protect(token_failure=…)`."""
 
-    @functools.wraps(view)
-    def protected(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
-            if reason := refusal(request):
-                return render(request, "403_cross_site.html", {"reason": reason}, status=403)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES:
-                failure = CsrfViewMiddleware(view).process_view(request, view, args, kwargs)
-                if failure is not None:
-                    return failure
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @functools.wraps(view)
+        def protected(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+                if reason := refusal(request):
+                    logger.info("cross-site post to %s refused (%s)", request.path, reason)
+                    return render(request, "403_cross_site.html", {"reason": reason}, status=403)
+                if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                    failure = CsrfViewMiddleware(view).process_view(request, view, args, kwargs)
+                    if failure is not None:
+                        if token_failure is None:
+                            return failure
+                        return token_failure(request, *args, **kwargs)
+            return view(request, *args, **kwargs)
 
-    protected.csrf_exempt = True
-    return protected
+        protected.csrf_exempt = True
+        return protected
+
+    return decorate(view) if view is not None else decorate

@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from comments import ratelimit
-from comments.client import client_address
+from newsroom import ratelimit
+from newsroom.client import client_address
 
 logger = logging.getLogger("newsroom.logins")
 

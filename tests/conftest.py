@@ -1,8 +1,11 @@
 import os
+import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 # Property-based tests draw the same examples on every run, so CI is repeatable;
@@ -73,3 +76,23 @@ def empty_cache():
 def fast_password_hashing(settings):
     """Test users' passwords need no protection; hashing them slowly only slows the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class Clock:
+    """The time the code under test sees, moved forward by the test instead of sleeping."""
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves `timezone.now()` and `time.time()` (publication times, cache lifetimes) forward."""
+    moved = Clock()
+    real_time, real_now = time.time, timezone.now
+    monkeypatch.setattr(time, "time", lambda: real_time() + moved.offset)
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=moved.offset))
+    return moved

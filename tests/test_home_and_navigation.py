@@ -1,6 +1,5 @@
 """The front page, the top bar editors control, the banner and the footer pages."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -103,16 +102,16 @@ def test_breaking_news_banner_is_raised_and_cleared(client):
     assert "Polls have closed" not in client.get("/").content.decode()
 
 
-def test_banner_links_its_article_only_while_readers_may_read_it(client, settings):
+def test_banner_links_its_article_only_while_readers_may_read_it(client, settings, clock):
     settings.PAGE_CACHE_SECONDS = 0
     article = make_article(
-        headline="Count begins", publish_at=timezone.now() + timedelta(seconds=1)
+        headline="Count begins", publish_at=timezone.now() + timedelta(seconds=30)
     )
     BreakingNews.objects.create(text="Counting starts soon", article=article)
     link = f'<a href="{article.get_absolute_url()}">Counting starts soon</a>'
     page = client.get("/").content.decode()
     assert "Counting starts soon" in page and link not in page, "scheduled: not yet"
-    time.sleep(1.2)
+    clock.advance(31)
     assert link in client.get("/").content.decode(), "its time came, with no save at all"
     article.refresh_from_db()
     article.status = Article.Status.DRAFT

@@ -205,7 +205,7 @@ def test_exif_orientation_is_applied():
 
 
 def test_renditions_are_made_once_and_replaced_when_the_picture_changes(monkeypatch):
-    from articles import models
+    from articles.models import picture_library as models
 
     image = make_image_from(_photo((700, 500)))
     first = set(_names(image))

@@ -304,3 +304,41 @@ def test_postgresql_searches_an_indexed_weighted_vector_and_other_databases_do_w
         assert "'headlin':2A" in article.search_vector or "'index':1A" in article.search_vector
     else:
         assert article.search_vector is None
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_feed_entry_ids_are_stable_addresses_that_lead_to_the_article(client, url):
+    article = make_article(headline="Stays findable")
+    (entry,) = feedparser.parse(client.get(url).content).entries
+    article.slug = "moved-elsewhere"
+    article.save()
+    moved = client.get(entry.id)
+    assert moved.status_code == 301
+    assert moved["Location"] == article.get_absolute_url()
+    assert client.get(moved["Location"]).status_code == 200
+
+
+def test_an_unpublished_articles_permanent_address_is_not_found(client):
+    draft = make_article(status="draft")
+    assert client.get(f"/articles/{draft.pk}/").status_code == 404
+
+
+def test_a_feed_keeps_no_request_on_the_instance_every_request_shares(client):
+    from django.urls import resolve
+
+    make_article()
+    shared = resolve("/feed/").func
+    assert client.get("/feed/", HTTP_HOST="localhost").status_code == 200
+    assert not hasattr(shared, "request"), "another thread would see this request's host"
+
+
+def test_every_time_on_the_article_page_is_valid_html(client):
+    import re
+
+    article = make_article()
+    ArticleNote.objects.create(article=article, kind="update", text="More news.")
+    page = client.get(article.get_absolute_url()).content.decode()
+    values = re.findall(r'<time datetime="([^"]+)"', page)
+    assert values
+    for value in values:  # at most three decimals of a second: here none
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", value), value

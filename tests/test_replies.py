@@ -319,3 +319,16 @@ def test_article_page_queries_do_not_grow_with_replies(
     with django_assert_max_num_queries(6):
         page = client.get(article.get_absolute_url()).content.decode()
     assert "120 replies" in page
+
+
+def test_a_moderators_mail_that_fails_is_logged_and_the_reply_kept(
+    client, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.REPLY_NOTIFY_EMAILS = ["desk@example.org"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: refused
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, make_article())
+    assert response.status_code == 302
+    assert Reply.objects.count() == 1
+    assert any("could not e-mail the moderators" in r.getMessage() for r in caplog.records)

@@ -14,9 +14,9 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles.demo import content
 from articles.models import Article, Author, BreakingNews, Byline, Image, Topic
 from comments.models import ModerationSettings, Reply
+from newsroom.demo import content
 
 SEED_FILE = Path(content.__file__).with_name("seed-article.txt")
 

@@ -1,0 +1,37 @@
+"""The articles app's models, one module per concept; import them from here."""
+
+from articles.models.article import (
+    ARTICLE_SEARCH_VECTOR,
+    Article,
+    ArticleNote,
+    ArticleQuerySet,
+    Byline,
+    FormerSlug,
+    published_q,
+)
+from articles.models.authors import Author
+from articles.models.chrome import BreakingNews, SiteChrome, connect_chrome_signals
+from articles.models.picture_library import Image
+from articles.models.records import AuditEntry, PreviewLink, Revision
+from articles.models.topics import RESERVED_SLUGS, Topic, validate_topic_slug
+
+__all__ = [
+    "ARTICLE_SEARCH_VECTOR",
+    "RESERVED_SLUGS",
+    "Article",
+    "ArticleNote",
+    "ArticleQuerySet",
+    "AuditEntry",
+    "Author",
+    "BreakingNews",
+    "Byline",
+    "FormerSlug",
+    "Image",
+    "PreviewLink",
+    "Revision",
+    "SiteChrome",
+    "Topic",
+    "connect_chrome_signals",
+    "published_q",
+    "validate_topic_slug",
+]

@@ -1,0 +1,357 @@
+"""Articles, and what belongs to each: bylines, notes (corrections, updates), former
+addresses, the search vector."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connection, models
+from django.db.models import F, Func, Q, Value
+from django.utils import timezone
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+
+from articles.models.authors import Author
+from articles.models.picture_library import Image
+from articles.models.topics import Topic
+from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from newsroom import links
+
+
+def published_q(now=None) -> Q:
+    """The condition under which a reader may see an article, for filter(), exclude() and joins."""
+    return Q(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The only definition of "a reader may see this": published and `publish_at` passed."""
+        return self.filter(published_q(now))
+
+    def scheduled(self, now=None):
+        """Published, with a publication time still to come: not visible yet."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def with_related(self):
+        """The section, the picture and the bylines, in a fixed number of queries."""
+        return self.select_related("primary_topic", "hero_image").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        )
+
+    def for_listing(self):
+        """What a teaser shows: everything but the body."""
+        return self.with_related().defer("body")
+
+    def in_topic(self, topic):
+        """Articles filed under the topic or its subsections, or tagged with one of them."""
+        ids = [topic.pk, *(child.pk for child in topic.children.all())]
+        tagged = Article.topics.through.objects.filter(topic__in=ids).order_by().values("article")
+        filed = Article.objects.filter(primary_topic__in=ids).order_by().values("pk")
+        # One set of ids from two index lookups: with an OR instead, PostgreSQL reads every
+        # published article to count and list a section's few.
+        return self.filter(pk__in=filed.union(tagged))
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    headline = models.CharField(
+        "headline", max_length=200, help_text="The article's title, as readers see it."
+    )
+    slug = models.SlugField(
+        "slug",
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The last part of the web address. Filled from the headline if left empty.",
+    )
+    dek = models.TextField(
+        "standfirst",
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences under the headline; also used by search engines.",
+    )
+    body = ProseEditorField(
+        "body",
+        extensions=BODY_EXTENSIONS,
+        sanitize=True,
+        blank=True,
+        help_text="The story. Headings, bold, italic, links, lists and quotes are kept.",
+    )
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", verbose_name="authors", blank=True
+    )
+    primary_topic = models.ForeignKey(
+        Topic,
+        verbose_name="section",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_articles",
+        help_text="Where the article lives: its address and its section label.",
+    )
+    topics = models.ManyToManyField(
+        Topic,
+        verbose_name="further topics",
+        related_name="articles",
+        blank=True,
+        help_text="Other topic pages that should list this article.",
+    )
+    hero_image = models.ForeignKey(
+        Image,
+        verbose_name="lead picture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="Shown at the top of the article and on teasers.",
+    )
+    status = models.CharField(
+        "status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published articles whose publication time has passed are on the site.",
+    )
+    publish_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A future time schedules the article; empty means “now” when it is published.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="published by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="created by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="last saved by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    modified_at = models.DateTimeField(
+        "updated",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the story last changed in substance: set by adding an update or "
+        "correction, never by a plain save. Shown to readers as “Updated”.",
+    )
+    allow_replies = models.BooleanField(
+        "allow replies", default=True, help_text="Readers may reply under the article."
+    )
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="Show among the lead stories on the home page."
+    )
+    featured_order = models.PositiveSmallIntegerField(
+        "featured order",
+        default=100,
+        help_text="Among featured stories, lower numbers come first; the first is the lead.",
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last saved", auto_now=True)
+    # Kept up to date on PostgreSQL only (with a GIN index); other databases search without it.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="article_visible_idx"),
+            models.Index(fields=["primary_topic", "-publish_at"], name="article_topic_idx"),
+            models.Index(
+                fields=["featured_order", "-publish_at"],
+                condition=Q(is_featured=True),
+                name="article_featured_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | Q(publish_at__isnull=False, primary_topic__isnull=False),
+                name="published_article_has_time_and_section",
+                violation_error_message=(
+                    "A published article needs a publication time and a section."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        # Sanitising here, not only in the admin form, keeps the shell and commands honest.
+        self.body = sanitize_body(self.body or "")
+        if not self.slug:
+            self.slug = _unique_slug(self.headline, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+        loaded = getattr(self, "_loaded_slug", None)
+        if loaded and loaded != self.slug:
+            # Old links keep working: the former address answers with a permanent redirect.
+            FormerSlug.objects.update_or_create(slug=loaded, defaults={"article": self})
+            FormerSlug.objects.filter(slug=self.slug).delete()
+        self._loaded_slug = self.slug
+        update_fields = kwargs.get("update_fields")
+        if connection.vendor == "postgresql" and (
+            update_fields is None or {"headline", "dek", "body"} & set(update_fields)
+        ):
+            Article.objects.filter(pk=self.pk).update(search_vector=ARTICLE_SEARCH_VECTOR)
+
+    def get_absolute_url(self):
+        topic = self.primary_topic.slug if self.primary_topic_id else "news"
+        return links.url("articles:article", topic, self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._loaded_slug = article.__dict__.get("slug")
+        return article
+
+    def is_scheduled(self, now=None) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > (now or timezone.now())
+        )
+
+    @property
+    def last_modified(self):
+        """When readers last saw it change: its latest update or correction, else its
+        publication (feeds, sitemaps, metadata and the page all say this)."""
+        return self.modified_at or self.publish_at
+
+    @property
+    def status_label(self) -> str:
+        """The status an editor needs to see: published in the future reads "Scheduled"."""
+        return "Scheduled" if self.is_scheduled() else self.get_status_display()
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        return [byline.author for byline in self.bylines.all()]
+
+
+def _unique_slug(text: str, *, exclude_pk=None) -> str:
+    base = slugify(text)[:180] or "article"
+    taken = set(
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# Headline matches rank above standfirst matches, which rank above body matches.
+ARTICLE_SEARCH_VECTOR = (
+    SearchVector("headline", weight="A", config="english")
+    + SearchVector("dek", weight="B", config="english")
+    + SearchVector(
+        Func(
+            F("body"),
+            Value("<[^>]+>"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=models.TextField(),
+        ),
+        weight="C",
+        config="english",
+    )
+)
+
+
+class FormerSlug(models.Model):
+    """An address an article had before its slug changed; it redirects to the article."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        verbose_name = "former address"
+        verbose_name_plural = "former addresses"
+
+    def __str__(self):
+        return self.slug
+
+
+class Byline(models.Model):
+    """One author of an article, in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author,
+        verbose_name="author",
+        on_delete=models.PROTECT,
+        related_name="bylines",
+        help_text="Type a name to find the author; add authors in the admin under Authors.",
+    )
+    order = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Lower numbers come first in the byline."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="one_byline_per_author")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class ArticleNote(models.Model):
+    """A dated correction (shown at the top of the article) or update (at the foot)."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update or clarification"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(
+        "kind",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text="A correction fixes an error and is shown at the top; an update or "
+        "clarification adds to the story and is shown at the foot.",
+    )
+    text = models.TextField(
+        "note", max_length=1000, help_text="What changed, in a sentence or two, as readers see it."
+    )
+    noted_at = models.DateTimeField(
+        "date", default=timezone.now, help_text="Shown beside the note; usually now."
+    )
+
+    class Meta:
+        ordering = ["noted_at", "pk"]
+        verbose_name = "update or correction"
+        verbose_name_plural = "updates and corrections"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"

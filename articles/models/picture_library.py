@@ -1,0 +1,129 @@
+"""The picture library: originals made safe, and their renditions."""
+
+from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from articles.images import (
+    delete_files,
+    delete_renditions,
+    make_renditions,
+    normalise,
+    rendition_key,
+    rendition_names,
+    validate_image_file,
+)
+from newsroom import links
+
+
+class Image(models.Model):
+    """A picture with the words that go with it; reused across articles and authors."""
+
+    file = models.ImageField(
+        "file",
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_file],
+        help_text="A JPEG, PNG, WebP or GIF file, at most 20 MB.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=250,
+        help_text="What the picture shows, for readers who cannot see it. Required.",
+    )
+    caption = models.CharField(
+        "caption", max_length=300, blank=True, help_text="Shown under the picture."
+    )
+    credit = models.CharField(
+        "credit",
+        max_length=120,
+        blank=True,
+        help_text="Photographer or agency, e.g. “Jane Doe/AP”.",
+    )
+    focal_x = models.FloatField(
+        "focal point, across",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the left edge, 1 the right. Click the picture to set it.",
+    )
+    focal_y = models.FloatField(
+        "focal point, down",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0 is the top edge, 1 the bottom. Crops keep this point in frame.",
+    )
+    renditions = models.JSONField("renditions", default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField("uploaded", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            )
+        ]
+
+    def __str__(self):
+        return self.alt_text
+
+    def save(self, *args, **kwargs):
+        if self.file and self.file.name != getattr(self, "_stored_file", None):
+            self._normalise_file()
+        super().save(*args, **kwargs)
+        self._stored_file = self.file.name
+        if self.file and self.renditions.get("key") != rendition_key(self):
+            # Made once per file and focal point; the ones they replace are removed.
+            old, self.renditions = self.renditions, make_renditions(self)
+            super().save(update_fields=["renditions"])
+            delete_renditions(old, keep=rendition_names(self.renditions))
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        image = super().from_db(db, field_names, values)
+        image._stored_file = image.__dict__.get("file")
+        return image
+
+    def _normalise_file(self):
+        """A new file is stored upright and without EXIF, so no location ever leaks."""
+        self.file.open("rb")
+        try:
+            data, width, height, _ = normalise(self.file.read())
+        finally:
+            self.file.close()
+        if self.file._committed:  # already written as uploaded: that copy must not stay
+            self.file.storage.delete(self.file.name)
+        name = self.file.name.rsplit("/", 1)[-1]
+        self.file.save(name, ContentFile(data, name=name), save=False)
+        self.width, self.height = width, height
+
+    def rendition(self, spec: str, fmt: str = "JPEG"):
+        """The (width, height, url) rows of one kind of rendition, smallest first."""
+        rows = (self.renditions.get(spec) or {}).get(fmt) or []
+        return [(w, h, links.media_url(name)) for w, h, name in rows]
+
+    def rendition_or_original(self, spec: str, fmt: str = "JPEG"):
+        """As `rendition()`; until renditions exist (a picture saved outside the app), the
+        original as the only row."""
+        return self.rendition(spec, fmt) or [(self.width, self.height, self.file.url)]
+
+    @property
+    def social_name(self) -> str:
+        """The 1200×630 crop's name in storage, or "" before renditions exist."""
+        social = self.renditions.get("social")
+        return social[2] if social else ""
+
+    @property
+    def social_url(self) -> str:
+        return links.media_url(self.social_name) if self.social_name else ""
+
+
+@receiver(post_delete, sender=Image)
+def _delete_image_files(sender, instance, **kwargs):
+    transaction.on_commit(lambda: delete_files(instance))

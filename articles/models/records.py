@@ -1,0 +1,106 @@
+"""The newsroom's records: revisions, preview links and the desk log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from articles.models.article import Article
+
+
+class Revision(models.Model):
+    """The words of an article as one save left them: who, when, headline, standfirst, body."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField("saved", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="saved by",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    headline = models.CharField("headline", max_length=200)
+    dek = models.TextField("standfirst", blank=True)
+    body = models.TextField("body", blank=True)
+    note = models.CharField("note", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="revision_article_idx")]
+
+    def __str__(self):
+        return f"{self.article} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring link that shows one unpublished article to someone without an account."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    created_at = models.DateTimeField("made", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField("expires")
+    revoked_at = models.DateTimeField("revoked", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Preview of {self.article} made {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_active(self, now=None) -> bool:
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at
+
+
+class AuditEntry(models.Model):
+    """One line of the desk's log: who did what to which article or reply, and when."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        WITHDRAW = "withdraw", "Sent back to draft"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        UNPUBLISH = "unpublish", "Unpublished"
+        ARCHIVE = "archive", "Archived"
+        RESTORE = "restore", "Restored from the archive"
+        REVISION_RESTORED = "revision_restored", "Revision restored"
+        NOTE = "note", "Correction or update added"
+        PREVIEW_MADE = "preview_made", "Preview link made"
+        PREVIEW_REVOKED = "preview_revoked", "Preview link revoked"
+        APPROVE = "approve", "Replies approved"
+        REJECT = "reject", "Replies rejected"
+        SPAM = "spam", "Replies marked as spam"
+        ERASE = "erase", "Replier's details erased on request"
+        DELETE = "delete", "Deleted"
+
+    at = models.DateTimeField("when", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="who",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField("what", max_length=30, choices=Action.choices, db_index=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name="article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.CharField("about", max_length=300)
+    detail = models.TextField("details", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "desk log entry"
+        verbose_name_plural = "desk log"
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.subject}"
