@@ -31,6 +31,22 @@ def as_text(html: str) -> list[str]:
     return [line for b in blocks if (line := " ".join(unescape(strip_tags(b)).split()))]
 
 
+def chosen_pair(history: list[Revision], a, b) -> tuple[Revision | None, Revision | None]:
+    """The two revisions to compare, older first: those chosen (by id, from the page's
+    address), else the latest two; (None, None) with fewer than two."""
+    if len(history) < 2:
+        return None, None
+    chosen = {r.pk: r for r in history}
+    try:
+        newer = chosen[int(b if b is not None else history[0].pk)]
+        older = chosen[int(a if a is not None else history[1].pk)]
+    except (KeyError, ValueError):
+        newer, older = history[0], history[1]
+    if older.created_at > newer.created_at:
+        older, newer = newer, older
+    return older, newer
+
+
 def diff(older: Revision, newer: Revision) -> list[dict]:
     """Per field, the lines removed and added between two revisions, for the admin to show."""
     changes = []

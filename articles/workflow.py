@@ -84,37 +84,49 @@ def can_preview(user, article: Article) -> bool:
     )
 
 
+def may(user, article: Article | None, transition: Transition) -> bool:
+    """Whether `user` holds the transition's permission and may edit the article at all."""
+    return user.has_perm(transition.permission) and can_edit(user, article)
+
+
 def allowed(article: Article, user) -> list[Transition]:
     """The transitions `user` may make on `article` now, for buttons and menus."""
-    return [
-        t
-        for t in TRANSITIONS
-        if article.status in t.sources and user.has_perm(t.permission) and can_edit(user, article)
-    ]
+    return [t for t in TRANSITIONS if article.status in t.sources and may(user, article, t)]
 
 
 def find(source: str, target: str) -> Transition | None:
     return next((t for t in TRANSITIONS if source in t.sources and t.target == target), None)
 
 
-def check(article: Article, transition: Transition, *, user) -> None:
-    """Raise TransitionError, with a message for `user`, unless they may make `transition`."""
+def refusal(article: Article, transition: Transition, *, user, content: bool = True) -> str:
+    """Why `user` may not make `transition` on `article` now, for them to read; empty when
+    they may. The one check behind the buttons, the list actions and the status field.
+    `content=False` leaves out what the article lacks (the change form, whose typed content is
+    not on the article yet, has its bylines checked by `publish_problems`)."""
     if article.status not in transition.sources:
-        raise TransitionError(
+        return (
             f"“{article.headline}” is {article.get_status_display().lower()}: "
             f"it cannot be sent to “{transition.label}”."
         )
-    if not user.has_perm(transition.permission) or not can_edit(user, article):
-        raise TransitionError(
-            f"You may not “{transition.label.lower()}” “{article.headline}”: "
-            + (
-                "only editors publish, unpublish and archive."
-                if transition.permission == PUBLISH_PERMISSION
-                else "writers change only their own unpublished articles."
-            )
+    if not may(user, article, transition):
+        return f"You may not “{transition.label.lower()}” “{article.headline}”: " + (
+            "only editors publish, unpublish and archive."
+            if transition.permission == PUBLISH_PERMISSION
+            else "writers change only their own unpublished articles."
         )
-    if transition.target == Status.PUBLISHED and (problems := publish_problems(article)):
-        raise TransitionError(f"To publish “{article.headline}”, {', '.join(problems)}.")
+    if (
+        content
+        and transition.target == Status.PUBLISHED
+        and (problems := publish_problems(article))
+    ):
+        return f"To publish “{article.headline}”, {', '.join(problems)}."
+    return ""
+
+
+def check(article: Article, transition: Transition, *, user) -> None:
+    """Raise TransitionError, with a message for `user`, unless they may make `transition`."""
+    if reason := refusal(article, transition, user=user):
+        raise TransitionError(reason)
 
 
 def publish_problems(article: Article, *, author_count: int | None = None) -> list[str]:

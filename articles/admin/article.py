@@ -1,182 +1,35 @@
-from django import forms
+"""The article admin: the editors' main tool. Lists with workflow actions, the change form
+with its workflow buttons, revisions, previews and preview links, and a careful delete."""
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from js_asset import Media
 
 from articles import audit, notes, previews, revisions, workflow
-from articles.images import PictureField
+from articles.forms import ArticleForm, BylineFormSet
 from articles.models import (
     Article,
     ArticleNote,
-    AuditEntry,
-    Author,
-    BreakingNews,
     Byline,
-    Image,
-    Topic,
 )
 from articles.views import article_page
 
 
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent", "show_in_nav", "nav_order"]
-    list_editable = ["show_in_nav", "nav_order"]
-    list_filter = ["show_in_nav", ("parent", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["parent"]
-    search_fields = ["name", "slug", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent"]
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "user"]
-    list_select_related = ["user"]
-    search_fields = ["name", "slug", "bio"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["photo", "user"]
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "alt_text", "credit", "width", "height", "created_at"]
-    list_display_links = ["thumbnail", "alt_text"]
-    search_fields = ["alt_text", "caption", "credit"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["thumbnail", "focal_picker", "width", "height"]
-    formfield_overrides = {models.ImageField: {"form_class": PictureField}}
-    fields = [
-        "file",
-        "focal_picker",
-        ("focal_x", "focal_y"),
-        "alt_text",
-        "caption",
-        "credit",
-        ("width", "height"),
-    ]
-
-    class Media:
-        css = {"all": ["admin-extra/desk.css"]}
-        js = ["admin-extra/focal-point.js"]
-
-    @admin.display(description="picture")
-    def thumbnail(self, image):
-        if not image.file:
-            return "—"
-        width, height, url = image.rendition_or_original("card")[0]
-        return format_html(
-            '<img src="{}" alt="" width="96" height="{}">', url, round(96 * height / width)
-        )
-
-    @admin.display(description="focal point")
-    def focal_picker(self, image):
-        if not image.file:
-            return "Save the picture first, then click it here to choose what crops keep."
-        rows = image.rendition_or_original("full")
-        width, height, url = next((r for r in rows if r[0] >= 640), rows[-1])
-        return format_html(
-            '<span class="focal-frame"><img class="focal-picker" src="{}" width="{}" height="{}" '
-            'alt="Click the most important point of the picture">'
-            '<span class="focal-marker" aria-hidden="true"></span></span>',
-            url,
-            width,
-            height,
-        )
-
-
-STALE = (
-    "{who} saved this article at {when}, after you opened it. Your changes are not saved: "
-    "they are still in the form below. Open the article in a new tab to see the other "
-    "changes, copy what you need, then reload."
-)
-
-
-class ArticleForm(forms.ModelForm):
-    """The change form; `user` is set by the admin so status changes follow the workflow."""
-
-    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
-    user = None
-
-    class Meta:
-        model = Article
-        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["loaded_version"] = self.instance.updated_at.isoformat()
-
-    def clean(self):
-        cleaned_data = super().clean()
-        self._check_not_stale()
-        old = self.instance.status if self.instance.pk else Article.Status.DRAFT
-        new = cleaned_data.get("status", old)
-        if new != old:
-            step = workflow.find(old, new)
-            if step is None:
-                raise ValidationError(
-                    "An article cannot go from “%(old)s” to “%(new)s”.",
-                    params={
-                        "old": Article.Status(old).label,
-                        "new": Article.Status(new).label,
-                    },
-                )
-            if not (
-                self.user.has_perm(step.permission) and workflow.can_edit(self.user, self.instance)
-            ):
-                raise ValidationError(f"You may not “{step.label.lower()}” this article.")
-        if new == Article.Status.PUBLISHED and not cleaned_data.get("publish_at"):
-            cleaned_data["publish_at"] = timezone.now()
-        return cleaned_data
-
-    def _check_not_stale(self):
-        loaded = self.cleaned_data.get("loaded_version")
-        if not self.instance.pk or not loaded:
-            return
-        current = (
-            Article.objects.filter(pk=self.instance.pk)
-            .values("updated_at", "updated_by__username")
-            .first()
-        )
-        if current and current["updated_at"].isoformat() != loaded:
-            raise ValidationError(
-                STALE.format(
-                    who=current["updated_by__username"] or "Someone",
-                    when=timezone.localtime(current["updated_at"]).strftime("%H:%M on %d %B"),
-                ),
-                code="stale",
-            )
-
-
-class BylineFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        article = self.instance
-        if article.status != Article.Status.PUBLISHED:
-            return
-        authors = sum(
-            1
-            for form in self.forms
-            if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
-        )
-        if problems := workflow.publish_problems(article, author_count=authors):
-            raise ValidationError(
-                "To publish this article, %(problems)s.", params={"problems": ", ".join(problems)}
-            )
+def _needs(step: str) -> str:
+    """The admin permission (`has_<name>_permission` below) a list action's step asks for,
+    read from the workflow's table."""
+    return (
+        "publish" if workflow.BY_NAME[step].permission == workflow.PUBLISH_PERMISSION else "submit"
+    )
 
 
 class BylineInline(admin.TabularInline):
@@ -305,19 +158,19 @@ class ArticleAdmin(admin.ModelAdmin):
         for refusal in outcome.refused.values():
             self.message_user(request, refusal, messages.WARNING)
 
-    @admin.action(description="Submit selected articles for review", permissions=["submit"])
+    @admin.action(description="Submit selected articles for review", permissions=[_needs("submit")])
     def submit_selected(self, request, queryset):
         self._run(request, queryset, "submit")
 
-    @admin.action(description="Publish selected articles", permissions=["publish"])
+    @admin.action(description="Publish selected articles", permissions=[_needs("publish")])
     def publish_selected(self, request, queryset):
         self._run(request, queryset, "publish")
 
-    @admin.action(description="Unpublish selected articles", permissions=["publish"])
+    @admin.action(description="Unpublish selected articles", permissions=[_needs("unpublish")])
     def unpublish_selected(self, request, queryset):
         self._run(request, queryset, "unpublish")
 
-    @admin.action(description="Archive selected articles", permissions=["publish"])
+    @admin.action(description="Archive selected articles", permissions=[_needs("archive")])
     def archive_selected(self, request, queryset):
         self._run(request, queryset, "archive")
 
@@ -473,17 +326,8 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(request, "The revision is restored, as a new revision.")
             return redirect(reverse("admin:articles_article_change", args=[article.pk]))
         history = list(article.revisions.select_related("created_by"))
-        changes, older, newer = [], None, None
-        chosen = {r.pk: r for r in history}
-        if len(history) >= 2:
-            try:
-                newer = chosen[int(request.GET.get("b", history[0].pk))]
-                older = chosen[int(request.GET.get("a", history[1].pk))]
-            except (KeyError, ValueError):
-                newer, older = history[0], history[1]
-            if older.created_at > newer.created_at:
-                older, newer = newer, older
-            changes = revisions.diff(older, newer)
+        older, newer = revisions.chosen_pair(history, request.GET.get("a"), request.GET.get("b"))
+        changes = revisions.diff(older, newer) if older else []
         return TemplateResponse(
             request,
             "admin/articles/article/revisions.html",
@@ -527,46 +371,4 @@ class ArticleAdmin(admin.ModelAdmin):
                 "can_revoke": request.user.has_perm(workflow.PUBLISH_PERMISSION),
                 "now": timezone.now(),
             },
-        )
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "actor", "subject", "detail"]
-    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["actor"]
-    search_fields = ["subject", "detail"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(BreakingNews)
-class BreakingNewsAdmin(admin.ModelAdmin):
-    list_display = ["text", "is_active", "raised_at", "article"]
-    list_editable = ["is_active"]
-    list_select_related = ["article"]
-    autocomplete_fields = ["article"]
-    actions = ["clear_selected"]
-
-    @admin.action(description="Clear selected banners from the site", permissions=["change"])
-    def clear_selected(self, request, queryset):
-        count = 0
-        for banner in queryset.filter(is_active=True):  # saved one by one: the pages follow
-            banner.is_active = False
-            banner.save(update_fields=["is_active"])
-            count += 1
-        self.message_user(
-            request,
-            capfirst(
-                ngettext("%(count)d banner cleared.", "%(count)d banners cleared.", count)
-                % {"count": count}
-            ),
         )

@@ -1,0 +1,126 @@
+"""The admin of what articles are made from and shown with: topics, authors, pictures, the
+breaking-news banner, and the desk log."""
+
+from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import ngettext
+
+from articles.images import PictureField
+from articles.models import (
+    AuditEntry,
+    Author,
+    BreakingNews,
+    Image,
+    Topic,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent", "show_in_nav", "nav_order"]
+    list_editable = ["show_in_nav", "nav_order"]
+    list_filter = ["show_in_nav", ("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    list_select_related = ["user"]
+    search_fields = ["name", "slug", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["photo", "user"]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "alt_text", "credit", "width", "height", "created_at"]
+    list_display_links = ["thumbnail", "alt_text"]
+    search_fields = ["alt_text", "caption", "credit"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["thumbnail", "focal_picker", "width", "height"]
+    formfield_overrides = {models.ImageField: {"form_class": PictureField}}
+    fields = [
+        "file",
+        "focal_picker",
+        ("focal_x", "focal_y"),
+        "alt_text",
+        "caption",
+        "credit",
+        ("width", "height"),
+    ]
+
+    class Media:
+        css = {"all": ["admin-extra/desk.css"]}
+        js = ["admin-extra/focal-point.js"]
+
+    @admin.display(description="picture")
+    def thumbnail(self, image):
+        if not image.file:
+            return "—"
+        width, height, url = image.rendition_or_original("card")[0]
+        return format_html(
+            '<img src="{}" alt="" width="96" height="{}">', url, round(96 * height / width)
+        )
+
+    @admin.display(description="focal point")
+    def focal_picker(self, image):
+        if not image.file:
+            return "Save the picture first, then click it here to choose what crops keep."
+        rows = image.rendition_or_original("full")
+        width, height, url = next((r for r in rows if r[0] >= 640), rows[-1])
+        return format_html(
+            '<span class="focal-frame"><img class="focal-picker" src="{}" width="{}" height="{}" '
+            'alt="Click the most important point of the picture">'
+            '<span class="focal-marker" aria-hidden="true"></span></span>',
+            url,
+            width,
+            height,
+        )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "actor", "subject", "detail"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor"]
+    search_fields = ["subject", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BreakingNews)
+class BreakingNewsAdmin(admin.ModelAdmin):
+    list_display = ["text", "is_active", "raised_at", "article"]
+    list_editable = ["is_active"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    actions = ["clear_selected"]
+
+    @admin.action(description="Clear selected banners from the site", permissions=["change"])
+    def clear_selected(self, request, queryset):
+        count = 0
+        for banner in queryset.filter(is_active=True):  # saved one by one: the pages follow
+            banner.is_active = False
+            banner.save(update_fields=["is_active"])
+            count += 1
+        self.message_user(
+            request,
+            capfirst(
+                ngettext("%(count)d banner cleared.", "%(count)d banners cleared.", count)
+                % {"count": count}
+            ),
+        )
