@@ -21,3 +21,8 @@ def record(action: str, *, by, subject: str, article=None, detail: str = "") -> 
         f" ({detail})" if detail else "",
     )
     return entry
+
+
+def record_article(action: str, article, *, by, detail: str = "") -> AuditEntry:
+    """Write a desk-log entry about an article: linked to it, under its headline."""
+    return record(action, by=by, article=article, subject=article.headline, detail=detail)

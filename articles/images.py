@@ -6,6 +6,7 @@ Small named steps: `validate_image_file`, `normalise` (upright, metadata strippe
 
 import hashlib
 import io
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -76,10 +77,25 @@ class PictureField(forms.ImageField):
 
 # Renditions: what readers download. Originals are never shown on the site.
 
-WIDTHS = (320, 640, 960, 1280, 1600)
-CARD_RATIO = (3, 2)
-CARD_WIDTHS = (320, 480, 640, 960)
-SOCIAL_SIZE = (1200, 630)
+
+@dataclass(frozen=True)
+class Spec:
+    """One kind of rendition: its shape (a crop of `ratio` around the focal point, or the whole
+    picture), the widths made (never wider than the picture, except an `exact` size) and the
+    formats. Pages name a spec; the index in `Image.renditions` holds what was made."""
+
+    name: str
+    ratio: tuple[int, int] | None
+    widths: tuple[int, ...]
+    formats: tuple[str, ...] = ("WEBP", "JPEG")
+    exact: bool = False  # one size, exactly `widths[0]` by the ratio (the social crop)
+
+
+SPECS = (
+    Spec("full", None, (320, 640, 960, 1280, 1600)),  # the article's lead picture
+    Spec("card", (3, 2), (320, 480, 640, 960)),  # teasers
+    Spec("social", (1200, 630), (1200,), ("JPEG",), exact=True),  # og:image, feeds' enclosures
+)
 QUALITY = {"WEBP": 78, "JPEG": 80}
 EXTENSIONS = {"WEBP": "webp", "JPEG": "jpg"}
 SPEC_VERSION = "2"  # bump when the sizes or encoders change, to make every rendition anew
@@ -160,38 +176,33 @@ def make_renditions(image, storage=None) -> dict:
             storage.save(name, ContentFile(_encode(variant, fmt)))
         return [variant.width, variant.height, name]
 
-    widths = sorted({w for w in WIDTHS if w < picture.width} | {min(picture.width, WIDTHS[-1])})
-    card = focal_crop(picture, CARD_RATIO, focal)
-    card_widths = sorted(
-        {w for w in CARD_WIDTHS if w < card.width} | {min(card.width, CARD_WIDTHS[-1])}
-    )
-    social = focal_crop(picture, (SOCIAL_SIZE[0], SOCIAL_SIZE[1]), focal).resize(
-        SOCIAL_SIZE, PILImage.Resampling.LANCZOS
-    )
-
-    def each_width(source, widths, spec):
-        rows = {"WEBP": [], "JPEG": []}
+    index = {"key": key}
+    for spec in SPECS:
+        source = focal_crop(picture, spec.ratio, focal) if spec.ratio else picture
+        if spec.exact:  # one size: (width, height, name) in the first format
+            size = (spec.widths[0], round(spec.widths[0] * spec.ratio[1] / spec.ratio[0]))
+            exact = source.resize(size, PILImage.Resampling.LANCZOS)
+            index[spec.name] = store(exact, spec.formats[0], spec.name)
+            continue
+        top = min(source.width, spec.widths[-1])
+        widths = sorted({w for w in spec.widths if w < source.width} | {top})
+        rows = {fmt: [] for fmt in spec.formats}
         for width in widths:
-            variant = _resized(source, width)  # resized once, encoded twice
+            variant = _resized(source, width)  # resized once, encoded once per format
             for fmt, kept in rows.items():
-                kept.append(store(variant, fmt, spec))
-        return rows
-
-    return {
-        "key": key,
-        "full": each_width(picture, widths, "full"),
-        "card": each_width(card, card_widths, "card"),
-        "social": store(social, "JPEG", "social"),
-    }
+                kept.append(store(variant, fmt, spec.name))
+        index[spec.name] = rows
+    return index
 
 
 def rendition_names(renditions: dict) -> list[str]:
     names = []
-    for spec in ("full", "card"):
-        for rows in (renditions.get(spec) or {}).values():
-            names += [row[2] for row in rows]
-    if renditions.get("social"):
-        names.append(renditions["social"][2])
+    for spec in SPECS:
+        made = renditions.get(spec.name)
+        if spec.exact and made:
+            names.append(made[2])
+        elif made:
+            names += [row[2] for rows in made.values() for row in rows]
     return names
 
 

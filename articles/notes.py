@@ -10,10 +10,6 @@ def noted(article, notes, *, by) -> None:
         article.modified_at = latest
         article.save(update_fields=["modified_at"])
     for note in notes:
-        audit.record(
-            audit.Action.NOTE,
-            by=by,
-            article=article,
-            subject=article.headline,
-            detail=f"{note.get_kind_display()}: {note.text}",
+        audit.record_article(
+            audit.Action.NOTE, article, by=by, detail=f"{note.get_kind_display()}: {note.text}"
         )

@@ -24,11 +24,10 @@ def make(article, *, by, now=None) -> tuple[PreviewLink, str]:
             created_at=now,
             expires_at=now + timedelta(hours=settings.PREVIEW_LINK_HOURS),
         )
-        audit.record(
+        audit.record_article(
             audit.Action.PREVIEW_MADE,
+            article,
             by=by,
-            article=article,
-            subject=article.headline,
             detail=f"link {link.pk}, expires {timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}",
         )
     return link, path(link)
@@ -58,10 +57,6 @@ def revoke(link: PreviewLink, *, by, now=None) -> None:
     link.revoked_at = now or timezone.now()
     link.revoked_by = by
     link.save(update_fields=["revoked_at", "revoked_by"])
-    audit.record(
-        audit.Action.PREVIEW_REVOKED,
-        by=by,
-        article=link.article,
-        subject=link.article.headline,
-        detail=f"link {link.pk}",
+    audit.record_article(
+        audit.Action.PREVIEW_REVOKED, link.article, by=by, detail=f"link {link.pk}"
     )

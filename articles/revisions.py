@@ -78,11 +78,5 @@ def restore(revision: Revision, *, by) -> Revision:
         note=f"Restored the revision of {revision.created_at:%Y-%m-%d %H:%M}",
         **{f: getattr(article, f) for f in TRACKED},
     )
-    audit.record(
-        audit.Action.REVISION_RESTORED,
-        by=by,
-        article=article,
-        subject=article.headline,
-        detail=new.note,
-    )
+    audit.record_article(audit.Action.REVISION_RESTORED, article, by=by, detail=new.note)
     return new

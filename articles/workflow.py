@@ -164,12 +164,8 @@ def apply(article: Article, transition: Transition, *, by, now=None) -> None:
     when = (
         f"for {timezone.localtime(article.publish_at):%Y-%m-%d %H:%M}" if article.publish_at else ""
     )
-    audit.record(
-        action,
-        by=by,
-        article=article,
-        subject=article.headline,
-        detail=when if transition.target == Status.PUBLISHED else "",
+    audit.record_article(
+        action, article, by=by, detail=when if transition.target == Status.PUBLISHED else ""
     )
 
 

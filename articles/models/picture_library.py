@@ -114,8 +114,14 @@ class Image(models.Model):
         return self.rendition(spec, fmt) or [(self.width, self.height, self.file.url)]
 
     @property
+    def social(self) -> tuple[int, int, str] | None:
+        """The social crop (`images.SPECS`) as (width, height, url), None before renditions."""
+        made = self.renditions.get("social")
+        return (made[0], made[1], links.media_url(made[2])) if made else None
+
+    @property
     def social_name(self) -> str:
-        """The 1200×630 crop's name in storage, or "" before renditions exist."""
+        """The social crop's name in storage, or "" before renditions exist."""
         social = self.renditions.get("social")
         return social[2] if social else ""
 
