@@ -74,12 +74,12 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 ASGI_APPLICATION = "newsroom.asgi.application"
 SITE_ID = 1
 
-# Readers' pages are Jinja2 templates in jinja2/ (see newsroom/jinja2.py); the admin, feeds and
-# sitemaps use Django's templates in templates/.
+# Readers' pages are Jinja2 templates in templates/readers/ (see newsroom/jinja2.py); the admin
+# (the desk) uses Django's templates, its overrides in templates/desk/.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
+        "DIRS": [BASE_DIR / "templates/readers"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "newsroom.jinja2.environment",
@@ -91,7 +91,7 @@ TEMPLATES = [
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates/desk"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -195,9 +195,9 @@ def test_a_new_release_never_serves_pages_rendered_by_the_old_one(client, monkey
 
 
 def test_the_release_changes_with_templates_code_and_static_files(settings, tmp_path):
-    (tmp_path / "jinja2").mkdir()
+    (tmp_path / "templates/readers").mkdir(parents=True)
     (tmp_path / "articles").mkdir()
-    template, code = tmp_path / "jinja2/page.html", tmp_path / "articles/views.py"
+    template, code = tmp_path / "templates/readers/page.html", tmp_path / "articles/views.py"
     template.write_text("<h1>{{ headline }}</h1>")
     code.write_text("def view(): pass")
     settings.BASE_DIR = tmp_path

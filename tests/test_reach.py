@@ -110,7 +110,7 @@ def test_news_sitemap_lists_the_last_two_days(client):
     assert news.find(f"{NEWS}title").text == "Fresh & new"
     assert news.find(f"{NEWS}publication/{NEWS}name").text == "The Newsroom"
     assert news.find(f"{NEWS}publication/{NEWS}language").text == "en"
-    assert news.find(f"{NEWS}publication_date").text == fresh.publish_at.isoformat()
+    assert news.find(f"{NEWS}publication_date").text == fresh.publish_at.isoformat("T", "seconds")
 
 
 def test_robots_txt_names_both_sitemaps(client):

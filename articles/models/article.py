@@ -232,6 +232,7 @@ class Article(models.Model):
         return article
 
     def is_scheduled(self, now=None) -> bool:
+        """For one article in hand, what `ArticleQuerySet.scheduled()` says of many."""
         return (
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None

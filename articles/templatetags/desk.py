@@ -18,11 +18,7 @@ def desk_summary(context):
         "in_review": list(
             Article.objects.filter(status=Article.Status.IN_REVIEW).order_by("updated_at")[:8]
         ),
-        "scheduled": list(
-            Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now).order_by(
-                "publish_at"
-            )[:8]
-        ),
+        "scheduled": list(Article.objects.scheduled(now).order_by("publish_at")[:8]),
         "corrections": list(
             ArticleNote.objects.select_related("article").order_by("-noted_at")[:5]
         ),
