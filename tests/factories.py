@@ -2,9 +2,12 @@
 
 import io
 import itertools
+import time
 from datetime import timedelta
 
+from django.core import signing
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -88,3 +91,45 @@ def post_reply(client, article, token: str, *, n: int = 0):
             "body": f"Reply from reader {n}",
         },
     )
+
+
+# Reading pages as an anonymous reader.
+
+
+def page_text(client, url) -> str:
+    """The page at `url`, which must answer 200, as text."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def cache_use(url, client=None) -> str:
+    """Fetch `url` as an anonymous reader: whether the page cache had it ("hit" or "miss")."""
+    response = (client or Client()).get(url)
+    assert response.status_code == 200, url
+    return response.wsgi_request.page_cache
+
+
+def warm(*urls) -> None:
+    """Put the pages in the page cache, and check that they are served from it."""
+    for url in urls:
+        cache_use(url)
+        assert cache_use(url) == "hit", url
+
+
+def form_stamp(seconds_ago: float = 30) -> str:
+    """The reply form's signed start time, as a page `seconds_ago` old carries it."""
+    return signing.dumps(time.time() - seconds_ago, salt="newsroom.replies.form-started")
+
+
+def reply_data(**overrides) -> dict:
+    """What a reader sends with the reply form, filled like a person (not too fast)."""
+    return {
+        "name": "Ada Reader",
+        "email": "ada@example.org",
+        "website": "",
+        "body": "A considered reply.",
+        "homepage": "",
+        "started": form_stamp(),
+        "parent": "",
+    } | overrides

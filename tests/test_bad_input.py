@@ -12,8 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Reply
-from tests.factories import make_article, make_author, make_reply, make_topic
-from tests.test_replies import reply_data
+from tests.factories import make_article, make_author, make_reply, make_topic, reply_data
 
 pytestmark = pytest.mark.django_db
 

@@ -18,23 +18,9 @@ from comments import moderation
 from comments.models import Reply
 from newsroom import purges
 from newsroom.models import PendingPurge
-from tests.factories import make_article, make_reply
-from tests.test_replies import reply_data
+from tests.factories import cache_use, make_article, make_reply, reply_data, warm
 
 pytestmark = pytest.mark.django_db
-
-
-def cache_use(url, client=None):
-    """Fetch as an anonymous reader; whether the page cache had it."""
-    response = (client or Client()).get(url)
-    assert response.status_code == 200, url
-    return response.wsgi_request.page_cache
-
-
-def warm(*urls):
-    for url in urls:
-        cache_use(url)
-        assert cache_use(url) == "hit", url
 
 
 @pytest.fixture

@@ -12,93 +12,87 @@ from articles.models import Article, BreakingNews
 from comments import moderation
 from comments.models import Reply
 from newsroom import cache as page_cache
-from tests.factories import make_article, make_reply, make_topic
+from tests.factories import make_article, make_reply, make_topic, page_text
 
 pytestmark = pytest.mark.django_db
 
 
-def _page(client, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 def test_second_anonymous_request_is_served_without_a_query(client, django_assert_num_queries):
     article = make_article()
-    _page(client, article.get_absolute_url())
+    page_text(client, article.get_absolute_url())
     with django_assert_num_queries(0):
-        _page(Client(), article.get_absolute_url())
+        page_text(Client(), article.get_absolute_url())
 
 
 def test_the_cache_really_serves_old_bytes_until_a_change_is_signalled(client):
     article = make_article(headline="Original headline")
-    _page(client, "/")
+    page_text(client, "/")
     Article.objects.filter(pk=article.pk).update(headline="Changed behind its back")
-    assert "Original headline" in _page(client, "/"), "served from the cache"
+    assert "Original headline" in page_text(client, "/"), "served from the cache"
     article.refresh_from_db()
     article.save()  # any save through the models tells the cache
-    assert "Changed behind its back" in _page(client, "/")
+    assert "Changed behind its back" in page_text(client, "/")
 
 
 @pytest.mark.parametrize("step", ["publish", "unpublish", "archive"])
 def test_workflow_steps_show_on_the_next_request(client, editor, step):
     status = "published" if step in ("unpublish", "archive") else "draft"
     article = make_article(status=status, headline="Desk story")
-    shown_before = "Desk story" in _page(client, "/")
+    shown_before = "Desk story" in page_text(client, "/")
     workflow.transition(article, step, by=editor)
-    assert ("Desk story" in _page(client, "/")) is not shown_before
+    assert ("Desk story" in page_text(client, "/")) is not shown_before
 
 
 def test_an_edit_shows_on_the_next_request(client):
     article = make_article(headline="First words")
-    _page(client, article.get_absolute_url())
+    page_text(client, article.get_absolute_url())
     article.headline = "Second words"
     article.save()
-    assert "Second words" in _page(client, article.get_absolute_url())
+    assert "Second words" in page_text(client, article.get_absolute_url())
 
 
 def test_approving_and_rejecting_replies_show_on_the_next_request(client, moderator):
     article = make_article()
     reply = make_reply(article, status="pending", body="Waiting words")
     url = article.get_absolute_url()
-    assert "Waiting words" not in _page(client, url)
+    assert "Waiting words" not in page_text(client, url)
     moderation.approve(Reply.objects.filter(pk=reply.pk), by=moderator)
-    assert "Waiting words" in _page(client, url)
+    assert "Waiting words" in page_text(client, url)
     moderation.reject(Reply.objects.filter(pk=reply.pk), by=moderator)
-    assert "Waiting words" not in _page(client, url)
+    assert "Waiting words" not in page_text(client, url)
 
 
 def test_topic_author_navigation_and_banner_changes_show_at_once(client):
     article = make_article()
     topic, author = article.primary_topic, article.byline_authors[0]
-    _page(client, "/")
+    page_text(client, "/")
     topic.name = "Renamed section"
     topic.save()
-    assert "Renamed section" in _page(client, "/")
+    assert "Renamed section" in page_text(client, "/")
     new_nav = make_topic(name="Brand new section", show_in_nav=True)
-    assert "Brand new section" in _page(client, "/")
+    assert "Brand new section" in page_text(client, "/")
     new_nav.show_in_nav = False
     new_nav.save()
-    assert "Brand new section" not in _page(client, "/")
+    assert "Brand new section" not in page_text(client, "/")
     author.name = "Renamed Author"
     author.save()
-    assert "Renamed Author" in _page(client, article.get_absolute_url())
+    assert "Renamed Author" in page_text(client, article.get_absolute_url())
     BreakingNews.objects.create(text="Polls close now")
-    assert "Polls close now" in _page(client, "/")
+    assert "Polls close now" in page_text(client, "/")
 
 
 def test_logged_in_staff_bypass_the_cache(editor_client):
     reader = Client()
     article = make_article(headline="Before")
-    _page(reader, "/")
+    page_text(reader, "/")
     Article.objects.filter(pk=article.pk).update(headline="After")
-    assert "Before" in _page(reader, "/")
-    assert "After" in _page(editor_client, "/")
+    assert "Before" in page_text(reader, "/")
+    assert "After" in page_text(editor_client, "/")
 
 
-def test_a_reader_who_just_posted_sees_their_message_not_a_cached_page(client):
+def test_a_reader_who_just_posted_sees_their_message_not_a_cachedpage_text(client):
     article = make_article()
-    _page(Client(), article.get_absolute_url())  # someone else filled the cache
+    page_text(Client(), article.get_absolute_url())  # someone else filled the cache
     response = client.post(
         reverse("comments:post", args=[article.pk]),
         {"name": "Ada", "email": "ada@example.org", "body": "Hello"},
@@ -132,7 +126,7 @@ def test_conditional_get_answers_304(client):
     assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
-def test_cache_control_is_public_for_a_shared_cache_on_every_page(client):
+def test_cache_control_is_public_for_a_shared_cache_on_everypage_text(client):
     article = make_article()
     for url in ["/", article.get_absolute_url(), "/latest/", "/feed/", "/sitemap.xml"]:
         response = client.get(url)
@@ -161,10 +155,10 @@ def test_scheduled_article_appears_once_its_time_comes_even_when_pages_are_cache
     article = make_article(status="draft", headline="Right on time")
     article.publish_at = timezone.now() + timedelta(seconds=20)
     workflow.transition(article, "publish", by=editor)
-    assert "Right on time" not in _page(client, "/")  # cached until the publication, no longer
+    assert "Right on time" not in page_text(client, "/")  # cached until the publication, no longer
     assert client.get("/").wsgi_request.page_cache == "hit"
     clock.advance(21)
-    assert "Right on time" in _page(client, "/")
+    assert "Right on time" in page_text(client, "/")
 
 
 def test_healthz_checks_the_database_and_the_cache(client):

@@ -14,8 +14,7 @@ from django.urls import reverse
 from articles.models import AuditEntry
 from comments import moderation
 from comments.models import Reply
-from tests.factories import make_article, make_reply
-from tests.test_replies import reply_data
+from tests.factories import make_article, make_reply, reply_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from comments.models import Reply
 from newsroom.crossorigin import refusal
-from tests.factories import make_article, make_reply
-from tests.test_replies import reply_data
+from tests.factories import make_article, make_reply, reply_data
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from comments.models import Reply
 from newsroom import cache as page_cache
 from newsroom import purges
-from tests.factories import make_article
-from tests.test_replies import reply_data
+from tests.factories import make_article, reply_data
 
 pytestmark = pytest.mark.django_db
 

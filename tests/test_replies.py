@@ -1,35 +1,18 @@
 """Readers posting, reading and reporting replies, over HTTP."""
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
-from django.core import mail, signing
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import ModerationSettings, Reply, Rule
-from tests.factories import make_article, make_reply
+from tests.factories import make_article, make_reply, reply_data
 
 pytestmark = pytest.mark.django_db
-
-
-def stamp(seconds_ago=30):
-    return signing.dumps(time.time() - seconds_ago, salt="newsroom.replies.form-started")
-
-
-def reply_data(**overrides):
-    return {
-        "name": "Ada Reader",
-        "email": "ada@example.org",
-        "website": "",
-        "body": "A considered reply.",
-        "homepage": "",
-        "started": stamp(),
-        "parent": "",
-    } | overrides
 
 
 def post(client, article, **overrides):

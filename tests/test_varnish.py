@@ -17,8 +17,7 @@ from django.urls import reverse
 from articles.models import BreakingNews
 from comments import moderation
 from comments.models import Reply
-from tests.factories import make_article, make_reply
-from tests.test_replies import reply_data
+from tests.factories import make_article, make_reply, reply_data
 
 VCL = Path(__file__).resolve().parent.parent / "deploy/varnish/newsroom.vcl"
 
