@@ -72,3 +72,18 @@ def test_the_tls_proxy_header_is_configurable():
     bad = _proxy_header("X Forwarded: https")
     assert bad.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER must be true, false, or a header name" in bad.stderr
+
+
+def test_a_purge_address_that_is_not_http_stops_the_site_with_a_clear_error():
+    result = _manage("check", DEBUG="true", CACHE_PURGE_URLS="varnish:6081")
+    assert result.returncode != 0
+    assert "CACHE_PURGE_URLS must be http:// or https:// addresses" in result.stderr
+    assert "'varnish:6081'" in result.stderr
+
+
+def test_shared_caches_keep_pages_a_day_when_they_are_purged_by_tag_else_a_minute():
+    read = "from django.conf import settings; print(settings.SHARED_CACHE_SECONDS)"
+    purged = _manage("shell", "-c", read, DEBUG="true", CACHE_PURGE_URLS="http://127.0.0.1:6081/")
+    alone = _manage("shell", "-c", read, DEBUG="true")
+    assert purged.stdout.strip().endswith("86400"), purged.stderr
+    assert alone.stdout.strip().endswith("60"), alone.stderr
