@@ -171,7 +171,7 @@ def _byline_changed(sender, instance: Byline, raw=False, **kwargs):
 
 def _note_changed(sender, instance: ArticleNote, raw=False, **kwargs):
     if not raw and _published(instance.article_id):
-        purges.purge(article_tag(instance.article_id))
+        purges.purge(article_tag(instance.article_id), SITEMAPS)  # its "Updated" time too
 
 
 def _author_changed(sender, instance: Author, raw=False, **kwargs):

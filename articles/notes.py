@@ -4,11 +4,8 @@ from articles import audit
 
 
 def noted(article, notes, *, by) -> None:
-    """After editors add or change notes: move `modified_at` to the latest and log each."""
-    latest = max(note.noted_at for note in notes)
-    if article.modified_at is None or latest > article.modified_at:
-        article.modified_at = latest
-        article.save(update_fields=["modified_at"])
+    """After editors add or change notes (each moved `modified_at` as it was saved): log each."""
+    article.refresh_from_db(fields=["modified_at"])
     for note in notes:
         audit.record_article(
             audit.Action.NOTE, article, by=by, detail=f"{note.get_kind_display()}: {note.text}"

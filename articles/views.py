@@ -166,8 +166,9 @@ def article_page(request, article, *, status=200, preview=False, **options):
     """The article page. Other apps' views render it with options for their part (the replies
     view: the reader's form and errors); previews render it for an unpublished article, without
     the other apps' parts, kept out of search engines and caches."""
-    # Two plain queries: for one article, cheaper than prefetching.
-    notes = list(article.notes.order_by("noted_at", "pk"))
+    # Two plain queries: for one article, cheaper than prefetching. Only an article with an
+    # "Updated" time has notes (`ArticleNote.save`).
+    notes = list(article.notes.order_by("noted_at", "pk")) if article.modified_at else []
     topics = article.topics.exclude(pk=article.primary_topic_id).order_by("name")
     corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
     further_topics = list(topics)

@@ -105,3 +105,14 @@ def test_page_sends_no_third_party_requests(client):
         for chunk in page.split(tag)[1:]:
             source = chunk.split(">")[0]
             assert 'src="http' not in source and 'href="http' not in source, source
+
+
+def test_a_note_added_outside_the_admin_still_shows_and_dates_the_update(client):
+    from articles.models import ArticleNote
+
+    article = make_article()
+    assert article.modified_at is None
+    note = ArticleNote.objects.create(article=article, kind="update", text="Added in the shell.")
+    article.refresh_from_db()
+    assert article.modified_at == note.noted_at
+    assert "Added in the shell." in client.get(article.get_absolute_url()).content.decode()

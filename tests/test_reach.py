@@ -131,7 +131,7 @@ def test_article_page_carries_search_and_social_metadata(client):
         authors=[author],
         hero_image=make_image(),
     )
-    ArticleNote.objects.create(article=article, kind="correction", text="Fixed a name.")
+    note = ArticleNote.objects.create(article=article, kind="correction", text="Fixed a name.")
     page = client.get(article.get_absolute_url()).content.decode()
     tree = html.fromstring(page)
 
@@ -151,7 +151,8 @@ def test_article_page_carries_search_and_social_metadata(client):
     assert "/social-1200x630.jpg" in meta("property", "og:image")
     published = article.publish_at.isoformat(timespec="seconds")  # HTML takes no microseconds
     assert meta("property", "article:published_time") == published
-    assert meta("property", "article:modified_time") == published
+    # A correction is a change in substance: it moves the honest "Updated" time.
+    assert meta("property", "article:modified_time") == note.noted_at.isoformat(timespec="seconds")
     assert meta("property", "article:section") == article.primary_topic.name
     assert meta("property", "article:author").endswith(author.get_absolute_url())
     assert meta("name", "twitter:card") == "summary_large_image"

@@ -356,3 +356,11 @@ class ArticleNote(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A note moves the article's honest "Updated" time: every article with notes has one,
+        # so its page reads its notes only then.
+        Article.objects.filter(pk=self.article_id).filter(
+            Q(modified_at__isnull=True) | Q(modified_at__lt=self.noted_at)
+        ).update(modified_at=self.noted_at)
