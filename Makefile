@@ -43,7 +43,7 @@ serve: $(STAMP) .env
 	$(SERVE_ENV) $(PY) manage.py load_demo --if-empty
 	@echo "Serving in production mode on http://127.0.0.1:$(PORT)/"
 	$(SERVE_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
-		--workers $$(nproc) --blocking-threads 1 --no-ws newsroom.wsgi:application
+		--workers $$(nproc) --blocking-threads 1 --workers-kill-timeout 10 --no-ws newsroom.wsgi:application
 
 # Varnish (with xkey) on PORT in front of `make serve` on PORT+1: deploy/varnish/.
 serve-varnish: $(STAMP) .env
@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(PY) bench/images.py
 	$(PY) bench/pages.py
 	$(PY) bench/readpath.py
+	$(PY) bench/wordpress.py
 
 # Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
 lighthouse: $(STAMP)

@@ -34,11 +34,13 @@ from articles.models import (
     BreakingNews,
     Byline,
     Image,
+    SiteChrome,
     Topic,
     published_q,
 )
 from newsroom import purges
 from newsroom.cache import limit_lifetime
+from newsroom.models import EVERY_PAGE
 
 ARTICLES = "articles"
 SITEMAPS = "sitemaps"
@@ -86,6 +88,14 @@ def seconds_to_next_publication() -> float | None:
         wait = int(upcoming - now.timestamp()) + 1 if when else 3600
         cache.set(NEXT_PUBLICATION_KEY, upcoming, timeout=wait)
     return upcoming - now.timestamp() if upcoming else None
+
+
+def everything_changed() -> None:
+    """A change made in bulk, without the signals of single saves (an import): the header and
+    footer are rebuilt, the next publication found again and every page purged."""
+    cache.delete(NEXT_PUBLICATION_KEY)
+    SiteChrome.rebuild()
+    purges.purge(EVERY_PAGE)
 
 
 _LISTED_BY = ("primary_topic_id", "publish_at", "is_featured", "featured_order")

@@ -23,6 +23,7 @@ class Rule(models.TextChoices):
     REPORTED = "reported", "Reported by readers"
     DUPLICATE = "duplicate", "Same text posted again"
     RATE_LIMIT = "rate_limit", "Too many replies too fast"
+    IMPORTED = "imported", "Held or filtered on the old site (imported)"
 
 
 class ReplyQuerySet(models.QuerySet):

@@ -13,8 +13,13 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def address_hash(address: str) -> str:
+    """What is kept of a client address: a keyed hash, the same for the same address."""
+    return salted_hmac("newsroom.replies.client", address).hexdigest()[:32]
+
+
 def client_hash(request) -> str:
-    return salted_hmac("newsroom.replies.client", client_address(request)).hexdigest()[:32]
+    return address_hash(client_address(request))
 
 
 def user_agent(request) -> str:

@@ -22,6 +22,8 @@ ROLES: dict[str, list[str]] = {
         *(f"articles.{a}_image" for a in _CRUD),
         *(f"articles.{a}_breakingnews" for a in _CRUD),
         *(f"flatpages.{a}_flatpage" for a in _CRUD),
+        "wordpress.view_oldaddress",
+        "wordpress.delete_oldaddress",
         "comments.view_reply",
         "comments.change_reply",
         "comments.moderate_reply",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "csp",
     "articles",
     "comments",
+    "wordpress",
     # Last, so that its post_migrate handler runs after every app's permissions exist.
     "newsroom",
 ]
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old WordPress addresses: asked only for the site's own "not found" and `/?p=12`.
+    "wordpress.middleware.OldAddressMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the session, CSRF and messages middleware: a hit needs none of them, and a
     # response that sets a cookie is seen, and never stored.

@@ -16,8 +16,14 @@ from comments.models import Reply, Rule
 from comments.moderation import Policy, Submission, assess
 
 # What the body editor can make (articles/richtext.py), written out independently here.
-ALLOWED_TAGS = {"p", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote", "br"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "rel"}, "ol": {"start", "type", "data-type"}}
+ALLOWED_TAGS = {"p", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote", "br",
+                "figure", "figcaption", "img"}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "rel"},
+    "ol": {"start", "type", "data-type"},
+    "img": {"src", "alt", "width", "height", "data-file"},
+    "figure": {"class"},
+}
 ANY_TAG_ATTRIBUTES = {"title", "lang"}  # plain text, kept on any allowed tag
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
@@ -26,11 +32,13 @@ TAGS = [
     *ALLOWED_TAGS,
     "script", "style", "iframe", "img", "svg", "math", "object", "embed", "form", "input",
     "textarea", "base", "meta", "link", "h1", "div", "span", "table", "td", "u", "b", "i",
+    "figure", "figcaption",
     "noscript", "template", "xmp", "select", "option", "video", "audio", "details", "title",
 ]  # fmt: skip
 ATTRIBUTES = [
     "href", "src", "style", "onclick", "onerror", "onload", "onmouseover", "class", "id",
     "title", "rel", "target", "formaction", "srcdoc", "xlink:href", "data", "action", "name",
+    "alt", "width", "srcset",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.sampled_from([
@@ -38,6 +46,7 @@ VALUES = st.one_of(
         "java\nscript:x", "data:text/html,<script>alert(1)</script>", "vbscript:x",
         "https://example.org/", "http://example.org/a?b=1&c=2", "mailto:ed@example.org", "/rel",
         "#top", "alert(1)", "expression(alert(1))", "url(javascript:alert(1))", '"><script>',
+        "/media/images/a.jpg", "//tracker.example/p.gif", "https://tracker.example/p.gif",
     ]),
     st.text(max_size=20),
 )  # fmt: skip
@@ -86,6 +95,8 @@ def test_sanitised_body_holds_only_the_editors_markup(raw):
     clean = sanitize_body(raw)
     for tag, attrs in Elements(clean).tags:
         assert tag in ALLOWED_TAGS, (raw, clean)
+        if tag == "img":
+            assert "src" in dict(attrs), ("a picture without an address is removed", raw, clean)
         for name, value in attrs:
             assert name in ALLOWED_ATTRIBUTES.get(tag, set()) | ANY_TAG_ATTRIBUTES, (raw, clean)
             if name == "href":
@@ -93,6 +104,9 @@ def test_sanitised_body_holds_only_the_editors_markup(raw):
                 address = "".join((value or "").split()).lower()
                 scheme = SCHEME.match(address)
                 assert not scheme or address.startswith(SAFE_SCHEMES), (raw, clean)
+            if name == "src":
+                # Pictures only from the site's own media: no body calls another host.
+                assert value.startswith("/media/") and not value.startswith("//"), (raw, clean)
 
 
 @settings(max_examples=100, deadline=None)

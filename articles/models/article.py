@@ -79,7 +79,7 @@ class Article(models.Model):
     body = ProseEditorField(
         "body",
         extensions=BODY_EXTENSIONS,
-        sanitize=True,
+        sanitize=sanitize_body,
         blank=True,
         help_text="The story. Headings, bold, italic, links, lists and quotes are kept.",
     )

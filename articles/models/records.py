@@ -76,6 +76,7 @@ class AuditEntry(models.Model):
         SPAM = "spam", "Replies marked as spam"
         ERASE = "erase", "Replier's details erased on request"
         DELETE = "delete", "Deleted"
+        IMPORT = "import", "Imported"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -1,0 +1,396 @@
+"""Moving a WordPress newsroom in: `manage.py import_wordpress` on an export written the way
+WordPress writes one, then the site as readers, moderators and editors find it."""
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.flatpages.models import FlatPage
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from PIL import Image as PILImage
+
+from articles.models import Article, AuditEntry, Author, Byline, Image, Topic
+from comments.models import Reply, ReplyCount
+from tests.factories import make_topic, page_text
+from wordpress.models import ImportedItem, OldAddress
+
+pytestmark = pytest.mark.django_db
+
+EXPORT = Path(__file__).parent / "fixtures" / "wordpress" / "export.xml"
+MODELS = (Article, Author, Topic, Image, Reply, FlatPage, Byline, ImportedItem, OldAddress)
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    """A copy of the old site's wp-content/uploads: the harbour picture, and nothing else."""
+    folder = tmp_path / "uploads"
+    (folder / "2024" / "03").mkdir(parents=True)
+    PILImage.new("RGB", (1600, 1067), (30, 90, 140)).save(folder / "2024/03/harbour.jpg")
+    return folder
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("import_wordpress", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def row(summary: str, kind: str) -> list[int]:
+    """(new, updated, unchanged, skipped) of one kind in the summary table."""
+    line = next(line for line in summary.splitlines() if line.strip().startswith(kind))
+    return [int(n) for n in line.split()[1:]]
+
+
+@pytest.fixture
+def imported(uploads):
+    return run(EXPORT, "--uploads", uploads)
+
+
+def test_summary_counts_every_kind_and_names_each_skipped_item(imported):
+    assert row(imported, "authors") == [2, 0, 0, 0]
+    assert row(imported, "topics") == [6, 0, 0, 0]
+    assert row(imported, "pictures") == [1, 0, 0, 2]
+    assert row(imported, "articles") == [7, 0, 0, 3]
+    assert row(imported, "pages") == [2, 0, 0, 0]
+    assert row(imported, "replies") == [7, 0, 0, 0]
+    assert "Pingbacks and trackbacks skipped: 1" in imported
+    for reason, item in [
+        ("trash on WordPress", "post 14 “Deleted rumour”"),
+        ("auto-draft on WordPress", "post 18 “Auto Draft”"),
+        ("not in the uploads folder", "attachment 21 “Lost photo”: 2024/03/missing.jpg"),
+        ("not a picture", "attachment 22 “Council agenda (PDF)”"),
+        ("nav_menu_item", "nav_menu_item 40 “Home”"),
+    ]:
+        assert re.search(rf"{re.escape(reason)}.*\n(?:    .*\n)*    {re.escape(item)}", imported)
+    assert "shortcodes removed (gallery)" in imported
+    assert "https://tracker.example.net/pixel.gif" in imported  # reported, not shown
+
+
+def test_statuses_dates_bylines_and_sections_follow_wordpress(imported):
+    storm = Article.objects.get(slug="storm-closes-harbour")
+    assert storm.status == Article.Status.PUBLISHED
+    assert storm.publish_at.isoformat() == "2024-03-18T08:00:00+00:00"
+    assert storm.headline == "Storm closes the harbour: ‘worst in decades’"
+    assert storm.dek == "Winds of 70 mph kept the fishing fleet ashore."
+    assert storm.primary_topic.name == "Local" and storm.primary_topic.parent.name == "Coast News"
+    assert {t.name for t in storm.topics.all()} == {"Tides & Weather", "Storms"}
+    assert storm.is_featured, "sticky"
+    assert storm.hero_image.alt_text == "Fishing boats moored in the harbour at first light"
+    assert storm.hero_image.caption == "The harbour at dawn, before the storm."
+    assert [a.name for a in storm.byline_authors] == ["Jane Doe"]
+    assert storm.allow_replies
+    assert not Article.objects.get(slug="council-votes").allow_replies, "comments closed"
+    scheduled = Article.objects.get(slug="summer-forecast")
+    assert scheduled.is_scheduled() and scheduled.publish_at.year == 2030
+    by_headline = {a.headline: a.status for a in Article.objects.all()}
+    assert by_headline["Draft about the tides"] == Article.Status.DRAFT
+    assert by_headline["Staff salaries"] == Article.Status.DRAFT, "private"
+    assert by_headline["Lifeboat crew honoured"] == Article.Status.IN_REVIEW, "pending"
+    assert "Deleted rumour" not in by_headline and "Auto Draft" not in by_headline
+    cafe = Article.objects.get(headline="Café owners in Łódź and Lyme welcome the spring")
+    assert cafe.slug == "cafe-owners" and cafe.primary_topic.slug == "uncategorized"
+    nav = set(Topic.objects.filter(show_in_nav=True).values_list("name", flat=True))
+    assert nav == {"Coast News", "Tides & Weather"}, "top categories; tags stay off the bar"
+    assert Author.objects.filter(name="Marek Kowalski", user=None).exists(), "no staff account"
+
+
+def test_the_article_page_shows_nothing_of_wordpress(client, imported):
+    storm = Article.objects.get(slug="storm-closes-harbour")
+    page = page_text(client, storm.get_absolute_url())
+    body = page.split('class="story-body"')[1].split("</article>")[0]
+    for trace in ("[caption", "[gallery", "wp:", "old.example.org", "wp-image",
+                  "tracker.example.net", "wp-content", "alert("):  # fmt: skip
+        assert trace not in page, trace
+    assert "<script" not in body
+    picture = storm.hero_image.rendition("full")
+    assert re.search(
+        r'<figure><img src="/media/renditions/[^"]+\.jpg" alt="Fishing boats moored in the '
+        r'harbour at first light" width="\d+" height="\d+"><figcaption>The harbour at dawn, '
+        r"before the storm.</figcaption></figure>",
+        body,
+    ), "the caption shortcode became a figure with the library's picture"
+    assert picture
+    assert "<p>The harbour master closed the port at dawn as winds reached 70 mph.<br>" in body
+    assert "code like a[b[0]]&gt; stays as written" in body, "a ]]> inside the content"
+    council = page_text(client, Article.objects.get(slug="council-votes").get_absolute_url())
+    assert "<strong>seven to two</strong>" in council and "<h2>What happens next</h2>" in council
+    assert "<ul><li>Building starts in May</li>" in council
+    assert "wp-block" not in council and "<!--" not in council.split("story-body")[1]
+
+
+def test_a_link_to_an_old_post_leads_to_its_new_page(client, imported):
+    storm = Article.objects.get(slug="storm-closes-harbour")
+    assert 'href="/2024/03/council-votes/"' in storm.body
+    response = client.get("/2024/03/council-votes/", follow=True)
+    assert response.redirect_chain == [
+        (Article.objects.get(slug="council-votes").get_absolute_url(), 301)
+    ]
+    assert "seven to two" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/2024/03/storm-closes-harbour/", "/local/storm-closes-harbour/"),
+        ("/2024/03/storm-closes-harbour", "/local/storm-closes-harbour/"),
+        ("/?p=10", "/local/storm-closes-harbour/"),
+        ("/2024/03/caf%C3%A9-owners/", "/uncategorized/cafe-owners/"),
+        ("/category/coast-news/", "/coast-news/"),
+        ("/category/coast-news/local/", "/local/"),
+        ("/?cat=4", "/local/"),
+        ("/category/coast-news/feed/", "/feed/topics/coast-news/"),
+        ("/tag/storms/", "/storms/"),
+        ("/tag/caf%C3%A9s/", "/cafes/"),
+        ("/?tag=storms", "/storms/"),
+        ("/author/jdoe/", "/authors/jdoe/"),
+        ("/author/marek-k/", "/authors/marek-k/"),
+        ("/?author=2", "/authors/marek-k/"),
+        ("/about-us/", "/pages/about-us/"),
+        ("/about-us/team/", "/pages/about-us/team/"),
+        ("/?page_id=30", "/pages/about-us/"),
+    ],
+)
+def test_every_old_address_answers_with_a_permanent_redirect(client, imported, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new
+    assert client.get(new).status_code == 200
+
+
+def test_drafts_private_and_scheduled_posts_redirect_nowhere_until_public(client, imported):
+    assert client.get("/2030/06/summer-forecast/").status_code == 404
+    assert client.get("/2024/03/staff-salaries/").status_code == 404
+    assert client.get("/?p=12").status_code == 200, "the home page, not the draft"
+    assert client.get("/?p=13").status_code == 200
+    scheduled = Article.objects.get(slug="summer-forecast")
+    scheduled.publish_at = scheduled.publish_at.replace(year=2020)
+    scheduled.save()
+    assert client.get("/2030/06/summer-forecast/")["Location"] == scheduled.get_absolute_url()
+
+
+def test_an_address_of_the_new_site_is_never_shadowed(client, imported):
+    """A WordPress page at /coast-news/ would lose to the topic of that address."""
+    page = FlatPage.objects.get(url="/about-us/")
+    OldAddress.objects.create(path="/coast-news", page=page)
+    response = client.get("/coast-news/")
+    assert response.status_code == 200 and "Coast News" in response.content.decode()
+
+
+def test_replies_keep_their_threads_status_and_details(client, imported):
+    storm = Article.objects.get(slug="storm-closes-harbour")
+    replies = {r.body.split("\n")[0][:20]: r for r in Reply.objects.filter(article=storm)}
+    first = replies["My father fished her"]
+    answer = replies["Thank you, Ana. See "]
+    again = replies["Noted, thank you."]
+    deep = replies["A fourth level down:"]
+    assert (first.depth, answer.parent, again.parent) == (0, first, answer)
+    assert again.depth == 2 and again.thread == first
+    assert deep.parent == answer and deep.depth == 2, "threads stop at REPLY_MAX_DEPTH"
+    assert first.body == (
+        "My father fished here for forty years & never saw the like.\n\nStay safe, everyone."
+    )
+    assert answer.body == "Thank you, Ana. See our notices (https://example.com/notices)."
+    assert first.name == "Ana Lima" and first.email == "ana@example.com"
+    assert first.website == "https://ana.example.com/"
+    assert answer.website == "", "a javascript: address is not a website"
+    assert first.created_at.isoformat() == "2024-03-18T09:15:00+00:00"
+    assert first.ip_hash == "", "older than REPLY_CLIENT_DETAILS_DAYS: not kept"
+    statuses = {r.body: r.status for r in replies.values()}
+    assert statuses["Is the ferry running tomorrow?"] == Reply.Status.PENDING
+    assert statuses["Buy pills now"] == Reply.Status.SPAM
+    assert statuses["Trashed words"] == Reply.Status.REJECTED
+    assert not any("harbour closed today" in body for body in statuses), "pingback"
+    assert ReplyCount.objects.get(article=storm).replies == 4
+    page = page_text(client, storm.get_absolute_url())
+    assert "Stay safe, everyone." in page and "Noted, thank you." in page
+    assert "Is the ferry running" not in page and "Buy pills" not in page
+
+
+def test_held_comments_wait_in_the_moderators_queue_with_the_reason(moderator_client, imported):
+    queue = moderator_client.get(reverse("admin:comments_reply_changelist")).content.decode()
+    assert "Is the ferry running tomorrow?" in queue
+    assert "awaiting moderation on the old WordPress site" in queue
+    first = queue.index("Is the ferry running tomorrow?")
+    assert first < queue.index("Stay safe"), "waiting replies first"
+
+
+def test_editors_find_the_archive_in_the_admin(editor_client, imported):
+    listing = editor_client.get(reverse("admin:articles_article_changelist")).content.decode()
+    for headline in ("Storm closes the harbour", "Lifeboat crew honoured", "Summer forecast"):
+        assert headline in listing
+    assert "Scheduled" in listing and "In review" in listing
+    storm = Article.objects.get(slug="storm-closes-harbour")
+    form = editor_client.get(reverse("admin:articles_article_change", args=[storm.pk]))
+    assert form.status_code == 200
+    log = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
+    assert log.subject == "WordPress export of https://old.example.org"
+    assert "articles: 7 new" in log.detail
+
+
+def test_the_same_file_again_adds_nothing(uploads, imported):
+    before = counts()
+    again = run(EXPORT, "--uploads", uploads)
+    assert counts() == before
+    assert row(again, "articles") == [0, 0, 7, 3]
+    assert row(again, "replies") == [0, 0, 7, 0]
+    assert row(again, "pictures") == [0, 0, 1, 2]
+
+
+def test_a_newer_export_updates_what_changed(tmp_path, uploads, imported, client):
+    newer = EXPORT.read_text(encoding="utf-8")
+    newer = newer.replace("Council votes on the new sea wall", "Council approves the sea wall")
+    newer = newer.replace("Noted, thank you.", "Noted, thank you very much.")
+    newer = newer.replace(
+        "<wp:comment_approved><![CDATA[0]]></wp:comment_approved>",
+        "<wp:comment_approved><![CDATA[1]]></wp:comment_approved>",
+    )
+    (tmp_path / "newer.xml").write_text(newer, encoding="utf-8")
+    before = counts()
+    summary = run(tmp_path / "newer.xml", "--uploads", uploads)
+    assert counts() == before, "updated in place"
+    assert row(summary, "articles") == [0, 1, 6, 3]
+    assert row(summary, "replies") == [0, 2, 5, 0]
+    council = Article.objects.get(slug="council-votes")
+    assert council.headline == "Council approves the sea wall"
+    assert "Council approves the sea wall" in page_text(client, council.get_absolute_url())
+    storm = Article.objects.get(slug="storm-closes-harbour")
+    page = page_text(client, storm.get_absolute_url())
+    assert "Noted, thank you very much." in page and "Is the ferry running tomorrow?" in page
+    assert ReplyCount.objects.get(article=storm).replies == 5
+
+
+def test_a_dry_run_reports_and_writes_nothing(uploads, settings):
+    media = Path(settings.MEDIA_ROOT)
+    files_before = sorted(media.rglob("*")) if media.exists() else []
+    summary = run(EXPORT, "--uploads", uploads, "--dry-run")
+    assert "Would import from https://old.example.org" in summary
+    assert row(summary, "articles") == [7, 0, 0, 3]
+    assert row(summary, "pictures") == [1, 0, 0, 2]
+    assert "Dry run: nothing was written." in summary
+    assert all(n == 0 for n in counts().values())
+    assert (sorted(media.rglob("*")) if media.exists() else []) == files_before
+
+
+def test_without_the_uploads_folder_pictures_are_reported_and_posts_still_come(client):
+    summary = run(EXPORT)
+    assert row(summary, "pictures") == [0, 0, 0, 3]
+    assert "no uploads folder given (--uploads)" in summary
+    storm = Article.objects.get(slug="storm-closes-harbour")
+    assert storm.hero_image is None and "<img" not in storm.body
+    assert "The harbour at dawn, before the storm." in storm.body, "the caption stays as text"
+
+
+def test_an_existing_topic_of_the_same_slug_is_joined_not_duplicated(uploads):
+    weather = make_topic(name="Tides and weather", slug="tides-and-weather", show_in_nav=True)
+    run(EXPORT, "--uploads", uploads)
+    assert Topic.objects.filter(slug="tides-and-weather").count() == 1
+    weather.refresh_from_db()
+    assert weather.name == "Tides and weather", "the newsroom's own topic is left as it is"
+    assert Article.objects.get(slug="summer-forecast").primary_topic == weather
+
+
+def test_an_import_that_fails_half_way_leaves_everything_as_it_was(uploads, monkeypatch, settings):
+    from wordpress.importer import Importer
+
+    def fail(self, item):
+        raise RuntimeError("the database went away")
+
+    media = Path(settings.MEDIA_ROOT)
+    files_before = {p for p in media.rglob("*") if p.is_file()}
+    monkeypatch.setattr(Importer, "import_page", fail)
+    with pytest.raises(RuntimeError):
+        run(EXPORT, "--uploads", uploads)
+    assert all(n == 0 for n in counts().values())
+    assert {p for p in media.rglob("*") if p.is_file()} == files_before, "no picture file left"
+
+
+BAD = {
+    "truncated": (lambda text: text[: len(text) // 2], "not well-formed XML"),
+    "not an export": (
+        lambda text: (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>'
+            "<item><title>x</title></item></channel></rss>"
+        ),
+        "not a WordPress export",
+    ),
+    "not rss": (lambda text: "<html><body>Hello</body></html>", "not a WordPress export"),
+    "version": (
+        lambda text: text.replace("<wp:wxr_version>1.2<", "<wp:wxr_version>2.0<"),
+        "WXR version 2.0 is not supported",
+    ),
+    "billion laughs": (
+        lambda text: (
+            '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "aaaaaaaaaa">\n'
+            + "".join(
+                f'<!ENTITY {n} "{("&" + p + ";") * 10}">\n'
+                for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+            )
+            + "]>\n"
+            + text.split("?>", 1)[1].replace("News from the coast", "&i;")
+        ),
+        "declares a DTD",
+    ),
+    "external entity": (
+        lambda text: (
+            '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            + text.split("?>", 1)[1].replace("News from the coast", "&x;")
+        ),
+        "declares a DTD",
+    ),
+    "bad number": (
+        lambda text: text.replace("<wp:post_id>11</wp:post_id>", "<wp:post_id>eleven</wp:post_id>"),
+        "wp:post_id is “eleven”, not a number",
+    ),
+    "empty": (lambda text: "", "not well-formed XML"),
+}
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_files_get_a_one_line_error_and_write_nothing(tmp_path, uploads, case):
+    spoil, message = BAD[case]
+    path = tmp_path / "export.xml"
+    path.write_text(spoil(EXPORT.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        run(path, "--uploads", uploads)
+    text = str(error.value)
+    assert message in text and "\n" not in text
+    assert text.startswith(str(path))
+    assert all(n == 0 for n in counts().values())
+
+
+def test_a_missing_file_or_folder_is_named(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run(tmp_path / "nowhere.xml")
+    with pytest.raises(CommandError, match=r"--uploads .* no such folder"):
+        run(EXPORT, "--uploads", tmp_path / "nowhere")
+
+
+def test_a_picture_path_cannot_leave_the_uploads_folder(tmp_path, uploads):
+    secret = tmp_path / "secret.jpg"
+    shutil.copy(uploads / "2024/03/harbour.jpg", secret)
+    text = EXPORT.read_text(encoding="utf-8").replace(
+        "wp-content/uploads/2024/03/missing.jpg", "wp-content/uploads/../secret.jpg"
+    )
+    (tmp_path / "export.xml").write_text(text, encoding="utf-8")
+    summary = run(tmp_path / "export.xml", "--uploads", uploads)
+    assert "its address leads outside the uploads folder" in summary
+    assert Image.objects.count() == 1
+
+
+def test_editors_see_where_each_old_address_leads(editor_client, imported):
+    listing = editor_client.get(
+        reverse("admin:wordpress_oldaddress_changelist"), {"q": "storm"}
+    ).content.decode()
+    assert "/2024/03/storm-closes-harbour" in listing
+    assert 'href="/local/storm-closes-harbour/"' in listing
+    drafts = editor_client.get(
+        reverse("admin:wordpress_oldaddress_changelist"), {"q": "p=12"}
+    ).content.decode()
+    assert "nowhere yet: “Draft about the tides” is not published" in drafts
