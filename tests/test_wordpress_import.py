@@ -123,6 +123,8 @@ def test_the_article_page_shows_nothing_of_wordpress(client, imported):
     assert "<strong>seven to two</strong>" in council and "<h2>What happens next</h2>" in council
     assert "<ul><li>Building starts in May</li>" in council
     assert "wp-block" not in council and "<!--" not in council.split("story-body")[1]
+    about = page_text(client, "/pages/about-us/")
+    assert "covered the coast since 1921" in about and "contact-form" not in about
 
 
 def test_a_link_to_an_old_post_leads_to_its_new_page(client, imported):
@@ -162,6 +164,30 @@ def test_every_old_address_answers_with_a_permanent_redirect(client, imported, o
     assert response.status_code == 301
     assert response["Location"] == new
     assert client.get(new).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 10_000], ids=["fixture", "10k more addresses"])
+def test_a_redirect_costs_one_query_however_many_addresses(
+    client, imported, django_assert_num_queries, extra
+):
+    topic = Topic.objects.get(slug="storms")
+    OldAddress.objects.bulk_create(
+        OldAddress(path=f"/{n}/some-old-story", topic=topic) for n in range(extra)
+    )
+    # `/?p=` is looked up first: one query. Other old paths are asked only after the site
+    # found nothing: its own queries (for /tag/storms/ an article "storms" in topic "tag", its
+    # former slugs and the not-found page's header, read once per purge; for /about-us/ a
+    # topic), then one.
+    for old, queries in (("/?p=10", 1), ("/tag/storms/", 4), ("/about-us/", 2)):
+        with django_assert_num_queries(queries):
+            assert client.get(old).status_code == 301
+    client.get("/?p=999")
+    with django_assert_num_queries(1):
+        assert client.get("/?p=999").status_code == 200  # the home page, from the page cache
+    article = Article.objects.get(slug="council-votes")
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert client.get(article.get_absolute_url()).status_code == 200, "a hit asks nothing"
 
 
 def test_drafts_private_and_scheduled_posts_redirect_nowhere_until_public(client, imported):

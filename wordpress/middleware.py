@@ -24,6 +24,8 @@ def query_form(name: str, value: str) -> str:
 
 
 def _redirect(path: str):
+    if len(path) > 500 or any(ord(c) < 32 for c in path):
+        return None  # no old address is like that (and PostgreSQL refuses NUL in text)
     address = (
         OldAddress.objects.select_related("article__primary_topic", "topic", "author", "page")
         .filter(path=path)

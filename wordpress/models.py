@@ -87,8 +87,8 @@ class OldAddress(models.Model):
         """The new address, or None while it shows readers nothing (a draft, a scheduled
         post: they redirect once they are published)."""
         if self.article_id:
-            visible = Article.objects.filter(pk=self.article_id).published().exists()
-            return self.article.get_absolute_url() if visible else None
+            article = self.article
+            return article.get_absolute_url() if article.is_published() else None
         if self.topic_id:
             topic = self.topic.slug
             return (

@@ -231,6 +231,14 @@ class Article(models.Model):
         article._loaded_slug = article.__dict__.get("slug")
         return article
 
+    def is_published(self, now=None) -> bool:
+        """For one article in hand, what `ArticleQuerySet.published()` says of many."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= (now or timezone.now())
+        )
+
     def is_scheduled(self, now=None) -> bool:
         """For one article in hand, what `ArticleQuerySet.scheduled()` says of many."""
         return (
