@@ -47,6 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def bar(self, stage: str, done: int, total: int) -> None:
+        if done % 25 and done != total:
+            return  # a terminal needs no more than this
         if total:
             filled = 30 * done // total
             sys.stderr.write(f"\r{stage:<9} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
