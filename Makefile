@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(PY) bench/images.py
 	$(PY) bench/pages.py
 	$(PY) bench/readpath.py
+	$(PY) bench/live.py
 	$(PY) bench/wordpress.py
 
 # Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).

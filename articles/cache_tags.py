@@ -9,6 +9,8 @@ Tags:
 - `articles`: which articles are published at all (home, latest, archives, feeds, search).
 - `sitemaps`: the sitemaps, which list topics and authors too.
 - `chrome`: the header and footer of every page (top bar, banner, footer pages).
+- `live-<pk>`: a live page's updates: the page itself and its endpoint for new updates. An
+  update posted, corrected, pinned or deleted purges this alone: no listing shows updates.
 
 Changes no reader can see purge nothing: a draft or an article in review saved, a revision,
 a desk-log entry, a preview link. An article scheduled for later purges the listings it will
@@ -17,7 +19,7 @@ join, so that pages cached now end at its publication time (`seconds_to_next_pub
 
 from django.contrib.flatpages.models import FlatPage
 from django.core.cache import cache
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, Min, Q
 from django.db.models.signals import (
     m2m_changed,
     post_delete,
@@ -34,6 +36,7 @@ from articles.models import (
     BreakingNews,
     Byline,
     Image,
+    LiveUpdate,
     SiteChrome,
     Topic,
     published_q,
@@ -60,6 +63,10 @@ def author_tag(pk) -> str:
     return f"author-{pk}"
 
 
+def live_tag(pk) -> str:
+    return f"live-{pk}"
+
+
 def tag_teasers(request, articles, *tags: str) -> None:
     """Tag a page that shows these articles (with their section label and bylines)."""
     shown = set(tags)
@@ -72,16 +79,20 @@ def tag_teasers(request, articles, *tags: str) -> None:
 
 
 def seconds_to_next_publication() -> float | None:
-    """Seconds until the next scheduled article appears (pages cached now must end then)."""
+    """Seconds until pages change by the clock alone: the next scheduled article appears, or
+    a live page's coverage starts or ends ("Live" on its teasers). Pages cached now end then."""
     upcoming = cache.get(NEXT_PUBLICATION_KEY)
     now = timezone.now()
     if upcoming is None:
-        when = (
-            Article.objects.scheduled(now)
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
+        # One query: the next scheduled publication, and the next start or end of a live
+        # page's coverage among published articles.
+        visible = Q(publish_at__lte=now)
+        times = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+            publication=Min("publish_at", filter=Q(publish_at__gt=now)),
+            start=Min("live_from", filter=visible & Q(live_from__gt=now)),
+            end=Min("live_until", filter=visible & Q(live_until__gt=now)),
         )
+        when = min((t for t in times.values() if t), default=None)
         upcoming = when.timestamp() if when else 0
         # Kept until that time (or an hour when nothing is due); any scheduling in between
         # deletes it (`_article_saved`).
@@ -98,7 +109,10 @@ def everything_changed() -> None:
     purges.purge(EVERY_PAGE)
 
 
-_LISTED_BY = ("primary_topic_id", "publish_at", "is_featured", "featured_order")
+# What decides where an article is listed, and how (the "Live" label).
+_LISTED_BY = (
+    "primary_topic_id", "publish_at", "is_featured", "featured_order", "live_from", "live_until"
+)  # fmt: skip
 
 
 def _state(pk) -> dict | None:
@@ -137,7 +151,7 @@ def _article_saved(sender, instance: Article, raw=False, **kwargs):
     before, after = getattr(instance, "_state_before_save", None), _state(instance.pk)
     was, now = bool(before and before["visible"]), after["visible"]
     scheduled = instance.is_scheduled()
-    if scheduled or was:
+    if scheduled or was or instance.live_from:
         cache.delete(NEXT_PUBLICATION_KEY)  # the next publication may have moved
     moved = before is None or any(before[f] != after[f] for f in _LISTED_BY)
     tags = {article_tag(instance.pk), SITEMAPS} if was or now else set()
@@ -179,6 +193,11 @@ def _byline_changed(sender, instance: Byline, raw=False, **kwargs):
         purges.purge(article_tag(instance.article_id), author_tag(instance.author_id))
 
 
+def _live_update_changed(sender, instance: LiveUpdate, raw=False, **kwargs):
+    if not raw and _published(instance.article_id):
+        purges.purge(live_tag(instance.article_id))
+
+
 def _note_changed(sender, instance: ArticleNote, raw=False, **kwargs):
     if not raw and _published(instance.article_id):
         purges.purge(article_tag(instance.article_id), SITEMAPS)  # its "Updated" time too
@@ -214,6 +233,7 @@ def connect() -> None:
         (Article, _article_saved, _article_deleted),
         (Byline, _byline_changed, _byline_changed),
         (ArticleNote, _note_changed, _note_changed),
+        (LiveUpdate, _live_update_changed, _live_update_changed),
         (Author, _author_changed, _author_changed),
         (Topic, _topic_changed, _topic_changed),
         (Image, _image_changed, _image_changed),

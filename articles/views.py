@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import ListView, TemplateView
 
-from articles import metadata, previews
+from articles import live_pages, metadata, previews
 from articles import search as search_module
 from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
@@ -173,10 +173,13 @@ def article_page(request, article, *, status=200, preview=False, **options):
     corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
     further_topics = list(topics)
     tag_teasers(request, [article], *(topic_tag(t.pk) for t in further_topics))
-    parts = {}
+    parts = live_pages.context(request, article) if article.live_from else {}
     if not preview:
         for part in _page_parts:
             parts |= part.context(request, article, **options)
+    data = metadata.news_article(request, article, corrections=corrections)
+    if article.live_from:
+        data = metadata.live_blog(request, article, data, parts["live"]["updates"])
     response = render(
         request,
         "articles/article_detail.html",
@@ -187,9 +190,7 @@ def article_page(request, article, *, status=200, preview=False, **options):
             "further_topics": further_topics,
             "corrections": corrections,
             "updates": [n for n in notes if n.kind != ArticleNote.Kind.CORRECTION],
-            "json_ld": metadata.as_script(
-                metadata.news_article(request, article, corrections=corrections)
-            ),
+            "json_ld": metadata.as_script(data),
             **parts,
         },
         status=status,

@@ -14,6 +14,7 @@ ROLES: dict[str, list[str]] = {
         "articles.publish_article",
         *(f"articles.{a}_byline" for a in _CRUD),
         *(f"articles.{a}_articlenote" for a in _CRUD),
+        *(f"articles.{a}_liveupdate" for a in _CRUD),
         "articles.view_revision",
         "articles.view_previewlink",
         "articles.view_auditentry",
@@ -36,6 +37,8 @@ ROLES: dict[str, list[str]] = {
         "articles.view_article",
         *(f"articles.{a}_byline" for a in _CRUD),
         *(f"articles.{a}_articlenote" for a in _CRUD),
+        # On live pages they are bylined on (articles/live.py checks).
+        *(f"articles.{a}_liveupdate" for a in _CRUD),
         "articles.view_topic",
         "articles.view_author",
         "articles.add_image",

@@ -280,6 +280,13 @@ if len(REPLY_RATE_LIMIT) != 2 or min(REPLY_RATE_LIMIT) < 1:
 REPLY_MIN_SECONDS = env.int("REPLY_MIN_SECONDS", default=2)  # faster than this is held
 REPLY_CLOSE_AFTER_DAYS = env.int("REPLY_CLOSE_AFTER_DAYS", default=14)  # 0: never
 REPLY_PAGE_SIZE = env.int("REPLY_PAGE_SIZE", default=50)  # top-level replies a page
+# Live pages: updates a page, and how often an open page asks for new ones.
+LIVE_UPDATES_PER_PAGE = env.int("LIVE_UPDATES_PER_PAGE", default=20)
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)
+if LIVE_UPDATES_PER_PAGE < 1 or LIVE_POLL_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "LIVE_UPDATES_PER_PAGE and LIVE_POLL_SECONDS must be whole numbers of at least 1."
+    )
 REPLY_MAX_DEPTH = 3
 REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])

@@ -9,13 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Topic
+from articles.models import Article, Author, Byline, LiveUpdate, Topic
 from comments.cache_tags import count_replies
 from comments.models import Reply
 
 pytestmark = pytest.mark.django_db
 
 SEED = "/world/european-discussions-ukraines-postwar-security/"
+LIVE = "/live-markets/markets-live-shares-slip-ahead-of-the-rates-decision/"
 # Page: its queries once the header and footer are read (once per purge, by each process).
 BUDGETS = {
     "/": 6,
@@ -36,6 +37,13 @@ BUDGETS = {
     "/sitemap-authors.xml": 2,
     "/news-sitemap.xml": 1,
     "/pages/about/": 1,
+    # The article's (3: it has no replies), then a page of updates, their number and newest
+    # time, the key points: the same with 6 updates as with 506.
+    LIVE: 6,
+    LIVE + "?page=2": 6,
+    LIVE + "?update=1": 8,  # and where that update is: its time, the number newer
+    LIVE + "updates/?since=2026-01-01T00:00:00Z": 2,
+    LIVE + "feed/": 2,
 }
 
 
@@ -87,6 +95,11 @@ def _ten_thousand_more(articles=10_000, replies=20_000):
     )
     Reply.objects.update(status=Reply.Status.APPROVED)
     count_replies([a.pk for a in made[:500]])
+    live = Article.objects.get(slug=LIVE.split("/")[2])
+    LiveUpdate.objects.bulk_create(
+        LiveUpdate(article=live, body=f"<p>Update {n}.</p>", posted_at=now - timedelta(minutes=n))
+        for n in range(500)
+    )
 
 
 def test_every_public_page_makes_the_same_queries_over_15_or_10015_articles(client, settings):

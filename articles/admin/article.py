@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from js_asset import Media
 
 from articles import audit, notes, previews, revisions, workflow
+from articles.admin import live as live_admin
 from articles.forms import ArticleForm, BylineFormSet
 from articles.models import (
     Article,
@@ -72,6 +73,14 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "loaded_version"]}),
         ("Section and topics", {"fields": ["primary_topic", "topics", "hero_image"]}),
+        (
+            "Live coverage",
+            {
+                "fields": [("live_from", "live_until")],
+                "description": "A live page grows by short updates, posted from the panel "
+                "at the top of this page once it is saved with a start time.",
+            },
+        ),
         (
             "Publication",
             {
@@ -255,6 +264,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         # The body editor's import map is an inline script: it runs under this response's nonce.
+        if "live_form" in context:
+            context["media"] += context["live_form"].media
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
 
@@ -266,6 +277,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 "transitions": workflow.allowed(article, request.user),
                 "can_preview": workflow.can_preview(request.user, article),
             }
+            if article.live_from:
+                extra |= live_admin.panel(request, article) | {"live_panel": True}
         return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -301,8 +314,13 @@ class ArticleAdmin(admin.ModelAdmin):
                  name="articles_article_revisions"),
             path("<int:pk>/preview-links/", self.admin_site.admin_view(self.preview_links_view),
                  name="articles_article_preview_links"),
+            path("<int:pk>/live/", self.admin_site.admin_view(self.live_view),
+                 name="articles_article_live"),
         ]  # fmt: skip
         return own + super().get_urls()
+
+    def live_view(self, request, pk):
+        return live_admin.live_view(self, request, pk)
 
     def _article_or_404(self, request, pk, allowed):
         article = self.get_object(request, str(pk))

@@ -11,6 +11,7 @@ from articles.models.article import (
 )
 from articles.models.authors import Author
 from articles.models.chrome import BreakingNews, SiteChrome, connect_chrome_signals
+from articles.models.live import LiveUpdate
 from articles.models.picture_library import Image
 from articles.models.records import AuditEntry, PreviewLink, Revision
 from articles.models.topics import RESERVED_SLUGS, Topic, validate_topic_slug
@@ -27,6 +28,7 @@ __all__ = [
     "Byline",
     "FormerSlug",
     "Image",
+    "LiveUpdate",
     "PreviewLink",
     "Revision",
     "SiteChrome",

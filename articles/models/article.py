@@ -170,6 +170,20 @@ class Article(models.Model):
         default=100,
         help_text="Among featured stories, lower numbers come first; the first is the lead.",
     )
+    live_from = models.DateTimeField(
+        "live coverage since",
+        null=True,
+        blank=True,
+        help_text="Makes this a live page: short, timestamped updates, newest first, that "
+        "readers see arrive without reloading. Usually when the story broke.",
+    )
+    live_until = models.DateTimeField(
+        "live coverage ended",
+        null=True,
+        blank=True,
+        help_text="Empty while the coverage runs. Set it (or press “End coverage now”) when "
+        "the story stops moving: readers then see “Coverage ended” and stop checking for updates.",
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last saved", auto_now=True)
     # Kept up to date on PostgreSQL only (with a GIN index); other databases search without it.
@@ -191,13 +205,19 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                condition=Q(live_until__isnull=True)
+                | Q(live_from__isnull=False, live_until__gte=F("live_from")),
+                name="live_coverage_ends_after_it_starts",
+                violation_error_message="Live coverage ends after it starts.",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="published")
                 | Q(publish_at__isnull=False, primary_topic__isnull=False),
                 name="published_article_has_time_and_section",
                 violation_error_message=(
                     "A published article needs a publication time and a section."
                 ),
-            )
+            ),
         ]
 
     def __str__(self):
@@ -238,6 +258,18 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at <= (now or timezone.now())
         )
+
+    def is_live(self, now=None) -> bool:
+        """A live page whose coverage runs now: it shows "Live" and readers check for updates."""
+        now = now or timezone.now()
+        return (
+            self.live_from is not None
+            and self.live_from <= now
+            and (self.live_until is None or self.live_until > now)
+        )
+
+    def coverage_ended(self, now=None) -> bool:
+        return self.live_until is not None and self.live_until <= (now or timezone.now())
 
     def is_scheduled(self, now=None) -> bool:
         """For one article in hand, what `ArticleQuerySet.scheduled()` says of many."""

@@ -77,6 +77,11 @@ class AuditEntry(models.Model):
         ERASE = "erase", "Replier's details erased on request"
         DELETE = "delete", "Deleted"
         IMPORT = "import", "Imported"
+        LIVE_POST = "live_post", "Live update posted"
+        LIVE_CORRECT = "live_correct", "Live update corrected"
+        LIVE_DELETE = "live_delete", "Live update deleted"
+        KEY_POINT = "key_point", "Key points changed"
+        LIVE_END = "live_end", "Live coverage ended"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

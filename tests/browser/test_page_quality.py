@@ -51,6 +51,7 @@ def _pages():
         "author": author.get_absolute_url(),
         "search": "/search/?q=security",
         "latest": "/latest/",
+        "live": Article.objects.get(slug__startswith="markets-live").get_absolute_url(),
     }
 
 

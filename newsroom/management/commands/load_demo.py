@@ -14,7 +14,7 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles.models import Article, Author, BreakingNews, Byline, Image, Topic
+from articles.models import Article, Author, BreakingNews, Byline, Image, LiveUpdate, Topic
 from comments.models import ModerationSettings, Reply
 from newsroom.demo import content
 
@@ -43,6 +43,23 @@ def demo_picture(seed: str, colour: tuple[int, int, int], size=(1200, 800)) -> b
 
 def paragraphs_html(paragraphs: list[str]) -> str:
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+
+
+def _published(slug, topic, colour, title, dek, paragraphs, caption, **fields) -> Article:
+    """A published demo article with a generated lead picture."""
+    picture = Image(alt_text=f"Illustration for “{title}”", caption=caption, credit="Demo")
+    name = f"{slug}.jpg"
+    picture.file.save(name, ContentFile(demo_picture(slug, colour), name=name))
+    return Article.objects.create(
+        slug=slug,
+        headline=title,
+        dek=dek,
+        body=paragraphs_html(paragraphs),
+        primary_topic=topic,
+        hero_image=picture,
+        status=Article.Status.PUBLISHED,
+        **fields,
+    )
 
 
 class Command(BaseCommand):
@@ -113,26 +130,19 @@ class Command(BaseCommand):
         for slug, topic, byline, hours, title, dek, body, featured, more_topics, caption in entries:
             if Article.objects.filter(slug=slug).exists():
                 continue
-            picture = Image(alt_text=f"Illustration for “{title}”", caption=caption, credit="Demo")
-            name = f"{slug}.jpg"
-            picture.file.save(name, ContentFile(demo_picture(slug, colours[topic]), name=name))
-            article = Article.objects.create(
-                slug=slug,
-                headline=title,
-                dek=dek,
-                body=paragraphs_html(body),
-                primary_topic=topics[topic],
-                hero_image=picture,
-                status=Article.Status.PUBLISHED,
+            article = _published(
+                slug, topics[topic], colours[topic], title, dek, body, caption,
                 publish_at=now - timedelta(hours=hours),
                 is_featured=featured is not None,
                 featured_order=featured or 100,
-            )
+            )  # fmt: skip
             article.topics.set(topics[t] for t in more_topics)
             Byline.objects.bulk_create(
                 Byline(article=article, author=authors[a], order=i) for i, a in enumerate(byline)
             )
             created += 1
+
+        created += self._live_pages(topics, authors, colours, now)
 
         seed_article = Article.objects.get(slug=seed["slug"])
         if not seed_article.replies.exists():
@@ -152,6 +162,31 @@ class Command(BaseCommand):
             f"Demo content ready: {created} new articles, "
             f"{Article.objects.published().count()} published in all."
         )
+
+    def _live_pages(self, topics, authors, colours, now) -> int:
+        made = 0
+        for slug, topic, byline, started, ended, title, dek, summary, updates in content.LIVE:
+            if Article.objects.filter(slug=slug).exists():
+                continue
+            article = _published(
+                slug, topics[topic], colours[topic], title, dek, summary, "",
+                publish_at=now - timedelta(hours=started),
+                live_from=now - timedelta(hours=started),
+                live_until=now - timedelta(hours=ended) if ended is not None else None,
+            )  # fmt: skip
+            Byline.objects.bulk_create(
+                Byline(article=article, author=authors[a], order=i) for i, a in enumerate(byline)
+            )
+            for minutes, headline, text, key_point in updates:
+                LiveUpdate.objects.create(
+                    article=article,
+                    headline=headline,
+                    body=paragraphs_html([text]),
+                    posted_at=now - timedelta(minutes=minutes),
+                    is_key_point=key_point,
+                )
+            made += 1
+        return made
 
     def _replies(self, article, now):
         made = {}

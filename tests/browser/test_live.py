@@ -1,0 +1,112 @@
+"""A live page open on a reader's phone while an editor posts an update from the admin: the
+page offers "1 new update" within the polling interval and inserts it on a tap, keeping the
+reader where they were."""
+
+import re
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.factories import make_article
+from tests.test_live import add_updates
+
+PASSWORD = "a-long-browser-password"
+
+
+def test_a_posted_update_is_offered_and_inserted_without_moving_the_reader(
+    site_url, page_at, settings
+):
+    settings.LIVE_POLL_SECONDS = 1
+    editor = User.objects.create_user("live-editor", "e@example.org", PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    article = make_article(
+        headline="Election night live", live_from=timezone.now() - timedelta(hours=1)
+    )
+    for update in add_updates(article, 8):
+        update.body = "<p>" + "A long paragraph of results and reaction. " * 12 + "</p>"
+        update.save()
+
+    reader = page_at(PHONE)
+    reader.goto(site_url + article.get_absolute_url())
+    reader.evaluate("window.scrollTo(0, 900)")
+    # What the reader is reading: the first update whose top is on screen, and where.
+    reading = reader.evaluate(
+        """() => [...document.querySelectorAll(".live-update")]
+        .find(el => el.getBoundingClientRect().top >= 0).id"""
+    )
+    where = f"document.getElementById('{reading}').getBoundingClientRect().top"
+    top = reader.evaluate(where)
+
+    desk = page_at(DESKTOP)
+    desk.goto(site_url + "/admin/login/?next=" + f"/admin/articles/article/{article.pk}/change/")
+    desk.fill("#id_username", "live-editor")
+    desk.fill("#id_password", PASSWORD)
+    desk.get_by_role("button", name="Log in").click()
+    desk.wait_for_load_state()
+    desk.fill("#id_live-headline", "Polls have closed")
+    desk.get_by_role("button", name="Post update").click()  # no text yet: refused
+    status = desk.locator(".live-desk-status")
+    status.wait_for(state="visible")
+    assert "The update was not posted" in status.inner_text()
+    assert desk.input_value("#id_live-headline") == "Polls have closed", "what was typed stays"
+    desk.problems.clear()  # that 400 was asked for
+    desk.locator("#live-update-form [contenteditable=true]").click()
+    desk.keyboard.type("Counting has begun in all constituencies.")
+    desk.get_by_role("button", name="Post update").click()
+    expect(status).to_have_text(re.compile(r"^Update posted at"))
+    assert desk.input_value("#id_live-headline") == "", "the form is ready for the next one"
+    assert desk.locator("#live-update-form [contenteditable=true]").inner_text().strip() == ""
+    assert "Polls have closed" in desk.locator(".live-desk-recent").inner_text()
+    assert desk.url.endswith(f"/{article.pk}/change/"), "the editor stayed on the page"
+    screenshot(desk, "live-desk")
+
+    offer = reader.locator("button.live-new")
+    offer.wait_for(state="visible", timeout=10_000)
+    assert offer.inner_text() == "Show 1 new update"
+    assert reader.locator(".live-notice").inner_text() == "1 new update."
+    assert abs(reader.evaluate(where) - top) < 1, "what the reader reads did not move"
+    assert reader.evaluate("document.activeElement === document.body"), "focus not taken"
+    screenshot(reader, "live-offer-phone")
+
+    offer.click()  # the reader asks: taken to the new update, focused
+    first = reader.locator(".live-updates > article").first
+    assert first.locator("h3").inner_text() == "Polls have closed"
+    assert reader.evaluate("document.activeElement.id") == first.get_attribute("id")
+    box = first.bounding_box()
+    assert 0 <= box["y"] < PHONE["height"], "the new update is on screen"
+    assert offer.is_hidden() and reader.locator(".live-notice").inner_text() == ""
+    assert reader.locator(f"#{reading}").is_visible()
+    screenshot(reader, "live-reader-phone")
+    assert reader.problems == [] and desk.problems == []
+
+
+def test_a_hidden_tab_and_ended_coverage_do_not_poll(site_url, page_at, settings):
+    settings.LIVE_POLL_SECONDS = 1
+    article = make_article(live_from=timezone.now() - timedelta(hours=1))
+    add_updates(article, 2)
+    ended = make_article(
+        live_from=timezone.now() - timedelta(hours=3),
+        live_until=timezone.now() - timedelta(hours=1),
+    )
+    page = page_at(PHONE)
+    asked = []
+    page.on("request", lambda r: "/updates/" in r.url and asked.append(r.url))
+    page.goto(site_url + ended.get_absolute_url())
+    page.wait_for_timeout(2500)
+    assert asked == [], "coverage ended: no checking"
+    page.goto(site_url + article.get_absolute_url())
+    page.wait_for_timeout(2500)
+    assert asked, "a running live page checks"
+    page.evaluate(
+        """() => {
+        Object.defineProperty(document, "visibilityState", {value: "hidden", configurable: true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }"""
+    )
+    page.wait_for_timeout(300)
+    count = len(asked)
+    page.wait_for_timeout(2500)
+    assert len(asked) == count, "a hidden tab does not check"
