@@ -7,14 +7,17 @@ import socket
 import subprocess
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from django.core.signals import request_started
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import BreakingNews
+from articles import live
+from articles.models import BreakingNews, LiveUpdate
 from comments import moderation
 from comments.models import Reply
 from tests.factories import make_article, make_reply, reply_data
@@ -206,3 +209,24 @@ def test_signed_in_editors_and_cookie_setting_responses_are_never_stored(
         response, _ = fetch(front, "/admin/login/")
         assert response.getheader("Set-Cookie") and response.getheader("X-Cache") == "MISS"
     assert app_requests.count("/admin/login/") == 2
+
+
+def test_a_live_update_reaches_open_pages_through_varnish_and_nothing_else_is_purged(
+    front, editor, app_requests
+):
+    article = make_article(live_from=timezone.now() - timedelta(hours=1))
+    LiveUpdate.objects.create(article=article, body="<p>First.</p>")
+    since = timezone.now().isoformat().replace("+", "%2B")
+    endpoint = f"{article.get_absolute_url()}updates/?since={since}"
+    for url in (endpoint, article.get_absolute_url(), "/"):
+        read(front, url)
+        assert read(front, url)[0] == "HIT", url
+    asked = len(app_requests)
+    for _ in range(5):
+        assert read(front, endpoint)[0] == "HIT"
+    assert len(app_requests) == asked, "polling readers never reached the app"
+    live.post(article, by=editor, body="<p>Second, just now.</p>")
+    status, text = read(front, endpoint)
+    assert status == "MISS" and '"count": 1' in text and "Second, just now." in text
+    assert read(front, article.get_absolute_url())[0] == "MISS"
+    assert read(front, "/")[0] == "HIT", "no listing shows updates"
