@@ -13,11 +13,13 @@ import time
 
 from django.conf import settings
 
-from newsroom import purges
+from newsroom import logs, purges
 from newsroom.cache import MESSAGES_COOKIE, cache_control, enabled
 from newsroom.middleware import log_request
 
-_DROPPED = frozenset(("set-cookie", "content-length", "date", "server", "cache-control"))
+_DROPPED = frozenset(
+    ("set-cookie", "content-length", "date", "server", "cache-control", "x-request-id")
+)
 _NOT_MODIFIED = ("ETag", "Vary")
 
 
@@ -54,9 +56,11 @@ class PageCacheFront:
         if page is None or page[0] <= now:
             return self._through_django(key, seen, environ, start_response)
         _, body, headers, etag, _, ends = page
+        rid = logs.request_id(environ.get("HTTP_X_REQUEST_ID"))
         if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-            start_response("304 Not Modified", [h for h in headers if h[0] in _NOT_MODIFIED])
-            log_request("GET", environ.get("PATH_INFO"), 304, start, "hit")
+            kept = [h for h in headers if h[0] in _NOT_MODIFIED]
+            start_response("304 Not Modified", [*kept, ("X-Request-ID", rid)])
+            log_request("GET", environ.get("PATH_INFO"), 304, start, "hit", request_id=rid)
             return []
         start_response(
             "200 OK",
@@ -64,9 +68,10 @@ class PageCacheFront:
                 *headers,
                 ("Cache-Control", cache_control(ends, now)),
                 ("Content-Length", str(len(body))),
+                ("X-Request-ID", rid),
             ],
         )
-        log_request("GET", environ.get("PATH_INFO"), 200, start, "hit")
+        log_request("GET", environ.get("PATH_INFO"), 200, start, "hit", request_id=rid)
         return [body]
 
     def _sync(self) -> int | None:

@@ -295,16 +295,39 @@ REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
 # How many proxies in front add themselves to X-Forwarded-For (0: use the connection address).
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail from one address: smtp://, smtp+tls:// (STARTTLS, port 587), smtp+ssl:// (port 465),
+# with user:password@host:port; consolemail:// (the default) prints messages instead.
+try:
+    vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+except (ImproperlyConfigured, ValueError) as error:
+    raise ImproperlyConfigured(
+        f"EMAIL_URL is not an e-mail address django-environ reads ({error}); use e.g. "
+        "smtp+tls://user:password@mail.example.org:587 or consolemail://."
+    ) from None
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds before a silent server fails
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Operator", a) for a in env.list("ADMINS", default=[])]
 
+# One JSON object a line for the log collector, or readable text while developing.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "newsroom.logs.JsonFormatter"},
+        "text": {"()": "newsroom.logs.TextFormatter"},
+    },
+    "filters": {"request_id": {"()": "newsroom.logs.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

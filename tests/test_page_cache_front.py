@@ -162,10 +162,22 @@ def test_the_front_logs_each_page_it_serves(front, caplog):
     with caplog.at_level("INFO", logger="newsroom.requests"):
         get(front, url)
         get(front, url)
-    lines = [r.getMessage() for r in caplog.records if r.name == "newsroom.requests"]
+    records = [r for r in caplog.records if r.name == "newsroom.requests"]
+    lines = [r.getMessage() for r in records]
     assert len(lines) == 2
     assert lines[0].endswith("cache=miss") and lines[1].endswith("cache=hit")
     assert f"path={url} status=200" in lines[1]
+
+
+def test_each_page_the_front_serves_has_its_own_request_id(front, caplog):
+    url = make_article().get_absolute_url()
+    with caplog.at_level("INFO", logger="newsroom.requests"):
+        ids = [header(get(front, url)[1], "X-Request-ID") for _ in range(3)]
+    assert all(len(i) == 1 for i in ids) and len({i[0] for i in ids}) == 3, ids
+    logged = [r.request_id for r in caplog.records if r.name == "newsroom.requests"]
+    assert logged == [i[0] for i in ids], "the line and the answer say the same id"
+    status, headers, _ = get(front, url, HTTP_IF_NONE_MATCH=header(get(front, url)[1], "ETag")[0])
+    assert status == 304 and header(headers, "X-Request-ID")
 
 
 @pytest.mark.parametrize("sequence_file", [False, True])

@@ -230,3 +230,16 @@ def test_a_live_update_reaches_open_pages_through_varnish_and_nothing_else_is_pu
     assert status == "MISS" and '"count": 1' in text and "Second, just now." in text
     assert read(front, article.get_absolute_url())[0] == "MISS"
     assert read(front, "/")[0] == "HIT", "no listing shows updates"
+
+
+def test_varnish_gives_each_request_its_own_id_and_the_app_uses_it(front, settings, caplog):
+    settings.NUM_PROXIES = 1  # Varnish is the trusted proxy
+    url = make_article().get_absolute_url()
+    ids = []
+    with caplog.at_level("INFO", logger="newsroom.requests"):
+        for _ in range(3):
+            response, _ = fetch(front, url, headers={"X-Request-ID": "from-the-client"})
+            ids.append(response.getheader("X-Request-ID"))
+    assert len(set(ids)) == 3 and "from-the-client" not in ids, "a hit never repeats an id"
+    app = [r.request_id for r in caplog.records if r.name == "newsroom.requests"]
+    assert app == ids[:1], "the app was asked once, and logged Varnish's id"

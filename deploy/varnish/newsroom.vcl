@@ -32,6 +32,9 @@ sub vcl_recv {
         set req.http.n-gone = xkey.purge(req.http.xkey);
         return (synth(200, "Invalidated " + req.http.n-gone + " objects"));
     }
+    # One id for this request in Varnish's log and the app's (which trusts it with
+    # NUM_PROXIES set); whatever a client sent is replaced.
+    set req.http.X-Request-ID = server.identity + "-" + req.xid;
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
@@ -60,6 +63,8 @@ sub vcl_backend_response {
 sub vcl_deliver {
     # The tags are for this cache alone.
     unset resp.http.xkey;
+    # This request's id, not the one the stored page was made under.
+    set resp.http.X-Request-ID = req.http.X-Request-ID;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {

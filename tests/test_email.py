@@ -1,0 +1,110 @@
+"""E-mail from EMAIL_URL, to a real SMTP server started by the test (aiosmtpd): the
+moderators' notice arrives, through the sign-in the address names."""
+
+import email
+import email.policy
+import socket
+
+import environ
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from django.urls import reverse
+
+from tests.factories import make_article, reply_data
+from tests.test_settings import _manage
+
+pytestmark = [
+    pytest.mark.django_db,
+    # The test server listens on 127.0.0.1 only; production mail goes over TLS.
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+]
+
+USER, PASSWORD = "newsroom", "s3cret@word"
+
+
+class Inbox:
+    def __init__(self):
+        self.messages, self.logins = [], []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        ok = (auth_data.login.decode(), auth_data.password.decode()) == (USER, PASSWORD)
+        return AuthResult(success=ok)
+
+
+@pytest.fixture
+def smtp_server():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=inbox.authenticate,
+        auth_required=True,
+        auth_require_tls=False,  # on 127.0.0.1 only; production uses smtp+tls:// or smtp+ssl://
+    )
+    controller.start()
+    yield port, inbox
+    controller.stop()
+
+
+def use_email_url(settings, url):
+    for name, value in environ.Env.email_url_config(url).items():
+        setattr(settings, name, value)
+
+
+def test_the_moderators_notice_reaches_a_real_smtp_server(
+    client, settings, smtp_server, django_capture_on_commit_callbacks
+):
+    port, inbox = smtp_server
+    use_email_url(settings, f"smtp://{USER}:s3cret%40word@127.0.0.1:{port}")
+    settings.REPLY_NOTIFY_EMAILS = ["desk@example.org"]
+    article = make_article(headline="Harbour closes")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("comments:post", args=[article.pk]), reply_data(body="Is the ferry running?")
+        )
+    assert response.status_code == 302
+    assert inbox.logins == [(USER, PASSWORD)], "signed in as EMAIL_URL says"
+    (message,) = inbox.messages
+    assert message.rcpt_tos == ["desk@example.org"]
+    mail = email.message_from_bytes(message.content, policy=email.policy.default)
+    assert mail["Subject"] == "A reply is waiting: “Harbour closes”"
+    assert "Is the ferry running?" in mail.get_content()
+
+
+def test_a_wrong_password_is_logged_and_the_reply_kept(
+    client, settings, smtp_server, caplog, django_capture_on_commit_callbacks
+):
+    port, inbox = smtp_server
+    use_email_url(settings, f"smtp://{USER}:wrong@127.0.0.1:{port}")
+    settings.REPLY_NOTIFY_EMAILS = ["desk@example.org"]
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("comments:post", args=[article.pk]), reply_data())
+    assert inbox.messages == []
+    assert article.replies.count() == 1
+    assert any("could not e-mail the moderators" in r.getMessage() for r in caplog.records)
+
+
+def test_email_url_sets_the_server_and_a_wrong_one_stops_the_site():
+    read = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_HOST_USER)"
+    )
+    result = _manage(
+        "shell", "-c", read, DEBUG="true", EMAIL_URL="smtp+tls://ed:pw@mail.example.org:587"
+    )
+    assert result.stdout.strip().endswith(
+        "django.core.mail.backends.smtp.EmailBackend mail.example.org 587 True ed"
+    ), result.stderr
+    wrong = _manage("check", DEBUG="true", EMAIL_URL="ftp://mail.example.org")
+    assert wrong.returncode != 0 and "EMAIL_URL is not an e-mail address" in wrong.stderr
