@@ -6,12 +6,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve serve-varnish test lint format bench lighthouse clean
+.PHONY: run serve serve-varnish test lint lock format bench lighthouse clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions and files in requirements.lock, each checked against its hash.
+$(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	touch $(STAMP)
+
+# After changing pyproject.toml's dependencies: pin them (and what they need) with hashes,
+# keeping the other pins; `make lock UPGRADE=1` moves every pin to the newest allowed release.
+lock:
+	test -x .venv-lock/bin/pip-compile || \
+		{ $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet 'pip-tools>=7.6,<8'; }
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) \
+		--output-file requirements.lock pyproject.toml
+	.venv-lock/bin/python scripts/check_lock.py --stamp
 
 # A local .env for development: DEBUG on and a fresh secret key. Never committed.
 .env:
@@ -26,9 +37,12 @@ run: $(STAMP) .env
 	@echo "Site:  http://127.0.0.1:$(PORT)/"
 	@$(PY) manage.py ensure_local_admin --port $(PORT)
 	@echo
+	@echo "A worker runs beside the site for background work (pictures' sizes, e-mail)."
+	$(PY) manage.py worker & trap 'kill $$! 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Production mode on this machine: DEBUG off, hashed static files through WhiteNoise, granian
+# Production mode on this machine: DEBUG off, hashed static files through WhiteNoise, a worker
+# for background work (`manage.py worker`, stopped with the server), granian
 # with a worker per core and one thread each (threads only contend for the GIL), the cache in
 # files shared by the workers, plain HTTP on 127.0.0.1. Every step runs with these variables
 # (they win over .env), so collectstatic writes the hashed files the server then looks for.
@@ -41,7 +55,8 @@ serve: $(STAMP) .env
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	$(SERVE_ENV) $(PY) manage.py load_demo --if-empty
-	@echo "Serving in production mode on http://127.0.0.1:$(PORT)/"
+	@echo "Serving in production mode on http://127.0.0.1:$(PORT)/, with a worker for background work"
+	$(SERVE_ENV) $(PY) manage.py worker & trap 'kill $$! 2>/dev/null' EXIT; \
 	$(SERVE_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
 		--workers $$(nproc) --blocking-threads 1 --workers-kill-timeout 10 --no-ws newsroom.wsgi:application
 
@@ -67,6 +82,7 @@ lighthouse: $(STAMP)
 	$(PY) bench/lighthouse.py
 
 lint: $(STAMP)
+	$(PY) scripts/check_lock.py
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
@@ -76,4 +92,4 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock staticfiles .pytest_cache .ruff_cache

@@ -5,7 +5,6 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -105,7 +104,7 @@ class LatestFeed(Feed):
 
     def item_enclosure_length(self, article):
         image = article.hero_image
-        return default_storage.size(image.social_name) if image and image.social_name else None
+        return image.social_bytes if image else None
 
     def item_enclosure_mime_type(self, article):
         return "image/jpeg" if self.item_enclosure_url(article) else None

@@ -157,7 +157,9 @@ def rendition_key(image) -> str:
 
 def make_renditions(image, storage=None) -> dict:
     """Every size readers need, stored through Django's storage API; returns the index that
-    `Image.renditions` keeps, so pages need no query to find them."""
+    `Image.renditions` keeps, so pages need no query, and feeds no storage call, to find them:
+    `{"key": …, spec: {format: [[width, height, name, bytes], …]}, "social": [w, h, name, bytes]}`.
+    """
     storage = storage or default_storage
     key = rendition_key(image)
     folder = f"renditions/{image.pk}/{key}"
@@ -172,14 +174,18 @@ def make_renditions(image, storage=None) -> dict:
 
     def store(variant, fmt, spec):
         name = f"{folder}/{spec}-{variant.width}x{variant.height}.{EXTENSIONS[fmt]}"
-        if not storage.exists(name):
-            storage.save(name, ContentFile(_encode(variant, fmt)))
-        return [variant.width, variant.height, name]
+        if storage.exists(name):  # made before, for the same file, focal point and sizes
+            size = storage.size(name)
+        else:
+            data = _encode(variant, fmt)
+            storage.save(name, ContentFile(data))
+            size = len(data)
+        return [variant.width, variant.height, name, size]
 
     index = {"key": key}
     for spec in SPECS:
         source = focal_crop(picture, spec.ratio, focal) if spec.ratio else picture
-        if spec.exact:  # one size: (width, height, name) in the first format
+        if spec.exact:  # one size: [width, height, name, bytes] in the first format
             size = (spec.widths[0], round(spec.widths[0] * spec.ratio[1] / spec.ratio[0]))
             exact = source.resize(size, PILImage.Resampling.LANCZOS)
             index[spec.name] = store(exact, spec.formats[0], spec.name)

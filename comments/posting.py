@@ -3,12 +3,11 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
 from articles.models import Article
-from comments import moderation
+from comments import moderation, tasks
 from comments.forms import ReplyForm
 from comments.models import ModerationSettings, Reply
 from newsroom import ratelimit
@@ -70,8 +69,9 @@ def submit(
             user_agent=user_agent(request),
         )
         if reply.status == Reply.Status.PENDING and settings.REPLY_NOTIFY_EMAILS:
+            # Sent by a worker, retried while the mail server fails; queued with the reply.
             queue = request.build_absolute_uri(reverse("admin:comments_reply_changelist"))
-            transaction.on_commit(lambda: _notify_moderators(reply, queue))
+            tasks.notify_moderators.enqueue(reply.pk, queue)
     logger.info(
         "reply %s to article %s stored as %s (%s)",
         reply.pk,
@@ -80,23 +80,3 @@ def submit(
         ", ".join(decision.rules) or "no rule",
     )
     return decision, reply
-
-
-def _notify_moderators(reply: Reply, queue_url: str) -> None:
-    try:
-        _send_notice(reply, queue_url)
-    except Exception:  # the reply is stored either way; the log says what the mail server said
-        logger.exception("could not e-mail the moderators about reply %s", reply.pk)
-
-
-def _send_notice(reply: Reply, queue_url: str) -> None:
-    send_mail(
-        subject=f"A reply is waiting: “{reply.article.headline}”",
-        message=(
-            f"{reply.name} replied to “{reply.article.headline}”.\n\n"
-            f"Why it waits: {reply.moderation_reason}\n\n{reply.body}\n\n"
-            f"The moderation queue: {queue_url}?status__exact=pending\n"
-        ),
-        from_email=None,
-        recipient_list=settings.REPLY_NOTIFY_EMAILS,
-    )

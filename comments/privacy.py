@@ -9,6 +9,7 @@ website erased from every reply they sent (an admin action); the replies' modera
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +30,12 @@ def forget_clients(*, older_than_days: int, now=None) -> int:
         .exclude(ip_hash="", user_agent="")
         .update(ip_hash="", user_agent="")
     )
+
+
+def forget_clients_daily(**kwargs) -> str:
+    """The daily jobs' share (`newsroom.tasks.daily_jobs`), after REPLY_CLIENT_DETAILS_DAYS."""
+    days = settings.REPLY_CLIENT_DETAILS_DAYS
+    return f"client details of {forget_clients(older_than_days=days)} replies dropped"
 
 
 def replier_emails(replies) -> list[str]:

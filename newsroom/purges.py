@@ -8,7 +8,8 @@ A purge reaches two places once the change commits:
 - this app's page cache (`newsroom/cache.py`) and the WSGI front (`newsroom/front.py`);
 - every shared cache named in CACHE_PURGE_URLS (Varnish's xkey, a CDN's purge endpoint), over
   HTTP. A purge that fails there is logged and kept in `PendingPurge`, and sent again before the
-  next purge and by `manage.py retry_purges`; it never fails the change that caused it.
+  next purge, by a background task a minute later (then after 5, 30, 120 and 720 minutes) and
+  by `manage.py retry_purges`; it never fails the change that caused it.
 
 How the app's own cache learns of purges. Every purge takes the next number of one sequence and
 records, under that number, the tags it purged (the purge log), and for each tag the number of
@@ -26,14 +27,18 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db import connection, transaction
+from django.utils import timezone
+from django_tasks import task
 
 from newsroom.models import PendingPurge
+from newsroom.tasks import RETRY_MINUTES, retry_later
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +143,9 @@ def _record(tags: frozenset[str]) -> None:
 def _purge_everywhere(tags: frozenset[str]) -> None:
     _record(tags)
     if settings.CACHE_PURGE_URLS:
-        send_purges(tags, urls=settings.CACHE_PURGE_URLS, on_failure=PendingPurge.keep)
-        retry_pending()
+        sent = send_purges(tags, urls=settings.CACHE_PURGE_URLS, on_failure=PendingPurge.keep)
+        if retry_pending() or not sent:
+            schedule_purge_retry()
 
 
 def retry_pending() -> int:
@@ -153,6 +159,27 @@ def retry_pending() -> int:
         else:
             waiting += 1
     return waiting
+
+
+@task()
+def retry_purges(attempt: int = 1) -> int:
+    """Send the purges a shared cache did not take; again later while one still refuses."""
+    waiting = retry_pending()
+    if waiting:
+        retry_later(retry_purges, attempt, what="purges", error=f"{waiting} cache(s) refused")
+    return waiting
+
+
+def schedule_purge_retry() -> None:
+    """Called when a shared cache refused a purge: one retry chain at a time."""
+    if cache.add("purge-retry-scheduled", 1, timeout=RETRY_MINUTES[0] * 60):
+        later = retry_purges.using(run_after=timezone.now() + timedelta(minutes=RETRY_MINUTES[0]))
+        later.enqueue(attempt=2)  # the first attempt was the purge itself
+
+
+def retry_owed_purges(**kwargs) -> str:
+    """The daily jobs' share (`newsroom.tasks.daily_jobs`)."""
+    return f"{retry_pending()} cache(s) still owed purges"
 
 
 def send_purges(

@@ -8,13 +8,24 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # Variables set in the environment always win over the optional .env file.
 environ.Env.read_env(os.environ.get("ENV_FILE", BASE_DIR / ".env"), overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting; anything but true/false, yes/no, on/off or 1/0 stops the site."""
+    value = env.str(name, default="").strip().lower()
+    if value in ("", "true", "yes", "on", "1", "false", "no", "off", "0"):
+        return default if value == "" else value in ("true", "yes", "on", "1")
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -44,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_prose_editor",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "comments",
     "wordpress",
@@ -112,6 +125,10 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # more than the page), checked before reuse so a restarted database is no surprise.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode, a cursor cannot outlive its transaction on the server.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_TRANSACTION_POOLER", default=False
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while a writer (a second `make run`, a migration) works.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -122,6 +139,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (newsroom/tasks.py): queued in the database, run by `manage.py worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
@@ -182,8 +202,17 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded pictures and their renditions: on this machine's disk ("files"), or in S3-compatible
+# object storage ("s3") that every app server and worker shares.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="files")
+if MEDIA_STORAGE == "files":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _media_storage, MEDIA_URL = media_storage.s3(env)
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be files or s3, not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         # Hashed, compressed names in production; plain files while developing.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -205,12 +234,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 # Behind a TLS proxy: "true" trusts `X-Forwarded-Proto: https`; a header name, optionally with
 # its value ("CloudFront-Forwarded-Proto" or "X-Forwarded-Ssl=on"), trusts that header instead.
@@ -257,7 +286,7 @@ CONTENT_SECURITY_POLICY = {
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
 # Let the app serve uploaded files itself: for development and `make serve` on one machine only;
 # in production the web server, a CDN or the storage backend serves them.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=DEBUG)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/preview/", "/replies/", "/healthz", "/static/", "/media/")
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
@@ -333,7 +362,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # One line per request (runserver logs its own while developing).
         "newsroom.requests": {
-            "level": "INFO" if env.bool("LOG_REQUESTS", default=not DEBUG) else "WARNING"
+            "level": "INFO" if env_bool("LOG_REQUESTS", default=not DEBUG) else "WARNING"
         },
     },
 }

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -133,3 +134,8 @@ def reply_data(**overrides) -> dict:
         "started": form_stamp(),
         "parent": "",
     } | overrides
+
+
+def run_worker() -> None:
+    """Do the background work that is due, as `manage.py worker --batch` does."""
+    call_command("worker", "--batch", verbosity=0)

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles import workflow
 from articles.models import Article, BreakingNews, Revision
@@ -18,7 +19,7 @@ from comments import moderation
 from comments.models import Reply
 from newsroom import purges
 from newsroom.models import PendingPurge
-from tests.factories import cache_use, make_article, make_reply, reply_data, warm
+from tests.factories import cache_use, make_article, make_reply, reply_data, run_worker, warm
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +227,30 @@ def test_a_failed_purge_is_logged_kept_and_sent_again(
     assert not PendingPurge.objects.exists()
     assert purge_server.RequestHandlerClass.received[-1][1] == waiting.tags
     assert article.pk  # unchanged by any of it
+
+
+def test_a_worker_sends_a_refused_purge_again_until_the_cache_takes_it(
+    settings, purge_server, django_capture_on_commit_callbacks
+):
+    settings.CACHE_PURGE_URLS = [purge_server.url]
+    purge_server.RequestHandlerClass.answer = 503
+    article = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "Storm moves east"
+        article.save()
+    retries = DBTaskResult.objects.filter(task_path="newsroom.purges.retry_purges", status="READY")
+    (first,) = retries
+    assert timezone.now() < first.run_after <= timezone.now() + timedelta(minutes=1)
+    retries.update(run_after=timezone.now())  # a minute passes; the cache still refuses
+    run_worker()
+    (second,) = retries.all()
+    assert second.run_after > timezone.now() + timedelta(minutes=4), "then waits longer"
+    purge_server.RequestHandlerClass.answer = 200
+    retries.update(run_after=timezone.now())
+    run_worker()
+    assert not PendingPurge.objects.exists()
+    assert f"article-{article.pk}" in purge_server.RequestHandlerClass.received[-1][1].split()
+    assert not retries.exists(), "nothing more to retry"
 
 
 def test_a_purge_to_a_cache_that_is_down_never_fails_the_save(

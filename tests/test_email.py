@@ -4,14 +4,18 @@ moderators' notice arrives, through the sign-in the address names."""
 import email
 import email.policy
 import socket
+from datetime import timedelta
 
 import environ
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from tests.factories import make_article, reply_data
+from newsroom.tasks import RETRY_MINUTES
+from tests.factories import make_article, reply_data, run_worker
 from tests.test_settings import _manage
 
 pytestmark = [
@@ -61,18 +65,17 @@ def use_email_url(settings, url):
         setattr(settings, name, value)
 
 
-def test_the_moderators_notice_reaches_a_real_smtp_server(
-    client, settings, smtp_server, django_capture_on_commit_callbacks
-):
+def test_the_moderators_notice_reaches_a_real_smtp_server(client, settings, smtp_server):
     port, inbox = smtp_server
     use_email_url(settings, f"smtp://{USER}:s3cret%40word@127.0.0.1:{port}")
     settings.REPLY_NOTIFY_EMAILS = ["desk@example.org"]
     article = make_article(headline="Harbour closes")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("comments:post", args=[article.pk]), reply_data(body="Is the ferry running?")
-        )
+    response = client.post(
+        reverse("comments:post", args=[article.pk]), reply_data(body="Is the ferry running?")
+    )
     assert response.status_code == 302
+    assert inbox.messages == [], "sent by a worker, not inside the reader's request"
+    run_worker()
     assert inbox.logins == [(USER, PASSWORD)], "signed in as EMAIL_URL says"
     (message,) = inbox.messages
     assert message.rcpt_tos == ["desk@example.org"]
@@ -81,18 +84,69 @@ def test_the_moderators_notice_reaches_a_real_smtp_server(
     assert "Is the ferry running?" in mail.get_content()
 
 
-def test_a_wrong_password_is_logged_and_the_reply_kept(
-    client, settings, smtp_server, caplog, django_capture_on_commit_callbacks
+def _later(minutes):
+    """Time passes for the queue: what was due within `minutes` is due now."""
+    due = timezone.now() + timedelta(minutes=minutes)
+    DBTaskResult.objects.filter(status="READY", run_after__lte=due).update(run_after=timezone.now())
+
+
+def _queued_notices():
+    return DBTaskResult.objects.filter(task_path="comments.tasks.notify_moderators", status="READY")
+
+
+def test_a_refused_sign_in_is_logged_retried_and_the_notice_arrives_later(
+    client, settings, smtp_server, caplog
 ):
     port, inbox = smtp_server
     use_email_url(settings, f"smtp://{USER}:wrong@127.0.0.1:{port}")
+    settings.EMAIL_TIMEOUT = 2  # the test server answers a wrong password by going quiet
     settings.REPLY_NOTIFY_EMAILS = ["desk@example.org"]
     article = make_article()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("comments:post", args=[article.pk]), reply_data())
+    client.post(reverse("comments:post", args=[article.pk]), reply_data())
+    run_worker()
     assert inbox.messages == []
-    assert article.replies.count() == 1
-    assert any("could not e-mail the moderators" in r.getMessage() for r in caplog.records)
+    assert article.replies.count() == 1, "the reply is kept whatever the mail server says"
+    assert any(
+        "e-mail to the moderators about reply" in r.getMessage()
+        and "trying again in 1 min" in r.getMessage()
+        for r in caplog.records
+    )
+    (retry,) = _queued_notices()
+    assert retry.run_after > timezone.now(), "not before its time"
+    run_worker()
+    assert inbox.messages == [], "a worker leaves it until it is due"
+    use_email_url(settings, f"smtp://{USER}:s3cret%40word@127.0.0.1:{port}")  # fixed
+    _later(1)
+    run_worker()
+    assert len(inbox.messages) == 1
+    assert not _queued_notices().exists()
+
+
+def test_a_mail_server_that_never_answers_is_given_up_on_with_an_error(client, settings, caplog):
+    settings.REPLY_NOTIFY_EMAILS = ["desk@example.org"]
+    use_email_url(settings, f"smtp://127.0.0.1:{_closed_port()}")  # nothing listens: refused
+    client.post(reverse("comments:post", args=[make_article().pk]), reply_data())
+    for _attempt in range(len(RETRY_MINUTES) + 1):
+        _later(24 * 60)
+        run_worker()
+    assert not _queued_notices().exists()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any("gave up on e-mail to the moderators" in m and "6 attempts" in m for m in errors)
+
+
+def test_a_reply_moderated_before_the_mail_goes_needs_no_mail(client, settings, mailoutbox):
+    settings.REPLY_NOTIFY_EMAILS = ["desk@example.org"]
+    article = make_article()
+    client.post(reverse("comments:post", args=[article.pk]), reply_data())
+    article.replies.update(status="approved")
+    run_worker()
+    assert mailoutbox == []
+
+
+def _closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_email_url_sets_the_server_and_a_wrong_one_stops_the_site():

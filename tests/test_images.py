@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from articles.models import Image
-from tests.factories import make_article, picture_bytes
+from tests.factories import make_article, picture_bytes, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -151,11 +151,12 @@ def _rows(image):
 def test_renditions_have_the_promised_sizes_and_formats():
     image = make_image_from(_photo((1600, 1000)))
     full = image.renditions["full"]
-    assert [w for w, _, _ in full["WEBP"]] == [320, 640, 960, 1280, 1600]
-    assert [w for w, _, _ in full["JPEG"]] == [320, 640, 960, 1280, 1600]
-    assert [w for w, _, _ in image.renditions["card"]["JPEG"]] == [320, 480, 640, 960]
-    for spec, fmt, width, height, name in _rows(image):
+    assert [row[0] for row in full["WEBP"]] == [320, 640, 960, 1280, 1600]
+    assert [row[0] for row in full["JPEG"]] == [320, 640, 960, 1280, 1600]
+    assert [row[0] for row in image.renditions["card"]["JPEG"]] == [320, 480, 640, 960]
+    for spec, fmt, width, height, name, size in _rows(image):
         stored = _stored(name)
+        assert default_storage.size(name) == size, "the index holds each file's true size"
         assert stored.format == fmt
         assert stored.size == (width, height)
         if spec == "full":
@@ -167,7 +168,7 @@ def test_renditions_have_the_promised_sizes_and_formats():
 
 def test_small_pictures_are_never_enlarged():
     image = make_image_from(_photo((500, 300)))
-    assert [w for w, _, _ in image.renditions["full"]["JPEG"]] == [320, 500]
+    assert [row[0] for row in image.renditions["full"]["JPEG"]] == [320, 500]
 
 
 def test_focal_point_crop_keeps_the_focal_point_in_frame():
@@ -191,7 +192,7 @@ def test_gps_and_other_exif_never_reach_readers():
     with default_storage.open(image.file.name) as handle:
         original = PILImage.open(io.BytesIO(handle.read()))
         assert not original.getexif(), "the stored original is stripped too"
-    for _spec, _fmt, _w, _h, name in _rows(image):
+    for _spec, _fmt, _w, _h, name, _size in _rows(image):
         stored = _stored(name)
         assert not stored.getexif(), name
         assert "exif" not in stored.info, name
@@ -232,7 +233,7 @@ def test_deleting_a_picture_removes_its_files(django_capture_on_commit_callbacks
 
 
 def _names(image):
-    return [row[-1] for row in _rows(image)]
+    return [row[4] for row in _rows(image)]
 
 
 def make_image_from(data, **fields):
@@ -271,3 +272,48 @@ def test_a_page_with_pictures_makes_no_more_queries_than_one_without(client, set
             client.get(article.get_absolute_url())
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_index_made_before_sizes_were_kept_gains_them():
+    """Upgrading: the migration gives every rendition its size, read once from the storage."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0010_rendition_sizes")
+    image = make_image_from(_photo((700, 500)))
+    current = image.renditions
+    old = {
+        "key": current["key"],
+        "social": current["social"][:3],
+        **{
+            spec: {fmt: [row[:3] for row in rows] for fmt, rows in current[spec].items()}
+            for spec in ("full", "card")
+        },
+    }
+    Image.objects.filter(pk=image.pk).update(renditions=old)
+    migration.add_sizes(apps, None)
+    image.refresh_from_db()
+    assert image.renditions == current
+
+
+def test_an_upload_answers_at_once_and_pages_pick_up_renditions_when_made(editor_client, client):
+    response = _upload(editor_client, "harbour.jpg", _photo((1600, 1000)))
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert image.renditions == {}, "made by a worker, not in the editor's request"
+    notice = editor_client.get(response.url).content.decode()
+    assert "until they are ready, pages show this picture as uploaded" in notice
+    article = make_article(headline="Ferries return", hero_image=image)
+
+    before = client.get(article.get_absolute_url()).content.decode()
+    assert f'src="{image.file.url}"' in before, "the original, until renditions exist"
+    assert 'width="1600" height="1000"' in before, "sized: nothing jumps when it loads"
+    assert "/renditions/" not in before
+
+    run_worker()
+    image.refresh_from_db()
+    assert image.renditions["full"]["WEBP"]
+    after = client.get(article.get_absolute_url()).content.decode()  # the cached page was purged
+    assert image.rendition("full", "WEBP")[-1][2] in after
+    assert f'src="{image.file.url}"' not in after

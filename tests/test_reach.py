@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from lxml import etree, html
 
@@ -42,6 +43,8 @@ def test_site_feed_has_full_text_absolute_links_and_the_picture(client, url):
     enclosures = [link for link in entry.links if link.rel == "enclosure"]
     assert enclosures and enclosures[0].href.startswith("http://testserver/media/renditions/")
     assert enclosures[0].type == "image/jpeg"
+    social = article.hero_image.renditions["social"][2]
+    assert enclosures[0].length == str(default_storage.size(social)), "the file's true size"
     assert entry.author == article.byline_authors[0].name
 
 

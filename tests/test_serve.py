@@ -69,7 +69,22 @@ def test_make_serve_serves_pages_and_hashed_static_files_in_production_mode(tmp_
         status, _, missing = _get(f"{base}/no-such-page/")
         assert status == 404
         assert "We can’t find that page" in missing  # the site's page: DEBUG is off
+
+        deadline = time.monotonic() + 30
+        while "The daily jobs are scheduled." not in (tmp_path / "serve.log").read_text():
+            assert time.monotonic() < deadline, "a worker runs beside the server"
+            time.sleep(0.5)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         log.close()
+    deadline = time.monotonic() + 15
+    while _session(server.pid):  # the worker, granian and its workers all stop
+        assert time.monotonic() < deadline, _session(server.pid)
+        time.sleep(0.5)
+
+
+def _session(sid: int) -> str:
+    command = ["ps", "-o", "pid=,args=", "-s", str(sid)]
+    listed = subprocess.run(command, capture_output=True, text=True, check=False)
+    return listed.stdout.strip()

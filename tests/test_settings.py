@@ -87,3 +87,17 @@ def test_shared_caches_keep_pages_a_day_when_they_are_purged_by_tag_else_a_minut
     alone = _manage("shell", "-c", read, DEBUG="true")
     assert purged.stdout.strip().endswith("86400"), purged.stderr
     assert alone.stdout.strip().endswith("60"), alone.stderr
+
+
+def test_behind_a_transaction_pooler_no_server_side_cursors_are_used():
+    read = (
+        "from django.db import connection as c; "
+        "print(c.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    plain = _manage("shell", "-c", read, DEBUG="true")
+    pooled = _manage("shell", "-c", read, DEBUG="true", DATABASE_TRANSACTION_POOLER="true")
+    assert plain.stdout.strip().splitlines()[-1] == "False", plain.stderr
+    assert pooled.stdout.strip().splitlines()[-1] == "True", pooled.stderr
+    wrong = _manage("check", DEBUG="true", DATABASE_TRANSACTION_POOLER="perhaps")
+    assert wrong.returncode != 0
+    assert "DATABASE_TRANSACTION_POOLER must be true or false, not 'perhaps'" in wrong.stderr

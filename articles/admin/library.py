@@ -1,7 +1,7 @@
 """The admin of what articles are made from and shown with: topics, authors, pictures, the
 breaking-news banner, and the desk log."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -58,6 +58,16 @@ class ImageAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["admin-extra/desk.css"]}
         js = ["admin-extra/focal-point.js"]
+
+    def save_model(self, request, obj, form, change):
+        obj.renditions_in_background = True  # the editor need not wait for a second or more
+        super().save_model(request, obj, form, change)
+        if obj._renditions_stale():
+            messages.info(
+                request,
+                "The sizes readers download are being made; until they are ready, pages show "
+                "this picture as uploaded.",
+            )
 
     @admin.display(description="picture")
     def thumbnail(self, image):

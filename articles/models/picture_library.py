@@ -1,11 +1,14 @@
 """The picture library: originals made safe, and their renditions."""
 
+import logging
+
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django_tasks import task
 
 from articles.images import (
     delete_files,
@@ -17,6 +20,8 @@ from articles.images import (
     validate_image_file,
 )
 from newsroom import links
+
+logger = logging.getLogger(__name__)
 
 
 class Image(models.Model):
@@ -78,11 +83,27 @@ class Image(models.Model):
             self._normalise_file()
         super().save(*args, **kwargs)
         self._stored_file = self.file.name
-        if self.file and self.renditions.get("key") != rendition_key(self):
-            # Made once per file and focal point; the ones they replace are removed.
-            old, self.renditions = self.renditions, make_renditions(self)
-            super().save(update_fields=["renditions"])
-            delete_renditions(old, keep=rendition_names(self.renditions))
+        if self.renditions_in_background and self._renditions_stale():
+            # Queued with the picture, in its transaction: the upload answers at once.
+            make_renditions_later.enqueue(self.pk)
+        else:
+            self.refresh_renditions()
+
+    # The admin asks for renditions in the background; scripts and imports make them at once.
+    renditions_in_background = False
+
+    def _renditions_stale(self) -> bool:
+        return bool(self.file) and self.renditions.get("key") != rendition_key(self)
+
+    def refresh_renditions(self) -> bool:
+        """Make the renditions unless current ones exist (made once per file and focal
+        point), and remove the ones they replace. Returns whether any were made."""
+        if not self._renditions_stale():
+            return False
+        old, self.renditions = self.renditions, make_renditions(self)
+        super().save(update_fields=["renditions"])
+        delete_renditions(old, keep=rendition_names(self.renditions))
+        return True
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -106,7 +127,7 @@ class Image(models.Model):
     def rendition(self, spec: str, fmt: str = "JPEG"):
         """The (width, height, url) rows of one kind of rendition, smallest first."""
         rows = (self.renditions.get(spec) or {}).get(fmt) or []
-        return [(w, h, links.media_url(name)) for w, h, name in rows]
+        return [(row[0], row[1], links.media_url(row[2])) for row in rows]
 
     def rendition_or_original(self, spec: str, fmt: str = "JPEG"):
         """As `rendition()`; until renditions exist (a picture saved outside the app), the
@@ -120,6 +141,12 @@ class Image(models.Model):
         return (made[0], made[1], links.media_url(made[2])) if made else None
 
     @property
+    def social_bytes(self) -> int | None:
+        """The social crop's size in bytes (feeds' enclosures), None before renditions."""
+        social = self.renditions.get("social")
+        return social[3] if social else None
+
+    @property
     def social_name(self) -> str:
         """The social crop's name in storage, or "" before renditions exist."""
         social = self.renditions.get("social")
@@ -128,6 +155,19 @@ class Image(models.Model):
     @property
     def social_url(self) -> str:
         return links.media_url(self.social_name) if self.social_name else ""
+
+
+@task()
+def make_renditions_later(image_pk: int) -> bool:
+    """A worker makes an uploaded picture's renditions (newsroom/tasks.py); saving them purges
+    the pages showing it, which showed the original until then. Returns whether any were made."""
+    image = Image.objects.filter(pk=image_pk).first()
+    if image is None:
+        return False  # deleted meanwhile
+    made = image.refresh_renditions()
+    if made:
+        logger.info("renditions made for picture %s", image_pk)
+    return made
 
 
 @receiver(post_delete, sender=Image)

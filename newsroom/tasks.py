@@ -1,0 +1,77 @@
+"""Background work through Django's task framework (the django-tasks backport, with its
+database backend: the queue is a table, so no new service runs and nothing queued is lost).
+
+The project's tasks: `articles.models.picture_library.make_renditions_later` after an upload,
+`comments.tasks.notify_moderators`, `newsroom.purges.retry_purges`, and `daily` here, which
+sends `daily_jobs` for each app's nightly work. A worker runs them: `manage.py worker`, which also
+keeps the daily run scheduled. While no worker runs, tasks wait in the table; readers' pages
+never wait for one.
+"""
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.core.management import call_command
+from django.dispatch import Signal
+from django.utils import timezone
+from django_tasks import task
+from django_tasks.base import Task, TaskResultStatus
+
+logger = logging.getLogger(__name__)
+
+# Minutes before each new attempt of a task that failed (a mail server or a cache down).
+RETRY_MINUTES = (1, 5, 30, 120, 720)
+DAILY_AT = time(3, 30)  # the newsroom's time zone: the quietest hour
+
+# Sent once a night by `daily`; receivers do their app's nightly work and return a line for
+# the log. A receiver that fails is logged and the others still run.
+daily_jobs = Signal()
+
+
+def retry_later(task_: Task, attempt: int, *args, what: str, error: object) -> bool:
+    """Enqueue `task_` again after the next delay, or log that it gave up; `attempt` is the
+    one that just failed. Returns whether another attempt was scheduled."""
+    if attempt > len(RETRY_MINUTES):
+        logger.error("gave up on %s after %d attempts: %s", what, attempt, error)
+        return False
+    minutes = RETRY_MINUTES[attempt - 1]
+    later = task_.using(run_after=timezone.now() + timedelta(minutes=minutes))
+    later.enqueue(*args, attempt=attempt + 1)
+    logger.warning(
+        "%s failed (attempt %d: %s); trying again in %d min", what, attempt, error, minutes
+    )
+    return True
+
+
+@task()
+def daily() -> None:
+    """The nightly work of every app (`daily_jobs`), then finished tasks' records dropped after
+    a week (failed ones after 30 days); then the next night's run is queued."""
+    for receiver, result in daily_jobs.send_robust(sender=None):
+        if isinstance(result, Exception):
+            logger.error("daily job %s failed: %r", receiver.__qualname__, result)
+        else:
+            logger.info("daily job: %s", result)
+    call_command(
+        "prune_db_task_results", "--min-age-days=7", "--failed-min-age-days=30", verbosity=0
+    )
+    schedule_daily()
+
+
+def next_daily_run(now: datetime | None = None) -> datetime:
+    now = timezone.localtime(now)
+    at = now.replace(hour=DAILY_AT.hour, minute=DAILY_AT.minute, second=0, microsecond=0)
+    return at if at > now else at + timedelta(days=1)
+
+
+def schedule_daily() -> bool:
+    """Queue the next daily run unless one is queued already; returns whether it queued one."""
+    from django_tasks_db.models import DBTaskResult  # a model: not loadable before the apps
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=daily.module_path, status=TaskResultStatus.READY
+    )
+    if waiting.exists():
+        return False
+    daily.using(run_after=next_daily_run()).enqueue()
+    return True
