@@ -16,8 +16,9 @@ class NewsroomConfig(AppConfig):
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
-    """Django's admin, on a site whose sign-in throttles password guessing (newsroom/logins.py)."""
+    """Django's admin, on a site whose sign-in throttles guessing (newsroom/logins.py) and asks
+    for a second factor (newsroom/second_factor.py)."""
 
     default = False  # named in INSTALLED_APPS; "newsroom" itself means NewsroomConfig
 
-    default_site = "newsroom.logins.NewsroomAdminSite"
+    default_site = "newsroom.desk_site.NewsroomAdminSite"

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_prose_editor",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "articles",
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # which second factor, if any, this session gave
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 
@@ -181,6 +185,19 @@ if not 1 <= LOGIN_FAILURE_LIMIT <= 10 or LOGIN_LOCKOUT_MINUTES < 1:
     raise ImproperlyConfigured(
         "LOGIN_FAILURE_LIMIT must be between 1 and 10 and LOGIN_LOCKOUT_MINUTES at least 1."
     )
+
+# A second factor at the desk's sign-in (newsroom/second_factor.py): "publishers" requires it of
+# superusers and everyone who may publish (Editors), others may set one up; "staff", of everyone;
+# "none" (the default with DEBUG on, for a local copy), of no one.
+TWO_FACTOR_REQUIRED = env.str("TWO_FACTOR_REQUIRED", default="none" if DEBUG else "publishers")
+if TWO_FACTOR_REQUIRED not in ("publishers", "staff", "none"):
+    raise ImproperlyConfigured(
+        f"TWO_FACTOR_REQUIRED must be publishers, staff or none, not {TWO_FACTOR_REQUIRED!r}."
+    )
+OTP_TOTP_ISSUER = env.str("SITE_NAME", default="The Newsroom")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=2) * 3600
+if PASSWORD_RESET_TIMEOUT < 3600:
+    raise ImproperlyConfigured("PASSWORD_RESET_HOURS must be a whole number of at least 1.")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,7 @@ never wait for one.
 import logging
 from datetime import datetime, time, timedelta
 
+from django.core.mail import send_mail
 from django.core.management import call_command
 from django.dispatch import Signal
 from django.utils import timezone
@@ -40,6 +41,18 @@ def retry_later(task_: Task, attempt: int, *args, what: str, error: object) -> b
     logger.warning(
         "%s failed (attempt %d: %s); trying again in %d min", what, attempt, error, minutes
     )
+    return True
+
+
+@task()
+def send_email(subject: str, body: str, to: list[str], attempt: int = 1) -> bool:
+    """One plain-text message from DEFAULT_FROM_EMAIL, retried while the mail server fails."""
+    try:
+        send_mail(subject, body, None, to)
+    except Exception as error:  # what the mail server said goes to the log
+        retry_later(send_email, attempt, subject, body, to, what=f"e-mail “{subject}”", error=error)
+        return False
+    logger.info("e-mail “%s” sent", subject)
     return True
 
 

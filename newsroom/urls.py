@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -7,6 +8,7 @@ from django.views.static import serve
 
 from articles import sitemaps
 from articles.views import robots_txt
+from newsroom.logins import StaffPasswordResetForm
 from newsroom.views import healthz
 
 
@@ -18,6 +20,7 @@ class FaviconView(RedirectView):
 
 
 handler400 = "newsroom.views.bad_request"
+desk_context = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view()),
@@ -25,6 +28,29 @@ urlpatterns = [
     path("healthz", healthz),
     path("sitemap.xml", sitemaps.index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
+    # Staff reset a forgotten password by e-mail (the link on the sign-in page).
+    path(
+        f"{settings.ADMIN_URL}password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=StaffPasswordResetForm, extra_context=desk_context
+        ),
+        name="admin_password_reset",
+    ),
+    path(
+        f"{settings.ADMIN_URL}password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(extra_context=desk_context),
+        name="password_reset_done",
+    ),
+    path(
+        f"{settings.ADMIN_URL}password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(extra_context=desk_context),
+        name="password_reset_confirm",
+    ),
+    path(
+        f"{settings.ADMIN_URL}password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(extra_context=desk_context),
+        name="password_reset_complete",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("pages/", include("django.contrib.flatpages.urls")),
     path("replies/", include("comments.urls")),

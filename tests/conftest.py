@@ -63,6 +63,31 @@ def moderator_client(client, moderator):
 
 
 @pytest.fixture(autouse=True)
+def force_login_gives_the_second_step(monkeypatch):
+    """`force_login` skips the sign-in form, and with it the second step: its session counts as
+    having given a code from a phone. The second step itself is tested through its forms
+    (test_second_factor.py, browser/test_second_factor.py)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from newsroom import second_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if second_factor.must_use(user) or user_has_device(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = device or TOTPDevice.objects.create(user=user, name="Test phone")
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate limits and other cached state never leak from one test into another."""
     from django.core.cache import cache

@@ -4,6 +4,7 @@ import io
 import itertools
 import time
 from datetime import timedelta
+from unittest import mock
 
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -136,6 +137,10 @@ def reply_data(**overrides) -> dict:
     } | overrides
 
 
-def run_worker() -> None:
-    """Do the background work that is due, as `manage.py worker --batch` does."""
-    call_command("worker", "--batch", verbosity=0)
+def run_worker(**options) -> None:
+    """Do the background work that is due, as `manage.py worker --batch` does. A test runs in
+    one transaction on one connection, so the worker's check for stale connections (which
+    closes a connection found inside a transaction) is left out here, as Django's test client
+    leaves out the same check around each request."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("worker", "--batch", **{"verbosity": 0, **options})

@@ -67,7 +67,10 @@ def test_with_redis_unreachable_staff_can_still_sign_in(client, redis_down, djan
         {"username": "edna", "password": "a-long-correct-password-42"},
     )
     assert response.status_code == 302
-    assert client.get("/admin/").status_code == 200
+    assert response.url.startswith("/admin/second-step/set-up/"), "then the second step"
+    setup = client.get(response.url)
+    assert setup.status_code == 200
+    assert "Set up your second step" in setup.content.decode()
 
 
 def test_health_check_says_which_part_fails(client, redis_down, monkeypatch):

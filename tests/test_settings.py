@@ -25,6 +25,13 @@ def _manage(*args, **env):
     )
 
 
+def assert_refused(message: str, **environment) -> None:
+    """The site does not start with these variables, and says `message` (naming the variable)."""
+    result = _manage("check", **{"DEBUG": "true", **environment})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_missing_secret_key_outside_debug_is_a_clear_error():
     result = _manage("check", DEBUG="false")
     assert result.returncode != 0

@@ -2,10 +2,10 @@
 (Renditions, the moderators' e-mail and purge retries are tested where their users see them:
 test_images, test_email and test_cache_tags.)"""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -28,9 +28,10 @@ def test_the_daily_jobs_run_at_half_past_three_in_the_newsrooms_time(settings):
     assert next_daily_run(morning) == datetime(2026, 7, 2, 2, 30, tzinfo=UTC)
 
 
-def test_a_worker_schedules_the_daily_jobs_once(capsys):
-    call_command("worker", "--batch")
-    assert "The daily jobs are scheduled." in capsys.readouterr().out
+def test_a_worker_schedules_the_daily_jobs_once():
+    said = io.StringIO()
+    run_worker(stdout=said, verbosity=1)
+    assert "The daily jobs are scheduled." in said.getvalue()
     run_worker()
     (scheduled,) = _daily_runs()
     assert scheduled.run_after == next_daily_run()

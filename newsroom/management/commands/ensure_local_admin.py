@@ -32,6 +32,11 @@ class Command(BaseCommand):
                 f"Admin: {login_url}  user: {username}  password: {password}\n"
                 f"(kept in {CREDENTIALS_FILE.name}, which git ignores)"
             )
+        if settings.TWO_FACTOR_REQUIRED == "none":
+            self.stdout.write(
+                "The password alone opens this local desk; in production editors also give a "
+                "code from their phone (TWO_FACTOR_REQUIRED, see the README)."
+            )
         else:
             self.stdout.write(
                 f"Admin: {login_url}  log in with your existing superuser "
