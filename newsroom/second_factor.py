@@ -48,11 +48,18 @@ def must_use(user) -> bool:
 
 
 def done(request) -> bool:
-    """Whether the signed-in user has given a code, or needs none."""
+    """Whether the signed-in user has given a code, or needs none. Asked more than once a
+    request (the admin checks permission for the page and again for its context): answered
+    once per user and request."""
     user = request.user
     if getattr(user, "otp_device", None) is not None:  # set from the session (OTPMiddleware)
         return True
-    return not (must_use(user) or user_has_device(user))
+    known = getattr(request, "_second_factor_done", None)
+    if known and known[0] == user.pk:
+        return known[1]
+    answer = not (must_use(user) or user_has_device(user))
+    request._second_factor_done = (user.pk, answer)
+    return answer
 
 
 def next_step(request, after: str):

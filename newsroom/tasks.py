@@ -44,16 +44,26 @@ def retry_later(task_: Task, attempt: int, *args, what: str, error: object) -> b
     return True
 
 
-@task()
-def send_email(subject: str, body: str, to: list[str], attempt: int = 1) -> bool:
-    """One plain-text message from DEFAULT_FROM_EMAIL, retried while the mail server fails."""
+def mail_or_retry(subject: str, body: str, to: list[str], *, retry: Task, attempt: int,
+                  args: tuple, what: str) -> bool:  # fmt: skip
+    """Send one plain-text message from DEFAULT_FROM_EMAIL; while the mail server fails, queue
+    `retry(*args)` for later (`retry_later`). Returns whether it was sent."""
     try:
         send_mail(subject, body, None, to)
     except Exception as error:  # what the mail server said goes to the log
-        retry_later(send_email, attempt, subject, body, to, what=f"e-mail “{subject}”", error=error)
+        retry_later(retry, attempt, *args, what=what, error=error)
         return False
-    logger.info("e-mail “%s” sent", subject)
+    logger.info("%s sent", what)
     return True
+
+
+@task()
+def send_email(subject: str, body: str, to: list[str], attempt: int = 1) -> bool:
+    """One message, retried while the mail server fails (a password-reset link, say)."""
+    return mail_or_retry(
+        subject, body, to, retry=send_email, attempt=attempt, args=(subject, body, to),
+        what=f"e-mail “{subject}”",
+    )  # fmt: skip
 
 
 @task()
