@@ -1,13 +1,14 @@
-"""The editors' forms: the article's change form (status changes follow the workflow, and a
-save made after someone else's is refused with the text kept) and its bylines."""
+"""The editors' forms: the article's change form (opened on the unpublished changes when there
+are some; a save made after someone else's is refused with the text kept) and its bylines."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from articles import workflow
-from articles.models import Article
+from articles import changes, workflow
+from articles.models import Article, Author
 
 STALE = (
     "{who} saved this article at {when}, after you opened it. Your changes are not saved: "
@@ -15,9 +16,17 @@ STALE = (
     "changes, copy what you need, then reload."
 )
 
+# The buttons that ask for what is on screen to go live: it must then be ready.
+PUBLISHING = frozenset({"publish", "publish_changes"})
+
+
+def publishing(data) -> bool:
+    """Whether the submitted form asks to publish (the button pressed)."""
+    return data.get("_transition") in PUBLISHING
+
 
 class ArticleForm(forms.ModelForm):
-    """The change form; `user` is set by the admin so status changes follow the workflow."""
+    """The change form; `user` is set by the admin."""
 
     loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
     user = None
@@ -30,26 +39,14 @@ class ArticleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["loaded_version"] = self.instance.updated_at.isoformat()
+            if self.instance.changes_id:
+                self.initial |= _as_initial(changes.of_revision(self.instance.changes))
 
     def clean(self):
         cleaned_data = super().clean()
         self._check_not_stale()
-        old = self.instance.status if self.instance.pk else Article.Status.DRAFT
-        new = cleaned_data.get("status", old)
-        if new != old:
-            step = workflow.find(old, new)
-            if step is None:
-                raise ValidationError(
-                    "An article cannot go from “%(old)s” to “%(new)s”.",
-                    params={
-                        "old": Article.Status(old).label,
-                        "new": Article.Status(new).label,
-                    },
-                )
-            if reason := workflow.refusal(self.instance, step, user=self.user, content=False):
-                raise ValidationError(reason)
-        if new == Article.Status.PUBLISHED and not cleaned_data.get("publish_at"):
-            cleaned_data["publish_at"] = timezone.now()
+        if publishing(self.data) and not cleaned_data.get("publish_at"):
+            cleaned_data["publish_at"] = self.instance.publish_at or timezone.now()
         return cleaned_data
 
     def _check_not_stale(self):
@@ -71,18 +68,41 @@ class ArticleForm(forms.ModelForm):
             )
 
 
+def _as_initial(content: changes.Content) -> dict:
+    """Staged content as the form's initial values (bylines are the formset's)."""
+    initial = {k: v for k, v in content.items() if k in changes.FIELDS and k != "authors"}
+    for name in changes.TIMES:
+        if isinstance(initial.get(name), str):
+            initial[name] = parse_datetime(initial[name])
+    return initial
+
+
 class BylineFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        article = self.instance
-        if article.status != Article.Status.PUBLISHED:
-            return
-        authors = sum(
-            1
-            for form in self.forms
+    """The bylines under the form. On a live article they are never saved from here: they are
+    part of the changes kept over it, and shown from them (as new rows, with no ids)."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        extra = None if index is None else index - self.initial_form_count()
+        if self.initial_extra and extra is not None and 0 <= extra < len(self.initial_extra):
+            # A staged byline shown again is kept even when it is not touched.
+            kwargs["empty_permitted"] = False
+        return kwargs
+
+    def authors(self) -> list[Author]:
+        """The authors typed, in byline order, each once (call after validation)."""
+        rows = sorted(
+            (form.cleaned_data.get("order") or 0, n, form.cleaned_data["author"])
+            for n, form in enumerate(self.forms)
             if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
         )
-        if problems := workflow.publish_problems(article, author_count=authors):
+        return list(dict.fromkeys(author for _, _, author in rows))
+
+    def clean(self):
+        super().clean()
+        if not publishing(self.data) or any(self.errors):
+            return
+        if problems := workflow.publish_problems(self.instance, author_count=len(self.authors())):
             raise ValidationError(
                 "To publish this article, %(problems)s.", params={"problems": ", ".join(problems)}
             )

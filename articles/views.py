@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import ListView, TemplateView
 
-from articles import live_pages, metadata, previews
+from articles import changes, live_pages, metadata, previews
 from articles import search as search_module
 from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
@@ -169,11 +169,18 @@ def article_page(request, article, *, status=200, preview=False, **options):
     # Two plain queries: for one article, cheaper than prefetching. Only an article with an
     # "Updated" time has notes (`ArticleNote.save`).
     notes = list(article.notes.order_by("noted_at", "pk")) if article.modified_at else []
-    topics = article.topics.exclude(pk=article.primary_topic_id).order_by("name")
+    if (staged := getattr(article, "staged_topics", None)) is not None:
+        # A preview of content not stored yet (`changes.as_article`) brings its own topics.
+        further_topics = sorted(
+            (t for t in staged if t.pk != article.primary_topic_id), key=lambda t: t.name
+        )
+    else:
+        topics = article.topics.exclude(pk=article.primary_topic_id).order_by("name")
+        further_topics = list(topics)
     corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
-    further_topics = list(topics)
-    tag_teasers(request, [article], *(topic_tag(t.pk) for t in further_topics))
-    parts = live_pages.context(request, article) if article.live_from else {}
+    if not preview:  # a preview is never cached
+        tag_teasers(request, [article], *(topic_tag(t.pk) for t in further_topics))
+    parts = live_pages.context(request, article) if article.live_from and article.pk else {}
     if not preview:
         for part in _page_parts:
             parts |= part.context(request, article, **options)
@@ -215,6 +222,9 @@ def preview(request, token):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
     article = get_object_or_404(page_articles(published=False), pk=link.article_id)
+    if article.changes_id:
+        # A live article's link shows the changes being prepared, not what readers see.
+        article = changes.as_article(article, changes.of_revision(article.changes))
     return article_page(request, article, preview=True)
 
 

@@ -69,12 +69,14 @@ def is_own(user, article: Article) -> bool:
 
 
 def can_edit(user, article: Article | None) -> bool:
-    """Editors edit everything; writers their own articles while they are unpublished."""
+    """Editors edit everything; writers their own articles unless archived. On a published
+    article every save is kept as changes over the live version (`articles.changes`), which
+    only editors publish."""
     if not user.has_perm(CHANGE_PERMISSION):
         return False
     if article is None or user.has_perm(PUBLISH_PERMISSION):
         return True
-    return article.status in (Status.DRAFT, Status.IN_REVIEW) and is_own(user, article)
+    return article.status != Status.ARCHIVED and is_own(user, article)
 
 
 def can_preview(user, article: Article) -> bool:

@@ -307,6 +307,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/preview/", "/replies/", "/healthz", "/static/", "/media/")
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
+# How often the article form sends an editor's working copy while it has unsaved changes.
+DESK_AUTOSAVE_SECONDS = env.int("DESK_AUTOSAVE_SECONDS", default=30)
 HOME_LATEST_COUNT = 10
 HOME_SECTION_COUNT = 3
 ARTICLES_PER_PAGE = 20

@@ -39,7 +39,7 @@ def picture_bytes(fmt="JPEG", size=(64, 48), colour=(200, 30, 30)) -> bytes:
 
 def make_image(**overrides) -> Image:
     n = next(_numbers)
-    image = Image(alt_text=f"Picture {n}", **overrides)
+    image = Image(**{"alt_text": f"Picture {n}"} | overrides)
     name = f"picture-{n}.jpg"
     image.file.save(name, ContentFile(picture_bytes(), name=name))
     return image

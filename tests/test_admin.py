@@ -121,7 +121,7 @@ def _form(**overrides):
         "headline": "Ready to go",
         "slug": "ready-to-go",
         "body": "<p>Text.</p>",
-        "status": "published",
+        "_transition": "publish",
         "featured_order": 100,
         "bylines-TOTAL_FORMS": 0,
         "bylines-INITIAL_FORMS": 0,

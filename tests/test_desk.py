@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import previews, revisions
-from articles.models import Article, ArticleNote, AuditEntry, PreviewLink, Revision
-from tests.factories import make_article
+from articles.models import Article, ArticleNote, AuditEntry, Byline, PreviewLink, Revision
+from tests.factories import make_article, make_author, make_image, make_topic
 from tests.test_workflow import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -42,23 +42,57 @@ def test_saving_without_changes_adds_no_revision(editor_client):
     assert Revision.objects.filter(article=article).count() == 1
 
 
-def test_revision_diff_shows_text_removed_and_added(editor):
-    article = make_article(headline="Old headline", body="<p>Kept paragraph.</p><p>Old line.</p>")
+def test_revision_diff_shows_words_removed_and_added_within_a_paragraph(editor):
+    article = make_article(
+        headline="Old headline",
+        body="<p>Kept paragraph.</p><p>The talks ended on Tuesday in Paris.</p><p>Gone.</p>",
+    )
     older = revisions.record(article, by=editor)
     article.headline = "New headline"
-    article.body = "<p>Kept paragraph.</p><p>New line &amp; more.</p>"
+    article.body = "<p>Kept paragraph.</p><p>The talks ended on Wednesday in Paris.</p>"
     article.save()
     newer = revisions.record(article, by=editor)
-    changes = {c["field"]: c["rows"] for c in revisions.diff(older, newer)}
-    assert {"op": "removed", "text": "Old headline"} in changes["Headline"]
-    assert {"op": "added", "text": "New headline"} in changes["Headline"]
-    assert {"op": "same", "text": "Kept paragraph."} in changes["Body"]
-    assert {"op": "removed", "text": "Old line."} in changes["Body"]
-    assert {"op": "added", "text": "New line & more."} in changes["Body"]
+    changes = {c["field"]: c for c in revisions.diff(older, newer)}
+    assert changes["Headline"]["rows"] == [
+        {"op": "changed", "runs": [
+            {"op": "removed", "text": "Old"}, {"op": "added", "text": "New"},
+            {"op": "same", "text": "headline"},
+        ]}
+    ]  # fmt: skip
+    body = changes["Body"]["rows"]
+    assert body[0] == {"op": "same", "runs": [{"op": "same", "text": "Kept paragraph."}]}
+    assert body[1]["runs"] == [
+        {"op": "same", "text": "The talks ended on"},
+        {"op": "removed", "text": "Tuesday"},
+        {"op": "added", "text": "Wednesday"},
+        {"op": "same", "text": "in Paris."},
+    ], "a one-word fix shows one word, not the paragraph struck out and added again"
+    assert body[2] == {"op": "removed", "runs": [{"op": "removed", "text": "Gone."}]}
     assert "Standfirst" not in changes
 
 
-def test_admin_compares_and_restores_a_revision_as_a_new_one(editor_client, editor):
+def test_revisions_record_section_topics_picture_and_bylines(editor):
+    first_section, second_section = make_topic(name="Weather"), make_topic(name="Politics")
+    tag = make_topic(name="Europe")
+    alice, bob = make_author(name="Alice Aye"), make_author(name="Bob Bee")
+    article = make_article(primary_topic=first_section, authors=[alice])
+    older = revisions.record(article, by=editor)
+    article.primary_topic = second_section
+    article.hero_image = make_image(alt_text="Talks in Paris")
+    article.save()
+    article.topics.set([tag])
+    Byline.objects.create(article=article, author=bob, order=1)
+    newer = revisions.record(article, by=editor)
+    shown = {c["field"]: (c["before"], c["after"]) for c in revisions.diff(older, newer)}
+    assert shown["Section"] == ("Weather", "Politics")
+    assert shown["Further topics"] == ("none", "Europe")
+    assert shown["Lead picture"] == ("none", "Talks in Paris")
+    assert shown["Bylines"] == ("Alice Aye", "Alice Aye, Bob Bee")
+
+
+def test_restoring_a_revision_of_a_live_article_asks_first_then_stages_it(
+    editor_client, editor, client
+):
     article = make_article(body="<p>The original wording.</p>")
     first = revisions.record(article, by=editor)
     article.body = "<p>A worse wording.</p>"
@@ -66,18 +100,43 @@ def test_admin_compares_and_restores_a_revision_as_a_new_one(editor_client, edit
     revisions.record(article, by=editor)
     url = reverse("admin:articles_article_revisions", args=[article.pk])
     page = editor_client.get(url).content.decode()
-    assert (
-        'class="removed"><span class="visually-hidden">removed: </span>The original wording.'
-        in page
-    )
-    assert 'class="added"><span class="visually-hidden">added: </span>A worse wording.' in page
+    assert '<del><span class="visually-hidden">removed: </span>The original</del>' in page
+    assert '<ins><span class="visually-hidden">added: </span>A worse</ins>' in page
 
-    response = editor_client.post(url, {"restore": first.pk}, follow=True)
-    assert "The revision is restored, as a new revision." in response.content.decode()
+    asked = editor_client.post(url, {"restore": first.pk})
+    assert asked.status_code == 200
+    assert "Restore this revision?" in asked.content.decode()
+    assert "unpublished changes" in asked.content.decode()
+    assert Revision.objects.filter(article=article).count() == 2, "nothing happens yet"
+
+    response = editor_client.post(url, {"restore": first.pk, "confirm": "yes"}, follow=True)
+    assert "restored as unpublished changes" in response.content.decode()
     article.refresh_from_db()
-    assert article.body == "<p>The original wording.</p>"
+    assert article.body == "<p>A worse wording.</p>", "readers still see the live version"
+    assert article.changes.body == "<p>The original wording.</p>"
+    assert article.status_label == "Live, with unpublished changes"
+    assert "A worse wording." in client.get(article.get_absolute_url()).content.decode()
     assert Revision.objects.filter(article=article).count() == 3
     assert AuditEntry.objects.filter(action="revision_restored", article=article).exists()
+
+    form = editor_client.get(_change_url(article)).content.decode()
+    assert "The original wording." in form, "the form opens on the changes"
+    on_screen = change_form_data(article, body=article.changes.body)
+    editor_client.post(_change_url(article), on_screen | {"_transition": "publish_changes"})
+    article.refresh_from_db()
+    assert article.body == "<p>The original wording.</p>" and article.changes is None
+    assert "The original wording." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_restoring_a_revision_of_a_draft_takes_it_at_once(editor_client, editor):
+    article = make_article(status="draft", body="<p>First.</p>")
+    first = revisions.record(article, by=editor)
+    article.body = "<p>Second.</p>"
+    article.save()
+    url = reverse("admin:articles_article_revisions", args=[article.pk])
+    editor_client.post(url, {"restore": first.pk, "confirm": "yes"})
+    article.refresh_from_db()
+    assert article.body == "<p>First.</p>" and article.changes is None
 
 
 # Preview
@@ -171,7 +230,8 @@ def test_stale_save_is_refused_saying_who_and_when_and_keeps_the_text(
     assert "cole saved this article at" in page
     assert 'value="My version"' in page, "what was typed is kept"
     article.refresh_from_db()
-    assert article.headline == "Colleague’s version"
+    assert article.changes.headline == "Colleague’s version", "the first save is kept"
+    assert article.headline == "Shared story", "and readers see neither until it is published"
 
 
 # Corrections and updates
@@ -198,7 +258,8 @@ def test_a_correction_shows_at_the_top_and_moves_the_updated_time(editor_client,
 
 def test_a_plain_save_never_moves_the_updated_time(editor_client):
     article = make_article()
-    editor_client.post(_change_url(article), change_form_data(article, dek="A new standfirst."))
+    data = change_form_data(article, dek="A new standfirst.", _transition="publish_changes")
+    editor_client.post(_change_url(article), data)
     article.refresh_from_db()
     assert article.dek == "A new standfirst." and article.modified_at is None
 

@@ -1,12 +1,14 @@
-"""The article admin: the editors' main tool. Lists with workflow actions, the change form
-with its workflow buttons, revisions, previews and preview links, and a careful delete."""
+"""The article admin: the editors' main tool. Lists with workflow actions; the change form
+laid out as a writing column and a publishing panel, whose saves of a live article are kept as
+changes over it; autosave, previews of what is on screen, revisions, preview links, and a
+careful delete."""
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,15 +16,21 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from js_asset import Media
 
-from articles import audit, notes, previews, revisions, workflow
+from articles import audit, changes, notes, previews, revisions, workflow
 from articles.admin import live as live_admin
+from articles.admin.library import thumbnail
 from articles.forms import ArticleForm, BylineFormSet
 from articles.models import (
     Article,
     ArticleNote,
     Byline,
+    WorkingCopy,
 )
 from articles.views import article_page
+
+# What the browser sends with the form but is not the article's content.
+NOT_CONTENT = frozenset({"csrfmiddlewaretoken", "loaded_version", "_save", "_continue",
+                         "_addanother", "_transition", "_preview"})  # fmt: skip
 
 
 def _needs(step: str) -> str:
@@ -40,25 +48,50 @@ class BylineInline(admin.TabularInline):
     min_num = 0
     autocomplete_fields = ["author"]
     verbose_name = "author"
-    verbose_name_plural = "authors, in byline order"
+    verbose_name_plural = "bylines, in order"
+    desk_column = "side"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Bylines kept with unpublished changes are shown as rows of their own.
+        return len(_staged_authors(obj))
 
 
 class ArticleNoteInline(admin.StackedInline):
     model = ArticleNote
     extra = 0
+    desk_column = "main"
+    verbose_name_plural = "updates and corrections (published at once)"
+
+    def has_add_permission(self, request, obj=None):
+        # A note on a live article goes live at once, with the changes it explains: editors'.
+        live = obj is not None and obj.status == Article.Status.PUBLISHED
+        return super().has_add_permission(request, obj) and (
+            not live or request.user.has_perm(workflow.PUBLISH_PERMISSION)
+        )
+
+
+def _staged_authors(article: Article | None) -> list[int]:
+    if article is None or not article.changes_id:
+        return []
+    return article.changes.content.get("authors") or []
+
+
+def _is_live(article: Article, change: bool) -> bool:
+    """Whether saving the form keeps changes over a published article instead of writing them."""
+    return change and article.status == Article.Status.PUBLISHED
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["headline", "status_label", "publish_at", "byline", "primary_topic"]
-    list_filter = ["status", "is_featured", "primary_topic", "authors"]
+    list_filter = ["status", "changes_status", "is_featured", "primary_topic", "authors"]
     list_select_related = ["primary_topic"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["primary_topic", "topics", "hero_image"]
     readonly_fields = [
-        "status_label",
+        "lead_picture_now",
         "modified_at",
         "published_by",
         "created_by",
@@ -69,37 +102,40 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
     inlines = [BylineInline, ArticleNoteInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
-    save_on_top = True
+    # The writing column on the left, the publishing panel ("desk-side") on the right; one
+    # column on a phone, the writing first. The status is shown once, in the panel's head.
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "loaded_version"]}),
-        ("Section and topics", {"fields": ["primary_topic", "topics", "hero_image"]}),
+        (
+            "Schedule and settings",
+            {
+                "fields": ["publish_at", "allow_replies", ("is_featured", "featured_order")],
+                "classes": ["desk-side"],
+            },
+        ),
+        ("Section and topics", {"fields": ["primary_topic", "topics"], "classes": ["desk-side"]}),
+        ("Lead picture", {"fields": ["hero_image", "lead_picture_now"], "classes": ["desk-side"]}),
         (
             "Live coverage",
             {
                 "fields": [("live_from", "live_until")],
                 "description": "A live page grows by short updates, posted from the panel "
                 "at the top of this page once it is saved with a start time.",
-            },
-        ),
-        (
-            "Publication",
-            {
-                "fields": [
-                    "status",
-                    "status_label",
-                    "publish_at",
-                    "modified_at",
-                    "published_by",
-                    ("is_featured", "featured_order"),
-                    "allow_replies",
-                ]
+                "classes": ["desk-side"],
             },
         ),
         (
             "Record",
             {
-                "fields": ["created_by", "created_at", "updated_by", "updated_at"],
-                "classes": ["collapse"],
+                "fields": [
+                    "modified_at",
+                    "published_by",
+                    "created_by",
+                    "created_at",
+                    "updated_by",
+                    "updated_at",
+                ],
+                "classes": ["desk-side", "collapse"],
             },
         ),
     ]
@@ -118,19 +154,23 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
-            # Writers do not publish: their status moves by the buttons below the form.
-            fields += ["status", "publish_at"]
+            fields += ["publish_at"]  # writers do not schedule: editors publish
         return fields
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if request.user.has_perm(workflow.PUBLISH_PERMISSION):
-            return fieldsets
-        # Writers see the status once, as a label; it moves by the buttons below the form.
-        return [
-            (name, options | {"fields": [f for f in options["fields"] if f != "status"]})
-            for name, options in fieldsets
-        ]
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and (authors := _staged_authors(obj)):
+            kwargs |= {
+                "queryset": Byline.objects.none(),
+                "initial": [{"author": pk, "order": n} for n, pk in enumerate(authors)],
+            }
+        return kwargs
+
+    @admin.display(description="now")
+    def lead_picture_now(self, article):
+        if not article.hero_image_id:
+            return "No lead picture yet: choose one above."
+        return thumbnail(article.hero_image, alt=f"The lead picture: {article.hero_image}")
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
@@ -236,24 +276,40 @@ class ArticleAdmin(admin.ModelAdmin):
             detail=f"article {obj.pk}, with {replies} repl{'y' if replies == 1 else 'ies'}",
         )
 
-    # Saving: content first, then any status change through the workflow, then a revision.
+    # Saving. A draft takes the form's content at once, then any workflow step, then a
+    # revision. A live article keeps the content as changes over it (a revision), which a
+    # "Publish changes" makes live; only a correction or update note goes live at once, and
+    # takes the changes with it, since it is the act of correcting them.
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         obj.updated_by = request.user
-        old = form.initial.get("status", Article.Status.DRAFT) if change else Article.Status.DRAFT
-        if obj.status != old:
-            form.pending_step = workflow.find(old, obj.status)
-            obj.status = old  # the workflow moves it once the bylines are saved
+        if _is_live(obj, change):
+            return  # kept by save_related, with the bylines typed below the form
+        obj.changes, obj.changes_status = None, Article.Changes.NONE
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         article = form.instance
-        if step := getattr(form, "pending_step", None):
-            workflow.apply(article, step, by=request.user)
-        revisions.record(article, by=request.user)
+        WorkingCopy.objects.filter(article=article, user=request.user).delete()
+        if not _is_live(article, change):
+            super().save_related(request, form, formsets, change)
+            revisions.record(article, by=request.user)
+            return
+        bylines = next(f for f in formsets if f.model is Byline)
+        for formset in formsets:
+            if formset is not bylines:
+                self.save_formset(request, form, formset, change=change)
+        content = changes.of_form(form.cleaned_data, bylines.authors())
+        submit = request.POST.get("_transition") == "submit_changes"
+        changes.stage(article, content, by=request.user, submit=submit)
+        article.noted_now = any(f.model is ArticleNote and f.new_objects for f in formsets)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # A live article's bylines are kept with its changes, not saved: nothing to list.
+        saved = [formset for formset in formsets if hasattr(formset, "new_objects")]
+        return super().construct_change_message(request, form, saved, add)
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save()
@@ -269,25 +325,56 @@ class ArticleAdmin(admin.ModelAdmin):
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
 
+    def _desk(self, request, article: Article | None) -> dict:
+        """What the publishing panel and the desk's scripts need beside the form."""
+        article = article or Article(status=Article.Status.DRAFT)
+        context = {
+            "transitions": workflow.allowed(article, request.user),
+            "change_steps": changes.steps(article, request.user),
+            "is_live": article.pk is not None and article.status == Article.Status.PUBLISHED,
+            "can_preview": article.pk is None or workflow.can_preview(request.user, article),
+            "show_save_and_add_another": False,
+            "desk_key": f"newsroom:article:{article.pk or 'new'}:user:{request.user.pk}",
+            "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
+        }
+        if article.pk is None:
+            return context
+        copy = (
+            WorkingCopy.objects.filter(
+                article=article, user=request.user, saved_at__gt=article.updated_at
+            )
+            .values("saved_at", "fields")
+            .first()
+        )
+        if copy:
+            context["working_copy"] = {
+                "saved_at": copy["saved_at"].isoformat(),
+                "label": f"{timezone.localtime(copy['saved_at']):%H:%M on %d %B}",
+                "fields": copy["fields"],
+            }
+        return context
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
         extra = {}
         if article is not None:
-            extra = {
-                "transitions": workflow.allowed(article, request.user),
-                "can_preview": workflow.can_preview(request.user, article),
-            }
+            extra = self._desk(request, article)
             if article.live_from:
                 extra |= live_admin.panel(request, article) | {"live_panel": True}
         return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
 
     def add_view(self, request, form_url="", extra_context=None):
-        new = Article(status=Article.Status.DRAFT)
-        extra = {"transitions": workflow.allowed(new, request.user)}
+        extra = self._desk(request, None)
         return super().add_view(request, form_url, extra | (extra_context or {}))
 
     def response_change(self, request, obj):
-        if name := request.POST.get("_transition"):
+        name = request.POST.get("_transition")
+        if name in changes.BY_NAME:
+            return self._change_step(request, obj, name)
+        if name:
+            # Read again: bylines typed in this very submit are saved now, and the object in
+            # hand still holds those it was read with.
+            obj = self.get_queryset(request).get(pk=obj.pk)
             try:
                 workflow.transition(obj, name, by=request.user)
             except workflow.TransitionError as refusal:
@@ -299,7 +386,55 @@ class ArticleAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
             return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        if _is_live(obj, True):
+            return self._after_staging(request, obj)
         return super().response_change(request, obj)
+
+    def _after_staging(self, request, obj):
+        """A live article's plain save: say what readers see, and stay on the form."""
+        noted = getattr(obj, "noted_now", False)
+        if noted and obj.changes_id:
+            return self._change_step(request, obj, "publish_changes", noted=True)
+        if noted:
+            message = "The note is published; nothing else differs from the live version."
+        elif obj.changes_id:
+            message = (
+                "Your changes are saved, not published: readers still see the live version. "
+                + ("Press “Publish changes” to make them live." if request.user.has_perm(
+                    workflow.PUBLISH_PERMISSION) else "Submit them for review when ready.")
+            )  # fmt: skip
+        else:
+            message = "Saved. Nothing differs from the live version."
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def _change_step(self, request, obj, name, *, noted=False):
+        step = changes.BY_NAME[name]
+        obj.refresh_from_db()
+        try:
+            if not request.user.has_perm(step.permission) or not workflow.can_edit(
+                request.user, obj
+            ):
+                raise changes.ChangesError(f"You may not “{step.label.lower()}” here.")
+            if name == "publish_changes":
+                if obj.changes_id is None:
+                    raise changes.ChangesError("Nothing to publish: readers see this version.")
+                changes.publish(obj, by=request.user)
+            elif name == "submit_changes":
+                if obj.changes_id is None:
+                    raise changes.ChangesError("Nothing to submit: readers see this version.")
+                if obj.changes_status != Article.Changes.IN_REVIEW:
+                    changes.submit(obj, by=request.user)
+            else:
+                changes.discard(obj, by=request.user)
+        except changes.ChangesError as refusal:
+            self.message_user(request, str(refusal), messages.WARNING)
+        else:
+            done = step.done
+            if noted:
+                done = "Published with the note: the note and the changes it explains are live."
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
     def response_add(self, request, obj, post_url_continue=None):
         if request.POST.get("_transition"):
@@ -308,8 +443,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         own = [
+            path("preview/", self.admin_site.admin_view(self.preview_view),
+                 name="articles_article_preview_new"),
             path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
                  name="articles_article_preview"),
+            path("<int:pk>/autosave/", self.admin_site.admin_view(self.autosave_view),
+                 name="articles_article_autosave"),
             path("<int:pk>/revisions/", self.admin_site.admin_view(self.revisions_view),
                  name="articles_article_revisions"),
             path("<int:pk>/preview-links/", self.admin_site.admin_view(self.preview_links_view),
@@ -330,9 +469,76 @@ class ArticleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return article
 
-    def preview_view(self, request, pk):
-        article = self._article_or_404(request, pk, workflow.can_preview)
-        return article_page(request, article, preview=True)
+    def autosave_view(self, request, pk):
+        """POST: keep what is in the form as this editor's working copy (never a revision,
+        never seen by readers); with `discard`, drop it. Answers JSON for the desk's script."""
+        if request.method != "POST":
+            return JsonResponse({"error": "Autosave takes a POST."}, status=405)
+        article = self.get_object(request, str(pk))
+        if article is None or not workflow.can_edit(request.user, article):
+            return JsonResponse({"error": "You may not edit this article."}, status=403)
+        kept = WorkingCopy.objects.filter(article=article, user=request.user)
+        if request.POST.get("discard"):
+            kept.delete()
+            return JsonResponse({"discarded": True})
+        fields = [[k, v] for k, values in request.POST.lists() if k not in NOT_CONTENT
+                  for v in values]  # fmt: skip
+        now = timezone.now()
+        if not kept.update(fields=fields, saved_at=now):
+            WorkingCopy.objects.create(article=article, user=request.user, fields=fields,
+                                       saved_at=now)  # fmt: skip
+        return JsonResponse({"saved_at": now.isoformat()})
+
+    def preview_view(self, request, pk=None):
+        """The article page as readers would see it. GET: the article as kept (its unpublished
+        changes, if any). POST: what is in the form now, saved or not; nothing is stored."""
+        article = None if pk is None else self._article_or_404(request, pk, workflow.can_preview)
+        if request.method != "POST":
+            if article is None:
+                raise Http404("Nothing to preview yet.")
+            if article.changes_id:
+                content = changes.of_revision(article.changes)
+                article = changes.as_article(article, content)
+            return article_page(request, article, preview=True)
+        if article is None and not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request, article, change=article is not None)(
+            request.POST, instance=article
+        )
+        bylines = None
+        for inline in self.get_inline_instances(request, article):
+            if isinstance(inline, BylineInline):
+                formset = inline.get_formset(request, article)
+                prefix = formset.get_default_prefix()
+                bylines = formset(**self.get_formset_kwargs(request, article, inline, prefix))
+        form.is_valid()
+        problems = [
+            (form.fields[name].label if name in form.fields else name, " ".join(errors))
+            for name, errors in form.errors.items()
+            if name != "__all__"  # a newer save elsewhere does not stop a preview
+        ]
+        if bylines is not None and not bylines.is_valid():
+            problems += [
+                (f"byline {n}", " ".join(" ".join(e) for e in errors.values()))
+                for n, errors in enumerate(bylines.errors, 1)
+                if errors
+            ] + [("bylines", " ".join(bylines.non_form_errors()))] * bool(bylines.non_form_errors())
+        if problems:
+            return TemplateResponse(
+                request,
+                "admin/articles/article/preview_problems.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "The preview needs a few things first",
+                    "problems": problems,
+                },
+                status=400,
+            )
+        authors = bylines.authors() if bylines is not None else []
+        content = changes.of_form(form.cleaned_data, authors)
+        copy = changes.as_article(article or Article(status=Article.Status.DRAFT), content)
+        return article_page(request, copy, preview=True)
 
     def revisions_view(self, request, pk):
         article = self._article_or_404(request, pk, workflow.can_preview)
@@ -340,12 +546,32 @@ class ArticleAdmin(admin.ModelAdmin):
             if not workflow.can_edit(request.user, article):
                 raise PermissionDenied
             revision = get_object_or_404(article.revisions, pk=request.POST.get("restore"))
+            if request.POST.get("confirm") != "yes":
+                return TemplateResponse(
+                    request,
+                    "admin/articles/article/restore_confirmation.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "opts": self.opts,
+                        "original": article,
+                        "revision": revision,
+                        "title": "Restore this revision?",
+                        "is_live": article.status == Article.Status.PUBLISHED,
+                    },
+                )
             revisions.restore(revision, by=request.user)
-            self.message_user(request, "The revision is restored, as a new revision.")
+            if article.status == Article.Status.PUBLISHED:
+                message = (
+                    "The revision is restored as unpublished changes: readers still see the "
+                    "live version until the changes are published."
+                )
+            else:
+                message = "The revision is restored, as a new revision."
+            self.message_user(request, message)
             return redirect(reverse("admin:articles_article_change", args=[article.pk]))
         history = list(article.revisions.select_related("created_by"))
         older, newer = revisions.chosen_pair(history, request.GET.get("a"), request.GET.get("b"))
-        changes = revisions.diff(older, newer) if older else []
+        changed = revisions.diff(older, newer) if older else []
         return TemplateResponse(
             request,
             "admin/articles/article/revisions.html",
@@ -357,7 +583,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 "history": history,
                 "older": older,
                 "newer": newer,
-                "changes": changes,
+                "changes": changed,
                 "can_restore": workflow.can_edit(request.user, article),
             },
         )

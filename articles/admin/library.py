@@ -71,12 +71,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="picture")
     def thumbnail(self, image):
-        if not image.file:
-            return "—"
-        width, height, url = image.rendition_or_original("card")[0]
-        return format_html(
-            '<img src="{}" alt="" width="96" height="{}">', url, round(96 * height / width)
-        )
+        return thumbnail(image)
 
     @admin.display(description="focal point")
     def focal_picker(self, image):
@@ -134,3 +129,13 @@ class BreakingNewsAdmin(admin.ModelAdmin):
                 % {"count": count}
             ),
         )
+
+
+def thumbnail(image, *, alt: str = "") -> str:
+    """A library picture as a small picture for the desk, from its smallest rendition."""
+    if not image or not image.file:
+        return "—"
+    width, height, url = image.rendition_or_original("card")[0]
+    return format_html(
+        '<img src="{}" alt="{}" width="96" height="{}">', url, alt, round(96 * height / width)
+    )

@@ -13,7 +13,7 @@ from articles.models.authors import Author
 from articles.models.chrome import BreakingNews, SiteChrome, connect_chrome_signals
 from articles.models.live import LiveUpdate
 from articles.models.picture_library import Image
-from articles.models.records import AuditEntry, PreviewLink, Revision
+from articles.models.records import AuditEntry, PreviewLink, Revision, WorkingCopy
 from articles.models.topics import RESERVED_SLUGS, Topic, validate_topic_slug
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Revision",
     "SiteChrome",
     "Topic",
+    "WorkingCopy",
     "connect_chrome_signals",
     "published_q",
     "validate_topic_slug",

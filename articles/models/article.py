@@ -60,6 +60,13 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
+    class Changes(models.TextChoices):
+        """Changes saved over a published article, which readers do not see yet."""
+
+        NONE = "", "None"
+        DRAFT = "draft", "Unpublished changes"
+        IN_REVIEW = "review", "Changes in review"
+
     headline = models.CharField(
         "headline", max_length=200, help_text="The article's title, as readers see it."
     )
@@ -184,6 +191,24 @@ class Article(models.Model):
         help_text="Empty while the coverage runs. Set it (or press “End coverage now”) when "
         "the story stops moving: readers then see “Coverage ended” and stop checking for updates.",
     )
+    changes = models.ForeignKey(
+        "articles.Revision",
+        verbose_name="unpublished changes",
+        on_delete=models.DO_NOTHING,  # revisions go only with their article
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Changes saved over the live version: readers see them once they are published.",
+    )
+    changes_status = models.CharField(
+        "changes",
+        max_length=10,
+        choices=Changes.choices,
+        default=Changes.NONE,
+        blank=True,
+        editable=False,
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last saved", auto_now=True)
     # Kept up to date on PostgreSQL only (with a GIN index); other databases search without it.
@@ -209,6 +234,12 @@ class Article(models.Model):
                 | Q(live_from__isnull=False, live_until__gte=F("live_from")),
                 name="live_coverage_ends_after_it_starts",
                 violation_error_message="Live coverage ends after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(changes__isnull=True, changes_status="")
+                | Q(changes__isnull=False, changes_status__in=["draft", "review"]),
+                name="changes_have_a_revision_and_a_state",
+                violation_error_message="Unpublished changes need a revision and a state.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="published")
@@ -287,11 +318,26 @@ class Article(models.Model):
 
     @property
     def status_label(self) -> str:
-        """The status an editor needs to see: published in the future reads "Scheduled"."""
-        return "Scheduled" if self.is_scheduled() else self.get_status_display()
+        """The status an editor needs to see: published in the future reads "Scheduled", and
+        a live article with changes saved over it says so."""
+        label = "Scheduled" if self.is_scheduled() else self.get_status_display()
+        if self.status == self.Status.PUBLISHED and self.changes_status == self.Changes.DRAFT:
+            return (
+                "Live, with unpublished changes"
+                if label == "Published"
+                else f"{label}, with unpublished changes"
+            )
+        if self.status == self.Status.PUBLISHED and self.changes_status == self.Changes.IN_REVIEW:
+            return (
+                "Live, changes in review" if label == "Published" else f"{label}, changes in review"
+            )
+        return label
 
     @property
     def byline_authors(self) -> list[Author]:
+        # A preview of unsaved or staged content names its authors without saving bylines.
+        if (staged := getattr(self, "staged_authors", None)) is not None:
+            return staged
         return [byline.author for byline in self.bylines.all()]
 
 

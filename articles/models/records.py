@@ -8,7 +8,8 @@ from articles.models.article import Article
 
 
 class Revision(models.Model):
-    """The words of an article as one save left them: who, when, headline, standfirst, body."""
+    """An article as one save left it: who, when, and everything a reader sees of it (the
+    headline, standfirst and body in columns of their own, the rest in `content`)."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField("saved", default=timezone.now)
@@ -22,6 +23,12 @@ class Revision(models.Model):
     headline = models.CharField("headline", max_length=200)
     dek = models.TextField("standfirst", blank=True)
     body = models.TextField("body", blank=True)
+    content = models.JSONField(
+        "other fields",
+        default=dict,
+        blank=True,
+        help_text="The section, topics, pictures, bylines and publication settings, by id.",
+    )
     note = models.CharField("note", max_length=200, blank=True)
 
     class Meta:
@@ -30,6 +37,26 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article} — {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class WorkingCopy(models.Model):
+    """What one editor had in an article's form when it was last autosaved. Never a revision
+    and never shown to readers: the form offers it back when it is newer than the article."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="working_copies")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    saved_at = models.DateTimeField("autosaved", default=timezone.now)
+    fields = models.JSONField("form fields", default=list, help_text="[name, value] pairs.")
+
+    class Meta:
+        verbose_name = "working copy"
+        verbose_name_plural = "working copies"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_working_copy_per_editor")
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s working copy of {self.article}"
 
 
 class PreviewLink(models.Model):
@@ -68,6 +95,9 @@ class AuditEntry(models.Model):
         ARCHIVE = "archive", "Archived"
         RESTORE = "restore", "Restored from the archive"
         REVISION_RESTORED = "revision_restored", "Revision restored"
+        CHANGES_SUBMITTED = "changes_submitted", "Changes to a live article submitted"
+        CHANGES_PUBLISHED = "changes_published", "Changes to a live article published"
+        CHANGES_DISCARDED = "changes_discarded", "Changes to a live article discarded"
         NOTE = "note", "Correction or update added"
         PREVIEW_MADE = "preview_made", "Preview link made"
         PREVIEW_REVOKED = "preview_revoked", "Preview link revoked"

@@ -1,0 +1,225 @@
+// The article form keeps what is typed: a copy in this browser at every change, a working
+// copy on the server every little while and on leaving the tab (never a revision), a warning
+// before leaving with unsaved changes, and either copy offered back when the form is opened
+// again. Also: the body's word count and reading time.
+(function () {
+  "use strict";
+  var script = document.getElementById("desk-script");
+  var form = document.getElementById("article_form");
+  if (!script || !form) return;
+
+  var NOT_CONTENT = ["csrfmiddlewaretoken", "loaded_version", "_save", "_continue", "_addanother",
+    "_transition", "_preview", "_labels"];
+  var key = script.dataset.key;
+  var autosaveUrl = script.dataset.autosave;
+  var interval = 1000 * (parseInt(script.dataset.interval, 10) || 30);
+  var status = document.getElementById("desk-save-state");
+  var editors = {};
+  var baseline, lastSent, submitting = false, saving = false;
+
+  document.addEventListener("prose-editor:ready", function (event) {
+    editors[event.detail.textarea.id] = event.detail.editor;
+  });
+
+  function fields() {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && NOT_CONTENT.indexOf(name) < 0) pairs.push([name, value]);
+    });
+    return pairs;
+  }
+
+  // The names shown for chosen options (autocomplete fields hold only what was chosen), so a
+  // restored choice reads as it did.
+  function labels() {
+    var names = {};
+    form.querySelectorAll("select").forEach(function (select) {
+      Array.prototype.forEach.call(select.selectedOptions, function (option) {
+        names[select.name + "=" + option.value] = option.text;
+      });
+    });
+    return names;
+  }
+
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  function dirty() { return !same(fields(), baseline); }
+  function say(text) { if (status) status.textContent = text; }
+  function clock(date) {
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function editorFor(textarea) {
+    if (editors[textarea.id]) return editors[textarea.id];
+    var view = textarea.parentNode.querySelector(".ProseMirror");
+    return view && view.editor;
+  }
+
+  function rowsNeeded(pairs) {
+    pairs.forEach(function (pair) {
+      var match = /^(.+)-TOTAL_FORMS$/.exec(pair[0]);
+      if (!match) return;
+      var total = form.querySelector('[name="' + pair[0] + '"]');
+      var add = document.querySelector("#" + match[1] + "-group .add-row a");
+      for (var n = total ? parseInt(total.value, 10) : 0; add && n < parseInt(pair[1], 10); n++) {
+        add.click();
+      }
+    });
+  }
+
+  function restore(pairs, names) {
+    names = names || {};
+    rowsNeeded(pairs);
+    var values = {};
+    pairs.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || NOT_CONTENT.indexOf(el.name) >= 0 || el.type === "file") return;
+      var wanted = values[el.name] || [];
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = wanted.indexOf(el.value) >= 0;
+      } else if (el.tagName === "SELECT") {
+        wanted.forEach(function (value) {
+          var known = Array.prototype.some.call(el.options, function (o) { return o.value === value; });
+          if (!known && value) el.add(new Option(names[el.name + "=" + value] || value, value));
+        });
+        Array.prototype.forEach.call(el.options, function (o) { o.selected = wanted.indexOf(o.value) >= 0; });
+      } else if (el.type !== "hidden" || /-(TOTAL|INITIAL)_FORMS$|-(id|article)$/.test(el.name) === false) {
+        el.value = wanted.length ? wanted[0] : "";
+        var editor = el.tagName === "TEXTAREA" && editorFor(el);
+        if (editor) editor.commands.setContent(el.value || "");
+      }
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    remember();
+  }
+
+  function stored() {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+
+  function remember() {
+    try {
+      if (dirty()) {
+        localStorage.setItem(key, JSON.stringify({ at: Date.now(), fields: fields(), labels: labels() }));
+      } else {
+        localStorage.removeItem(key);
+      }
+    } catch (e) { /* a full or forbidden storage: the server copy still works */ }
+  }
+
+  function offer(copy, text, onDiscard) {
+    var box = document.getElementById("desk-restore");
+    if (!box) return;
+    box.querySelector("p").textContent = text;
+    box.hidden = false;
+    box.querySelector('[data-desk="restore"]').onclick = function () {
+      restore(copy.fields, copy.labels);
+      box.hidden = true;
+      say("Restored. Save to keep it.");
+      form.querySelector("input:not([type=hidden]), textarea").focus();
+    };
+    box.querySelector('[data-desk="discard"]').onclick = function () {
+      box.hidden = true;
+      try { localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+      if (onDiscard) onDiscard();
+      say("Discarded.");
+    };
+  }
+
+  function serverCopy() {
+    var node = document.getElementById("desk-working-copy");
+    if (!node) return null;
+    var copy = JSON.parse(node.textContent);
+    var names = {};
+    copy.fields = copy.fields.filter(function (pair) {
+      if (pair[0] !== "_labels") return true;
+      try { names = JSON.parse(pair[1]); } catch (e) { /* none */ }
+      return false;
+    });
+    copy.labels = names;
+    return copy;
+  }
+
+  function autosave(leaving) {
+    if (!autosaveUrl || saving || submitting) return;
+    var now = fields();
+    if (same(now, lastSent) || !dirty()) return;
+    var body = new FormData(form);
+    body.append("_labels", JSON.stringify(labels()));
+    saving = true;
+    say("Saving…");
+    fetch(autosaveUrl, { method: "POST", body: body, credentials: "same-origin", keepalive: !!leaving,
+      headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.ok) {
+          lastSent = now;
+          say("Saved a moment ago (a working copy, not published).");
+          window.setTimeout(function () {
+            if (same(lastSent, now)) say("Working copy saved at " + clock(new Date()) + ".");
+          }, 60000);
+        } else if (response.status === 403 || response.redirected) {
+          say("Not saved: your session has ended. Your changes are kept in this browser; sign in again in another tab.");
+        } else {
+          say("Not saved: the server refused it (" + response.status + "). Your changes are kept in this browser.");
+        }
+      })
+      .catch(function () { say("Not saved: connection lost. Your changes are kept in this browser."); })
+      .then(function () { saving = false; });
+  }
+
+  function count() {
+    var body = document.getElementById("id_body");
+    var out = document.getElementById("desk-count");
+    if (!body || !out) return;
+    var text = new DOMParser().parseFromString(body.value || "", "text/html").body.textContent || "";
+    var words = text.split(/\s+/).filter(Boolean).length;
+    var minutes = Math.max(1, Math.round(words / 230));
+    out.textContent = words + (words === 1 ? " word" : " words") + " · about " + minutes +
+      (minutes === 1 ? " minute" : " minutes") + " to read";
+  }
+
+  function start() {
+    baseline = fields();
+    lastSent = baseline;
+    var row = form.querySelector(".field-body");
+    if (row) {
+      var out = document.createElement("p");
+      out.id = "desk-count";
+      out.className = "help desk-count";
+      row.appendChild(out);
+      count();
+    }
+    var local = stored();
+    var server = serverCopy();
+    var localAt = local ? local.at : 0;
+    var serverAt = server ? Date.parse(server.saved_at) : 0;
+    if (server && serverAt >= localAt && !same(server.fields, baseline)) {
+      offer(server, "A working copy autosaved at " + server.label +
+        " is newer than the saved article.", function () {
+        var body = new FormData();
+        body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+        body.append("discard", "1");
+        fetch(autosaveUrl, { method: "POST", body: body, credentials: "same-origin" });
+      });
+    } else if (local && !same(local.fields, baseline)) {
+      offer(local, "You have unsaved changes from " + clock(new Date(local.at)) + ", kept in this browser.");
+    }
+    form.addEventListener("input", function () { remember(); count(); });
+    form.addEventListener("change", remember);
+    form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.formTarget === "_blank") return; // a preview
+      submitting = true;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (submitting || !dirty()) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") autosave(true);
+    });
+    window.setInterval(autosave, interval);
+  }
+
+  // After the admin's own scripts (autocomplete, inlines, the editor) have set the form up.
+  window.addEventListener("load", function () { window.setTimeout(start, 0); });
+})();
