@@ -56,7 +56,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["primary_topic", "topics", "hero_image"]
+    autocomplete_fields = ["primary_topic", "topics", "hero_image", "social_image"]
     readonly_fields = [
         "status_label",
         "modified_at",
@@ -72,6 +72,14 @@ class ArticleAdmin(admin.ModelAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "loaded_version"]}),
+        (
+            "Search and social",
+            {
+                "fields": ["search_title", "search_description", "social_image"],
+                "description": "How the article looks in search results and when shared. "
+                "Leave them empty to use the headline, the standfirst and the lead picture.",
+            },
+        ),
         ("Section and topics", {"fields": ["primary_topic", "topics", "hero_image"]}),
         (
             "Live coverage",
