@@ -23,7 +23,8 @@
     if (text.length <= limit) return text;
     let kept = text.slice(0, limit - 1);
     const space = kept.lastIndexOf(" ");
-    if (space > limit * 0.6) kept = kept.slice(0, space);
+    const wordCut = text[limit - 1] !== " ";
+    if (wordCut && space > limit * 0.6) kept = kept.slice(0, space);
     return `${kept.replace(/[\s,;:.–—-]+$/, "")}…`;
   }
 
