@@ -216,7 +216,11 @@ def _topic_changed(sender, instance: Topic, raw=False, **kwargs):
 def _image_changed(sender, instance: Image, raw=False, **kwargs):
     if raw:
         return
-    articles = Article.objects.published().filter(hero_image=instance).values_list("pk", flat=True)
+    articles = (
+        Article.objects.published()
+        .filter(Q(hero_image=instance) | Q(social_image=instance))
+        .values_list("pk", flat=True)
+    )
     authors = Author.objects.filter(photo=instance).values_list("pk", flat=True)
     purges.purge(*map(article_tag, articles), *map(author_tag, authors))
 

@@ -21,9 +21,10 @@ Content = dict  # field name -> value as JSON keeps it (ids, ISO times)
 
 # Revision keeps these three in columns of their own, the rest in its `content`.
 WORDS = ("headline", "dek", "body")
-SCALARS = ("slug", "allow_replies", "is_featured", "featured_order")
+SCALARS = ("slug", "search_title", "search_description", "allow_replies", "is_featured",
+           "featured_order")  # fmt: skip
 TIMES = ("publish_at", "live_from", "live_until")
-FOREIGN_KEYS = ("primary_topic", "hero_image")
+FOREIGN_KEYS = ("primary_topic", "hero_image", "social_image")
 FIELDS = WORDS + SCALARS + TIMES + FOREIGN_KEYS + ("topics", "authors")
 
 NOT_PUBLISHED = "Only a published article has changes to stage: save it instead."

@@ -59,7 +59,7 @@ class LatestFeed(Feed):
     def items(self, obj):
         articles = list(
             self.articles(obj)
-            .select_related("primary_topic", "hero_image")
+            .select_related("primary_topic", "hero_image", "social_image")
             .prefetch_related("bylines__author")
             .newest_first()[:FEED_SIZE]
         )
@@ -94,8 +94,10 @@ class LatestFeed(Feed):
 
     item_guid_is_permalink = False
 
+    # The enclosure is the picture feed readers show beside an item: the social card's.
+
     def item_enclosure_url(self, article):
-        image = article.hero_image
+        image = article.social_picture
         return (
             self.request.build_absolute_uri(image.social_url)
             if image and image.social_url
@@ -103,7 +105,7 @@ class LatestFeed(Feed):
         )
 
     def item_enclosure_length(self, article):
-        image = article.hero_image
+        image = article.social_picture
         return image.social_bytes if image else None
 
     def item_enclosure_mime_type(self, article):

@@ -126,7 +126,7 @@ class UpdatesFeed(Feed):
         return self.request.build_absolute_uri()
 
     def description(self, article):
-        return article.dek or f"Live updates: {article.headline}"
+        return article.page_description or f"Live updates: {article.headline}"
 
     def items(self, article):
         return list(article.live_updates.order_by("-posted_at", "-pk")[:30])

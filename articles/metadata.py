@@ -14,12 +14,12 @@ _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"
 def news_article(request, article, *, corrections=()) -> dict:
     """schema.org NewsArticle for `article`, with absolute URLs."""
     url = request.build_absolute_uri(article.get_absolute_url())
-    image = article.hero_image
+    image = article.social_picture
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
-        "description": article.dek or strip_tags(article.body)[:200],
+        "description": article.page_description or strip_tags(article.body)[:200],
         "datePublished": article.publish_at,
         "dateModified": article.last_modified,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},

@@ -24,6 +24,9 @@ LABELS = {
     "topics": "Further topics",
     "hero_image": "Lead picture",
     "authors": "Bylines",
+    "search_title": "Search title",
+    "search_description": "Search description",
+    "social_image": "Social picture",
     "publish_at": "Publication time",
     "live_from": "Live coverage since",
     "live_until": "Live coverage ended",
@@ -31,7 +34,7 @@ LABELS = {
     "is_featured": "Featured",
     "featured_order": "Featured order",
 }
-TEXTS = ("headline", "slug", "dek", "body")
+TEXTS = ("headline", "slug", "dek", "body", "search_title", "search_description")
 
 
 def _same(last: Revision, content: changes.Content) -> bool:
@@ -108,7 +111,7 @@ def _names(content_pairs: list[changes.Content]) -> dict:
     ids = {"topic": set(), "image": set(), "author": set()}
     for content in content_pairs:
         ids["topic"] |= {content.get("primary_topic"), *(content.get("topics") or [])}
-        ids["image"].add(content.get("hero_image"))
+        ids["image"] |= {content.get("hero_image"), content.get("social_image")}
         ids["author"] |= set(content.get("authors") or [])
     return {
         "topic": {t.pk: t.name for t in Topic.objects.filter(pk__in=ids["topic"] - {None})},
@@ -118,7 +121,7 @@ def _names(content_pairs: list[changes.Content]) -> dict:
 
 
 def _shown(name: str, value, names: dict) -> str:
-    if name in ("primary_topic", "hero_image"):
+    if name in changes.FOREIGN_KEYS:
         kind = "topic" if name == "primary_topic" else "image"
         return names[kind].get(value, "(deleted)") if value else "none"
     if name in ("topics", "authors"):

@@ -137,12 +137,12 @@ def add_to_article_page(part: PagePart) -> None:
 
 
 def page_articles(*, published=True):
-    """Articles with their section, picture, bylines and what other apps read with them
-    (reply counts); only published ones unless told otherwise. `article_page()` reads the
-    topics and notes of the one shown."""
+    """Articles with their section, pictures (lead and social), bylines and what other apps
+    read with them (reply counts); only published ones unless told otherwise. `article_page()`
+    reads the topics and notes of the one shown."""
     articles = Article.objects.published() if published else Article.objects.all()
     return articles.with_related().select_related(
-        *(r for p in _page_parts for r in p.select_related)
+        "social_image", *(r for p in _page_parts for r in p.select_related)
     )
 
 

@@ -89,7 +89,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["primary_topic", "topics", "hero_image"]
+    autocomplete_fields = ["primary_topic", "topics", "hero_image", "social_image"]
     readonly_fields = [
         "lead_picture_now",
         "modified_at",
@@ -106,6 +106,14 @@ class ArticleAdmin(admin.ModelAdmin):
     # column on a phone, the writing first. The status is shown once, in the panel's head.
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "loaded_version"]}),
+        (
+            "Search and social",
+            {
+                "fields": ["search_title", "search_description", "social_image"],
+                "description": "How the article looks in search results and when shared. "
+                "Leave them empty to use the headline, the standfirst and the lead picture.",
+            },
+        ),
         (
             "Schedule and settings",
             {

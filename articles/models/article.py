@@ -15,6 +15,11 @@ from articles.models.topics import Topic
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from newsroom import links
 
+# The most a search title and description may hold: search engines cut titles near 60
+# characters and descriptions near 160 (the desk's preview counts against those).
+SEARCH_TITLE_MAX_LENGTH = 70
+SEARCH_DESCRIPTION_MAX_LENGTH = 160
+
 
 def published_q(now=None) -> Q:
     """The condition under which a reader may see an article, for filter(), exclude() and joins."""
@@ -117,6 +122,29 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
         help_text="Shown at the top of the article and on teasers.",
+    )
+    search_title = models.CharField(
+        "search title",
+        max_length=SEARCH_TITLE_MAX_LENGTH,
+        blank=True,
+        help_text="Shown as the title in search results and the browser tab; search engines "
+        "show about 60 characters. Empty: the headline.",
+    )
+    search_description = models.TextField(
+        "search description",
+        max_length=SEARCH_DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        help_text="Shown under the title in search results and on social cards; at most "
+        "160 characters. Empty: the standfirst.",
+    )
+    social_image = models.ForeignKey(
+        Image,
+        verbose_name="social picture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Shown when the article is shared on social networks. Empty: the lead picture.",
     )
     status = models.CharField(
         "status",
@@ -315,6 +343,22 @@ class Article(models.Model):
         """When readers last saw it change: its latest update or correction, else its
         publication (feeds, sitemaps, metadata and the page all say this)."""
         return self.modified_at or self.publish_at
+
+    @property
+    def page_title(self) -> str:
+        """The title search engines and social cards show: the search title, else the headline."""
+        return self.search_title or self.headline
+
+    @property
+    def page_description(self) -> str:
+        """What search engines and social cards show under the title: the search description,
+        else the standfirst ("" when neither is written)."""
+        return self.search_description or self.dek
+
+    @property
+    def social_picture(self) -> Image | None:
+        """The picture of the article's social cards: the social picture, else the lead one."""
+        return self.social_image if self.social_image_id else self.hero_image
 
     @property
     def status_label(self) -> str:
