@@ -5,12 +5,13 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Topic
-from tests.factories import make_topic
+from articles.models import Article, Topic
+from tests.factories import make_article, make_author, make_topic
 
 pytestmark = pytest.mark.django_db
 
 QUICK_ADD = reverse("admin:articles_topic_quick_add")
+ARTICLE_ADD = reverse("admin:articles_article_add")
 
 
 def test_editor_creates_a_topic_by_its_name(editor_client, editor):
@@ -80,3 +81,18 @@ def test_a_post_without_the_form_token_is_refused(editor):
     client.force_login(editor)
     assert client.post(QUICK_ADD, {"name": "Gardening"}).status_code == 403
     assert not Topic.objects.exists()
+
+
+def test_the_article_form_offers_creating_topics_to_editors_only(editor_client, writer):
+    own = make_article(status=Article.Status.DRAFT, authors=[make_author(user=writer)])
+    change = reverse("admin:articles_article_change", args=[own.pk])
+    offer = f'data-url="{QUICK_ADD}"'.encode()
+    for url in (ARTICLE_ADD, change):
+        assert offer in editor_client.get(url).content
+    writer_client = Client()
+    writer_client.force_login(writer)
+    for url in (ARTICLE_ADD, change):
+        page = writer_client.get(url)
+        assert page.status_code == 200
+        assert b'name="topics"' in page.content, "the writer may choose topics"
+        assert b"topic-create" not in page.content

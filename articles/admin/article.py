@@ -279,11 +279,13 @@ class ArticleAdmin(admin.ModelAdmin):
             }
             if article.live_from:
                 extra |= live_admin.panel(request, article) | {"live_panel": True}
+        extra["can_add_topic"] = request.user.has_perm("articles.add_topic")
         return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
 
     def add_view(self, request, form_url="", extra_context=None):
         new = Article(status=Article.Status.DRAFT)
         extra = {"transitions": workflow.allowed(new, request.user)}
+        extra["can_add_topic"] = request.user.has_perm("articles.add_topic")
         return super().add_view(request, form_url, extra | (extra_context or {}))
 
     def response_change(self, request, obj):
