@@ -344,6 +344,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "show_save_and_add_another": False,
             "desk_key": f"newsroom:article:{article.pk or 'new'}:user:{request.user.pk}",
             "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
+            "can_add_topic": request.user.has_perm("articles.add_topic"),
         }
         if article.pk is None:
             return context

@@ -2,11 +2,16 @@
 breaking-news banner, and the desk log."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import JsonResponse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from articles import topics
 from articles.images import PictureField
 from articles.models import (
     AuditEntry,
@@ -26,6 +31,28 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+
+    def get_urls(self):
+        own = [
+            path("quick-add/", self.admin_site.admin_view(require_POST(self.quick_add_view)),
+                 name="articles_topic_quick_add"),
+        ]  # fmt: skip
+        return own + super().get_urls()
+
+    def quick_add_view(self, request):
+        """POST `name`: the topic of that name, made if need be, as {id, text} for the article
+        form's topics box (static/admin-extra/topic-create.js)."""
+        if not self.has_add_permission(request):
+            return JsonResponse({"error": "You may not create topics."}, status=403)
+        try:
+            topic, created = topics.find_or_create(name=request.POST.get("name", ""))
+        except ValidationError as refusal:
+            return JsonResponse({"error": " ".join(refusal.messages)}, status=400)
+        if created:
+            self.log_addition(request, topic, [{"added": {}}])
+        return JsonResponse(
+            {"id": topic.pk, "text": str(topic), "created": created}, status=201 if created else 200
+        )
 
 
 @admin.register(Author)
