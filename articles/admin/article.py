@@ -102,7 +102,7 @@ class ArticleAdmin(admin.ModelAdmin):
     form = ArticleForm
     inlines = [BylineInline, ArticleNoteInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
-    # The writing column on the left, the publishing panel ("desk-side") on the right; one
+    # The writing column on the left, the publishing panel ("desk-panel") on the right; one
     # column on a phone, the writing first. The status is shown once, in the panel's head.
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "loaded_version"]}),
@@ -118,18 +118,18 @@ class ArticleAdmin(admin.ModelAdmin):
             "Schedule and settings",
             {
                 "fields": ["publish_at", "allow_replies", ("is_featured", "featured_order")],
-                "classes": ["desk-side"],
+                "classes": ["desk-panel"],
             },
         ),
-        ("Section and topics", {"fields": ["primary_topic", "topics"], "classes": ["desk-side"]}),
-        ("Lead picture", {"fields": ["hero_image", "lead_picture_now"], "classes": ["desk-side"]}),
+        ("Section and topics", {"fields": ["primary_topic", "topics"], "classes": ["desk-panel"]}),
+        ("Lead picture", {"fields": ["hero_image", "lead_picture_now"], "classes": ["desk-panel"]}),
         (
             "Live coverage",
             {
                 "fields": [("live_from", "live_until")],
                 "description": "A live page grows by short updates, posted from the panel "
                 "at the top of this page once it is saved with a start time.",
-                "classes": ["desk-side"],
+                "classes": ["desk-panel"],
             },
         ),
         (
@@ -143,10 +143,14 @@ class ArticleAdmin(admin.ModelAdmin):
                     "updated_by",
                     "updated_at",
                 ],
-                "classes": ["desk-side", "collapse"],
+                "classes": ["desk-panel", "collapse"],
             },
         ),
     ]
+
+    class Media:
+        # In the head, before the body editor: the form's safety net (desk.js) hears it start.
+        js = ["admin-extra/desk.js"]
 
     def get_queryset(self, request):
         return (

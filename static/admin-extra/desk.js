@@ -1,22 +1,16 @@
 // The article form keeps what is typed: a copy in this browser at every change, a working
 // copy on the server every little while and on leaving the tab (never a revision), a warning
 // before leaving with unsaved changes, and either copy offered back when the form is opened
-// again. Also: the body's word count and reading time.
+// again. Also: the body's word count and reading time. Its settings come from #desk-config.
 (function () {
   "use strict";
-  var script = document.getElementById("desk-script");
-  var form = document.getElementById("article_form");
-  if (!script || !form) return;
-
   var NOT_CONTENT = ["csrfmiddlewaretoken", "loaded_version", "_save", "_continue", "_addanother",
     "_transition", "_preview", "_labels"];
-  var key = script.dataset.key;
-  var autosaveUrl = script.dataset.autosave;
-  var interval = 1000 * (parseInt(script.dataset.interval, 10) || 30);
-  var status = document.getElementById("desk-save-state");
   var editors = {};
+  var form, key, autosaveUrl, interval, status;
   var baseline, lastSent, submitting = false, saving = false;
 
+  // Loaded in the page's head, before the body editor, so that it hears each editor start.
   document.addEventListener("prose-editor:ready", function (event) {
     editors[event.detail.textarea.id] = event.detail.editor;
   });
@@ -24,7 +18,10 @@
   function fields() {
     var pairs = [];
     new FormData(form).forEach(function (value, name) {
-      if (typeof value === "string" && NOT_CONTENT.indexOf(name) < 0) pairs.push([name, value]);
+      // The blank rows "Add another" copies are not content (their times move with the clock).
+      if (typeof value === "string" && NOT_CONTENT.indexOf(name) < 0 && name.indexOf("__prefix__") < 0) {
+        pairs.push([name, value]);
+      }
     });
     return pairs;
   }
@@ -45,7 +42,7 @@
   function dirty() { return !same(fields(), baseline); }
   function say(text) { if (status) status.textContent = text; }
   function clock(date) {
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
   }
 
   function editorFor(textarea) {
@@ -72,7 +69,8 @@
     var values = {};
     pairs.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || NOT_CONTENT.indexOf(el.name) >= 0 || el.type === "file") return;
+      if (!el.name || NOT_CONTENT.indexOf(el.name) >= 0 || el.type === "file" ||
+          el.name.indexOf("__prefix__") >= 0) return;
       var wanted = values[el.name] || [];
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = wanted.indexOf(el.value) >= 0;
@@ -177,9 +175,59 @@
       (minutes === 1 ? " minute" : " minutes") + " to read";
   }
 
+  // The body editor and the autocomplete boxes are named by their field's label, as the plain
+  // fields are, so that screen readers announce them.
+  function nameControls() {
+    form.querySelectorAll("label[for]").forEach(function (label) {
+      var field = document.getElementById(label.htmlFor);
+      if (!field) return;
+      label.id = label.id || label.htmlFor + "-label";
+      var editor = field.tagName === "TEXTAREA" && editorFor(field);
+      if (editor) editor.view.dom.setAttribute("aria-labelledby", label.id);
+      var box = field.parentNode.querySelector(".select2-selection");
+      if (field.tagName === "SELECT" && box) {
+        box.setAttribute("aria-labelledby", (label.id + " " + (box.getAttribute("aria-labelledby") || "")).trim());
+        var shown = box.querySelector(".select2-selection__rendered");
+        if (shown) shown.setAttribute("aria-labelledby", label.id + " " + shown.id);
+        var search = box.querySelector(".select2-search__field");
+        if (search) search.setAttribute("aria-labelledby", label.id);
+      }
+    });
+    // A date and time field's two boxes, labelled only by the words before them.
+    form.querySelectorAll("p.datetime").forEach(function (pair) {
+      var holder = pair.closest(".fieldBox") || pair.closest(".form-row");
+      var label = holder && holder.querySelector("label");
+      if (!label) return;
+      pair.querySelectorAll("input").forEach(function (input, n) {
+        input.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "") + (n ? ", time" : ", date"));
+      });
+    });
+    // Rows of a table of inline fields: named by their column and row (“Order, byline 2”).
+    form.querySelectorAll(".tabular table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll("tbody tr.form-row").forEach(function (row, n) {
+        Array.prototype.forEach.call(row.children, function (cell) {
+          var input = cell.querySelector("input:not([type=hidden]), select");
+          var name = heads[Array.prototype.indexOf.call(row.children, cell) - 1] || heads[0];
+          if (input && name && !input.labels.length) input.setAttribute("aria-label", name + ", row " + (n + 1));
+        });
+      });
+    });
+  }
+
   function start() {
+    var config = document.getElementById("desk-config");
+    form = document.getElementById("article_form");
+    if (!config || !form) return;
+    key = config.dataset.key;
+    autosaveUrl = config.dataset.autosave;
+    interval = 1000 * (parseInt(config.dataset.interval, 10) || 30);
+    status = document.getElementById("desk-save-state");
     baseline = fields();
     lastSent = baseline;
+    nameControls();
     var row = form.querySelector(".field-body");
     if (row) {
       var out = document.createElement("p");
@@ -190,18 +238,21 @@
     }
     var local = stored();
     var server = serverCopy();
-    var localAt = local ? local.at : 0;
-    var serverAt = server ? Date.parse(server.saved_at) : 0;
-    if (server && serverAt >= localAt && !same(server.fields, baseline)) {
+    var discardServer = server && function () {
+      var body = new FormData();
+      body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+      body.append("discard", "1");
+      fetch(autosaveUrl, { method: "POST", body: body, credentials: "same-origin" });
+    };
+    // This browser's own copy first: it is what was typed here last. The server's copy when
+    // there is none here, or when it is clearly newer (typed on another device).
+    var localAt = local && !same(local.fields, baseline) ? local.at : 0;
+    if (server && !same(server.fields, baseline) && Date.parse(server.saved_at) > localAt + 5000) {
       offer(server, "A working copy autosaved at " + server.label +
-        " is newer than the saved article.", function () {
-        var body = new FormData();
-        body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
-        body.append("discard", "1");
-        fetch(autosaveUrl, { method: "POST", body: body, credentials: "same-origin" });
-      });
-    } else if (local && !same(local.fields, baseline)) {
-      offer(local, "You have unsaved changes from " + clock(new Date(local.at)) + ", kept in this browser.");
+        " is newer than the saved article.", discardServer);
+    } else if (localAt) {
+      offer(local, "You have unsaved changes from " + clock(new Date(local.at)) +
+        ", kept in this browser.", discardServer);
     }
     form.addEventListener("input", function () { remember(); count(); });
     form.addEventListener("change", remember);

@@ -60,7 +60,7 @@ def test_writer_drafts_and_submits_editor_publishes_it_reaches_the_home_page(
     page.keyboard.press("Control+b")
     editor.type("Cyclists were first across.")
     _choose(page, "id_primary_topic", "World")
-    page.locator(".add-row a").first.click()  # "Add another author"
+    page.locator("#bylines-group .add-row a").click()  # "Add another author"
     _choose(page, "id_bylines-0-author", "Walt Writer")
     screenshot(page, "writer-draft-desktop")
     page.get_by_role("button", name="Submit for review").first.click()

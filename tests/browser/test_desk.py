@@ -1,0 +1,200 @@
+"""The article form in Chromium, as an editor uses it all day: nothing typed is lost (a copy in
+the browser, a working copy on the server, a warning on leaving), changes to a live story stay
+off the site until they are published, the preview shows what is on screen, and the form is laid
+out for the work at desktop and phone widths."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles import revisions
+from articles.models import Article, WorkingCopy
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.factories import make_article, make_author, make_topic
+
+WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
+
+
+def _signed_in(page, site_url, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": site_url}])
+
+
+def _form(site_url, article):
+    return site_url + reverse("admin:articles_article_change", args=[article.pk])
+
+
+def _type_in_body(page, text):
+    body = page.locator(".ProseMirror[contenteditable=true]").first
+    body.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(text)
+
+
+def _serious(page) -> list[str]:
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_typed_work_survives_a_closed_tab_and_leaving_warns_first(
+    site_url, page_at, editor, viewport
+):
+    article = make_article(status="draft", headline="Harbour plan", body="<p>First words.</p>")
+    page = page_at(viewport)
+    _signed_in(page, site_url, editor)
+    page.goto(_form(site_url, article))
+    page.get_by_label("Headline").fill("Harbour plan approved")
+    _type_in_body(page, " Second words.")
+    expect(page.locator("#desk-count")).to_contain_text("4 words")
+    leaving = """() => {
+        const event = new Event("beforeunload", {cancelable: true});
+        window.dispatchEvent(event);
+        return event.defaultPrevented;
+    }"""
+    assert page.evaluate(leaving), "leaving with unsaved changes asks first"
+    page.close()
+
+    page = page.context.new_page()
+    page.goto(_form(site_url, article))
+    expect(page.get_by_text("You have unsaved changes from")).to_be_visible()
+    screenshot(page, f"desk-restore-{viewport['width']}")
+    page.get_by_role("button", name="Restore them").click()
+    expect(page.get_by_label("Headline")).to_have_value("Harbour plan approved")
+    expect(page.locator(".ProseMirror[contenteditable=true]").first).to_contain_text(
+        "First words. Second words."
+    )
+    page.locator(".desk-actions").get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    article.refresh_from_db()
+    assert article.headline == "Harbour plan approved" and "Second words." in article.body
+    page.reload()
+    expect(page.locator("#desk-restore")).to_be_hidden()
+
+
+def test_autosave_keeps_a_working_copy_and_says_when_the_connection_is_lost(
+    site_url, page_at, editor, settings
+):
+    settings.DESK_AUTOSAVE_SECONDS = 1
+    article = make_article(status="draft", headline="Storm warning")
+    page = page_at(DESKTOP)
+    _signed_in(page, site_url, editor)
+    page.goto(_form(site_url, article))
+    status = page.locator("#desk-save-state")
+    assert page.locator("#desk-save-state[aria-live=polite]").count() == 1
+    page.get_by_label("Headline").fill("Storm warning for the coast")
+    expect(status).to_contain_text("Saved a moment ago", timeout=10_000)
+    copy = WorkingCopy.objects.get(article=article, user=editor)
+    assert ["headline", "Storm warning for the coast"] in copy.fields
+    article.refresh_from_db()
+    assert article.headline == "Storm warning", "an autosave is not a save"
+
+    page.route("**/autosave/", lambda route: route.abort())  # the server is gone
+    page.get_by_label("Headline").fill("Storm warning, typed offline")
+    expect(status).to_contain_text("Not saved: connection lost", timeout=10_000)
+
+    # Another browser (no copy of its own): the server's working copy is offered.
+    first, page = page, page_at(DESKTOP)
+    _signed_in(page, site_url, editor)
+    page.goto(_form(site_url, article))
+    expect(page.get_by_text("A working copy autosaved at")).to_be_visible()
+    page.get_by_role("button", name="Restore them").click()
+    expect(page.get_by_label("Headline")).to_have_value("Storm warning for the coast")
+    assert page.problems == []
+    first.unroute("**/autosave/")
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_changes_to_a_live_story_stay_off_the_site_until_published(
+    site_url, page_at, editor, viewport
+):
+    article = make_article(headline="Talks open in Paris", body="<p>Delegates arrived.</p>")
+    page = page_at(viewport)
+    _signed_in(page, site_url, editor)
+    page.goto(_form(site_url, article))
+    expect(page.locator(".desk-status")).to_have_text("Published")
+    page.get_by_label("Headline").fill("Talks open in Paris with a deal in sight")
+    with page.expect_popup() as shown:
+        page.locator(".desk-actions").get_by_role("button", name="Preview").click()
+    preview = shown.value
+    expect(preview.get_by_role("heading", level=1)).to_have_text(
+        "Talks open in Paris with a deal in sight"
+    )
+    preview.close()
+    page.locator(".desk-actions").get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your changes are saved, not published")).to_be_visible()
+    expect(page.locator(".desk-status")).to_have_text("Live, with unpublished changes")
+    screenshot(page, f"desk-live-changes-{viewport['width']}")
+
+    reader = page_at(viewport)
+    reader.goto(site_url + article.get_absolute_url())
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Talks open in Paris")
+
+    page.locator(".desk-actions").get_by_role("button", name="Publish changes").click()
+    expect(page.get_by_text("Your changes are live.")).to_be_visible()
+    reader.reload()
+    expect(reader.get_by_role("heading", level=1)).to_have_text(
+        "Talks open in Paris with a deal in sight"
+    )
+
+
+def test_restoring_a_revision_asks_first(site_url, page_at, editor):
+    article = make_article(body="<p>The first wording.</p>")
+    first = revisions.record(article, by=editor)
+    article.body = "<p>The second wording.</p>"
+    article.save()
+    revisions.record(article, by=editor)
+    page = page_at(DESKTOP)
+    _signed_in(page, site_url, editor)
+    page.goto(site_url + reverse("admin:articles_article_revisions", args=[article.pk]))
+    expect(page.locator(".diff del")).to_contain_text("first")
+    expect(page.locator(".diff ins")).to_contain_text("second")
+    page.get_by_role("button", name="Restore…").click()
+    expect(page.get_by_text("unpublished changes")).to_be_visible()
+    page.get_by_role("button", name="Yes, restore it").click()
+    expect(page.get_by_text("restored as unpublished changes")).to_be_visible()
+    expect(page.locator(".ProseMirror[contenteditable=true]").first).to_contain_text(
+        "The first wording."
+    )
+    article.refresh_from_db()
+    assert article.body == "<p>The second wording.</p>"
+    assert article.changes.body == first.body, "staged, not live"
+
+
+@pytest.mark.parametrize("viewport", WIDTHS)
+def test_the_form_is_laid_out_for_the_work(site_url, page_at, editor, viewport):
+    topic, author = make_topic(name="Weather"), make_author(name="Ada Reporter")
+    article = make_article(
+        status=Article.Status.DRAFT, primary_topic=topic, authors=[author], publish_at=None
+    )
+    page = page_at(viewport)
+    _signed_in(page, site_url, editor)
+    page.goto(_form(site_url, article))
+    page.wait_for_load_state("load")
+    main = page.locator(".desk-main").bounding_box()
+    side = page.locator(".desk-side").bounding_box()
+    headline = page.get_by_label("Headline").bounding_box()
+    if viewport is DESKTOP:
+        assert side["x"] > main["x"] + main["width"] - 1, "the panel beside the writing"
+        assert side["y"] < main["y"] + 200, "at the top, where the eye starts"
+    else:
+        assert headline["y"] < side["y"], "the writing first on a phone"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for button in page.locator(".desk-actions button").all():
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, button.inner_text()
+    assert page.locator("text=Status:").count() == 1, "the status is shown once"
+    assert page.locator("[name=status]").count() == 0, "moved by the buttons alone"
+    expect(page.locator("#desk-count")).to_contain_text("words")
+    screenshot(page, f"desk-form-{viewport['width']}")
+    assert _serious(page) == []
+    page.goto(site_url + reverse("admin:articles_article_add"))
+    assert _serious(page) == []
+    assert page.problems == []
