@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from js_asset import Media
 
 from articles import live
 from articles.models import Article, LiveUpdate
@@ -125,6 +126,11 @@ class LiveUpdateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # posted from the live page's admin page
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The body editor's import map is an inline script: it runs under this response's nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
