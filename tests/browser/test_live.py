@@ -11,7 +11,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from articles.models import LiveUpdate
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.test_admin_csp import watch_csp
 from tests.factories import make_article
 from tests.test_live import add_updates
 
@@ -194,3 +196,37 @@ def test_without_javascript_ending_the_coverage_is_asked_on_a_page(site_url, chr
         assert article.coverage_ended()
     finally:
         context.close()
+
+
+def test_a_correction_is_made_in_the_rich_editor_and_readers_see_it(site_url, page_at):
+    article = make_article(headline="Count live", live_from=timezone.now() - timedelta(hours=1))
+    update = LiveUpdate.objects.create(
+        article=article, body="<p>Turnout was <strong>low</strong> in the city.</p>"
+    )
+    desk = page_at(DESKTOP)
+    check = watch_csp(desk)
+    _sign_in_as_editor(desk, site_url, f"/admin/articles/article/{article.pk}/change/")
+    desk.get_by_role("link", name="Correct").click()
+    assert desk.url.endswith(f"/admin/articles/liveupdate/{update.pk}/change/")
+    editor = desk.locator(".ProseMirror[contenteditable=true]")
+    expect(editor).to_be_visible()
+    expect(editor.locator("strong")).to_have_text("low"), "the words, not their HTML"
+    expect(desk.locator("textarea#id_body")).to_be_hidden()
+    expect(desk.get_by_role("button", name="Bold")).to_be_visible()
+    assert check() == [], "the editor loads under the page's nonce"
+
+    editor.locator("strong").dblclick()  # the word "low"
+    desk.keyboard.type("high")
+    expect(editor.locator("strong")).to_have_text("high")
+    screenshot(desk, "live-correction-editor")
+    desk.get_by_role("button", name="Save", exact=True).click()
+    expect(desk.locator(".messagelist")).to_contain_text("The update is corrected")
+    assert desk.url.endswith(f"/admin/articles/article/{article.pk}/change/#live-desk")
+    update.refresh_from_db()
+    assert update.body == "<p>Turnout was <strong>high</strong> in the city.</p>"
+
+    desk.goto(site_url + article.get_absolute_url())
+    shown = desk.locator(f"#update-{update.pk}")
+    expect(shown).to_contain_text("Turnout was high in the city.")
+    expect(shown).to_contain_text("Corrected")
+    assert check() == [] and desk.problems == []
