@@ -377,3 +377,13 @@ def _editor():
     user = User.objects.create_user("desk-editor", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     return User.objects.get(pk=user.pk)
+
+
+def test_the_correction_page_offers_the_rich_editor_under_its_nonce(editor_client):
+    article = live_article()
+    (update,) = add_updates(article, 1)
+    response = editor_client.get(reverse("admin:articles_liveupdate_change", args=[update.pk]))
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+    page = response.content.decode()
+    assert f'<script type="importmap" nonce="{nonce}">' in page
+    assert "data-django-prose-editor-configurable" in page
