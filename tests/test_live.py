@@ -172,15 +172,53 @@ def test_ending_the_coverage(editor_client):
     article = live_article()
     add_updates(article, 2)
     assert "live-label" in page_text(client, "/")
-    editor_client.post(
-        reverse("admin:articles_article_live", args=[article.pk]), {"action": "end"}, **JSON
+    response = editor_client.post(
+        reverse("admin:articles_article_live", args=[article.pk]),
+        {"action": "end", "confirm": "yes"},
+        **JSON,
     )
+    assert response.json()["message"] == "Live coverage ended."
     article.refresh_from_db()
     assert article.coverage_ended()
     page = page_text(client, article.get_absolute_url())
     assert "Coverage ended" in page and "data-live-endpoint" not in page and "live.js" not in page
     assert "live-label" not in page_text(client, "/"), "the home page no longer says Live"
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LIVE_END).exists()
+
+
+def test_coverage_ends_only_once_confirmed(editor_client):
+    article = live_article()
+    url = reverse("admin:articles_article_live", args=[article.pk])
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    asked = editor_client.post(url, {"action": "end"})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Are you sure?" in page and "Readers will see “Coverage ended”" in page
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    assert '<input type="submit" value="End coverage">' in page
+    assert f'href="{change}#live-desk" class="button cancel-link">Keep it running</a>' in page
+    refused = editor_client.post(url, {"action": "end"}, **JSON)
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "The coverage was not ended: confirm it first."
+    article.refresh_from_db()
+    assert article.is_live() and not article.coverage_ended(), "nothing changed"
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.LIVE_END).exists()
+    assert "Coverage ended" not in page_text(Client(), article.get_absolute_url())
+
+    ended = editor_client.post(url, {"action": "end", "confirm": "yes"})
+    assert ended.status_code == 302 and ended["Location"].endswith(f"{change}#live-desk")
+    article.refresh_from_db()
+    assert article.coverage_ended()
+    assert "Coverage ended" in page_text(Client(), article.get_absolute_url())
+
+
+def test_only_editors_are_asked_to_end_the_coverage(writer_client, writer):
+    article = live_article(authors=[make_author(user=writer)])
+    url = reverse("admin:articles_article_live", args=[article.pk])
+    for data in ({"action": "end"}, {"action": "end", "confirm": "yes"}):
+        assert writer_client.post(url, data, **JSON).status_code == 403
+    article.refresh_from_db()
+    assert article.is_live()
 
 
 # Readers ---------------------------------------------------------------------------------
@@ -339,3 +377,13 @@ def _editor():
     user = User.objects.create_user("desk-editor", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     return User.objects.get(pk=user.pk)
+
+
+def test_the_correction_page_offers_the_rich_editor_under_its_nonce(editor_client):
+    article = live_article()
+    (update,) = add_updates(article, 1)
+    response = editor_client.get(reverse("admin:articles_liveupdate_change", args=[update.pk]))
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+    page = response.content.decode()
+    assert f'<script type="importmap" nonce="{nonce}">' in page
+    assert "data-django-prose-editor-configurable" in page

@@ -1,6 +1,6 @@
 """Live coverage at the desk: posting an update from the live page's own admin page in one
-click (without leaving it), pinning key points, ending the coverage; correcting and deleting
-updates on their own pages. Each change goes through `articles.live`."""
+click (without leaving it), pinning key points, ending the coverage (once confirmed);
+correcting and deleting updates on their own pages. Each change goes through `articles.live`."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,10 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from js_asset import Media
 
 from articles import live
 from articles.models import Article, LiveUpdate
+
+NOT_CONFIRMED = "The coverage was not ended: confirm it first."
 
 
 class LiveUpdateForm(forms.ModelForm):
@@ -53,8 +57,21 @@ def _answer(request, article, *, message="", error="", status=200):
     return redirect(reverse("admin:articles_article_change", args=[article.pk]) + "#live-desk")
 
 
+def _confirm_end(model_admin, request, article):
+    """The question asked before the coverage ends, as a page of its own (without the script,
+    which asks on the live page itself)."""
+    context = model_admin.admin_site.each_context(request) | {
+        "title": "End the live coverage?",
+        "subtitle": str(article),
+        "opts": model_admin.opts,
+        "article": article,
+    }
+    return TemplateResponse(request, "admin/articles/liveupdate/end_coverage.html", context)
+
+
 def live_view(model_admin, request, pk):
-    """POST only: `post` an update, `pin` or `unpin` one, `end` the coverage."""
+    """POST only: `post` an update, `pin` or `unpin` one, `end` the coverage (with
+    `confirm=yes`; without it, the question is asked first)."""
     article = model_admin.get_object(request, str(pk))
     if article is None or not article.live_from:
         return redirect(reverse("admin:articles_article_changelist"))
@@ -82,6 +99,10 @@ def live_view(model_admin, request, pk):
         if action == "end":
             if not live.may_pin(request.user):
                 raise PermissionDenied("Only editors end live coverage.")
+            if request.POST.get("confirm") != "yes":
+                if request.headers.get("Accept") == "application/json":
+                    return _answer(request, article, error=NOT_CONFIRMED, status=400)
+                return _confirm_end(model_admin, request, article)
             live.end_coverage(article, by=request.user)
             return _answer(request, article, message="Live coverage ended.")
     except ValidationError as error:
@@ -105,6 +126,11 @@ class LiveUpdateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # posted from the live page's admin page
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # The body editor's import map is an inline script: it runs under this response's nonce.
+        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -1,6 +1,7 @@
-// The live desk: post an update, pin or unpin one, end the coverage, without leaving the
-// page. The server answers with the list of updates anew; a posted update's form is emptied,
-// a refused one keeps what was typed. Without this script the same forms post and come back.
+// The live desk: post an update, pin or unpin one, end the coverage (asked first, here on the
+// page), without leaving the page. The server answers with the list of updates anew; a posted
+// update's form is emptied, a refused one keeps what was typed. Without this script the same
+// forms post and come back, and the server asks before the coverage ends.
 (() => {
   const desk = document.getElementById("live-desk");
   if (!desk) return;
@@ -22,9 +23,29 @@
     }
   }
 
+  function askBeforeEnding(form, asking) {
+    form.querySelector(".live-end-ask").hidden = asking;
+    form.querySelector(".live-end-confirm").hidden = !asking;
+    form.querySelector(asking ? "#live-end-question" : ".live-end-ask").focus();
+  }
+
+  desk.addEventListener("click", (event) => {
+    if (event.target.closest(".live-end-keep")) askBeforeEnding(event.target.form, false);
+  });
+  desk.addEventListener("keydown", (event) => {
+    const form = event.target.closest(".live-end");
+    if (form && event.key === "Escape" && !form.querySelector(".live-end-confirm").hidden) {
+      askBeforeEnding(form, false);
+    }
+  });
+
   desk.addEventListener("submit", async (event) => {
     const form = event.target;
     event.preventDefault();
+    if (form.classList.contains("live-end") && event.submitter?.name !== "confirm") {
+      askBeforeEnding(form, true);
+      return;
+    }
     const body = new FormData(form);
     if (event.submitter && event.submitter.name) body.set(event.submitter.name, event.submitter.value);
     const buttons = form.querySelectorAll("button");
