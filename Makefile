@@ -75,6 +75,7 @@ bench: $(STAMP)
 	$(PY) bench/pages.py
 	$(PY) bench/readpath.py
 	$(PY) bench/live.py
+	$(PY) bench/desk.py
 	$(PY) bench/wordpress.py
 
 # Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).

@@ -123,6 +123,8 @@ def test_writers_submit_changes_to_their_live_article_for_review(writer_client, 
     assert "Writer's live story" in client.get(article.get_absolute_url()).content.decode()
     in_review = reverse("admin:articles_article_changelist") + "?changes_status__exact=review"
     assert "Writer&#x27;s live story" in writer_client.get(in_review).content.decode()
+    desk = writer_client.get(reverse("admin:index")).content.decode()
+    assert "(changes to the live article)" in desk
 
     data |= {"_transition": "publish_changes"}
     writer_client.post(_url(article), data)

@@ -243,3 +243,27 @@ def test_varnish_gives_each_request_its_own_id_and_the_app_uses_it(front, settin
     assert len(set(ids)) == 3 and "from-the-client" not in ids, "a hit never repeats an id"
     app = [r.request_id for r in caplog.records if r.name == "newsroom.requests"]
     assert app == ids[:1], "the app was asked once, and logged Varnish's id"
+
+
+def test_autosaves_and_staged_changes_leave_varnish_alone_until_they_are_published(
+    front, editor, client
+):
+    from tests.test_workflow import change_form_data
+
+    article = make_article(headline="The live words")
+    url = article.get_absolute_url()
+    read(front, url)
+    assert read(front, url)[0] == "HIT"
+    client.force_login(editor)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(article, headline="The coming words")
+    client.post(reverse("admin:articles_article_autosave", args=[article.pk]), data)
+    assert client.post(change, data).status_code == 302  # kept as changes over the live version
+    status, text = read(front, url)
+    assert status == "HIT" and "The live words" in text, "no purge reached Varnish"
+
+    article.refresh_from_db()
+    client.post(change, change_form_data(article, headline="The coming words",
+                                         _transition="publish_changes"))  # fmt: skip
+    status, text = read(front, url)
+    assert status == "MISS" and "The coming words" in text

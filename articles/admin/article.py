@@ -169,6 +169,15 @@ class ArticleAdmin(admin.ModelAdmin):
             fields += ["publish_at"]  # writers do not schedule: editors publish
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        # Live coverage stays folded away until an article is a live page.
+        return [
+            (name, options | {"classes": [*options["classes"], "collapse"]})
+            if name == "Live coverage" and not (obj and obj.live_from)
+            else (name, options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, BylineInline) and (authors := _staged_authors(obj)):

@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleNote
@@ -8,7 +9,8 @@ register = template.Library()
 
 @register.inclusion_tag("admin/articles/_desk_summary.html", takes_context=True)
 def desk_summary(context):
-    """What needs an editor's attention: articles in review, the next scheduled, corrections."""
+    """What needs an editor's attention: articles in review (and changes to live ones), the
+    next scheduled, corrections."""
     user = context["request"].user
     if not user.has_perm("articles.view_article"):
         return {"show": False}
@@ -16,7 +18,9 @@ def desk_summary(context):
     return {
         "show": True,
         "in_review": list(
-            Article.objects.filter(status=Article.Status.IN_REVIEW).order_by("updated_at")[:8]
+            Article.objects.filter(
+                Q(status=Article.Status.IN_REVIEW) | Q(changes_status=Article.Changes.IN_REVIEW)
+            ).order_by("updated_at")[:8]
         ),
         "scheduled": list(Article.objects.scheduled(now).order_by("publish_at")[:8]),
         "corrections": list(

@@ -38,7 +38,13 @@
     return names;
   }
 
-  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  // What an editor typed, leaving out the bookkeeping of rows (counts, ids), which differs
+  // between a form of saved rows and the same rows shown from unpublished changes.
+  var BOOKKEEPING = /-(TOTAL_FORMS|INITIAL_FORMS|MIN_NUM_FORMS|MAX_NUM_FORMS|id|article)$/;
+  function essence(pairs) {
+    return pairs.filter(function (pair) { return !BOOKKEEPING.test(pair[0]); });
+  }
+  function same(a, b) { return JSON.stringify(essence(a)) === JSON.stringify(essence(b)); }
   function dirty() { return !same(fields(), baseline); }
   function say(text) { if (status) status.textContent = text; }
   function clock(date) {

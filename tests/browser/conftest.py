@@ -104,3 +104,14 @@ def page_at(chromium):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def serious_axe_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, each with a few of its places."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

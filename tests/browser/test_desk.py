@@ -4,14 +4,13 @@ off the site until they are published, the preview shows what is on screen, and 
 out for the work at desktop and phone widths."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles import revisions
 from articles.models import Article, WorkingCopy
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations
 from tests.factories import make_article, make_author, make_topic
 
 WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
@@ -33,14 +32,6 @@ def _type_in_body(page, text):
     body.click()
     page.keyboard.press("Control+End")
     page.keyboard.type(text)
-
-
-def _serious(page) -> list[str]:
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("viewport", WIDTHS)
@@ -131,6 +122,7 @@ def test_changes_to_a_live_story_stay_off_the_site_until_published(
     page.locator(".desk-actions").get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Your changes are saved, not published")).to_be_visible()
     expect(page.locator(".desk-status")).to_have_text("Live, with unpublished changes")
+    expect(page.locator("#desk-restore")).to_be_hidden(), "the form shows what was kept"
     screenshot(page, f"desk-live-changes-{viewport['width']}")
 
     reader = page_at(viewport)
@@ -194,7 +186,7 @@ def test_the_form_is_laid_out_for_the_work(site_url, page_at, editor, viewport):
     assert page.locator("[name=status]").count() == 0, "moved by the buttons alone"
     expect(page.locator("#desk-count")).to_contain_text("words")
     screenshot(page, f"desk-form-{viewport['width']}")
-    assert _serious(page) == []
+    assert serious_axe_violations(page) == []
     page.goto(site_url + reverse("admin:articles_article_add"))
-    assert _serious(page) == []
+    assert serious_axe_violations(page) == []
     assert page.problems == []

@@ -5,13 +5,12 @@ recovery codes); later sign-ins ask for a code, and a recovery code works once o
 import re
 from base64 import b32decode
 
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group, User
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations
 
 PASSWORD = "a-long-browser-password"
 
@@ -29,14 +28,6 @@ def _sign_out(page):
     expect(page.get_by_text("Thanks for spending some quality time")).to_be_visible()
 
 
-def _serious(page) -> list[str]:
-    return [
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_an_editor_sets_up_the_second_step_then_uses_a_recovery_code_once(site_url, page_at):
     editor = User.objects.create_user(
         "second-step-editor", "s@example.org", PASSWORD, is_staff=True
@@ -51,7 +42,7 @@ def test_an_editor_sets_up_the_second_step_then_uses_a_recovery_code_once(site_u
     box = qr.bounding_box()
     assert box["width"] >= 150, "large enough to scan from a screen"
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert _serious(page) == []
+    assert serious_axe_violations(page) == []
     screenshot(page, "second-step-setup-phone")
 
     key = page.locator("#otp-key").inner_text().replace(" ", "")
@@ -74,7 +65,7 @@ def test_an_editor_sets_up_the_second_step_then_uses_a_recovery_code_once(site_u
     desk = page_at(DESKTOP)
     _sign_in(desk, site_url)
     expect(desk.get_by_role("heading", name="Your second step")).to_be_visible()
-    assert _serious(desk) == []
+    assert serious_axe_violations(desk) == []
     screenshot(desk, "second-step-desktop")
     desk.fill("#id_code", codes[3])
     desk.get_by_role("button", name="Open the desk").click()
