@@ -7,7 +7,7 @@ render it, and `publish()` writes it onto the live article.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +28,7 @@ FOREIGN_KEYS = ("primary_topic", "hero_image", "social_image")
 FIELDS = WORDS + SCALARS + TIMES + FOREIGN_KEYS + ("topics", "authors")
 
 NOT_PUBLISHED = "Only a published article has changes to stage: save it instead."
-NO_CHANGES = "There are no unpublished changes to this article."
+NO_CHANGES = "There are no unpublished changes: readers already see this version."
 
 
 class ChangesError(Exception):
@@ -70,7 +70,8 @@ def steps(article: Article, user) -> list[Step]:
 
 
 def _time(value) -> str | None:
-    return value.isoformat() if value else None
+    # To the second, in UTC: as the form shows a time, so that an untouched one is the same.
+    return value.astimezone(UTC).replace(microsecond=0).isoformat() if value else None
 
 
 def of_article(article: Article) -> Content:
@@ -169,6 +170,11 @@ def stage(
         kept = stored.changes
         state = Article.Changes.IN_REVIEW if submit else stored.changes_status
     else:
+        if not article.revisions.exists():
+            # The live version is in the history before the first changes over it.
+            Revision.objects.create(
+                article=article, created_by=by, note="The live version", **as_revision_fields(live)
+            )
         kept = revision = Revision.objects.create(
             article=article,
             created_by=by,
@@ -226,11 +232,22 @@ def publish(article: Article, *, by, now: datetime | None = None) -> Article:
     return article
 
 
+def take(step: Step, article: Article, *, by) -> None:
+    """Take one of the live form's steps (`STEPS`) on `article`, or raise ChangesError."""
+    if not by.has_perm(step.permission) or not workflow.can_edit(by, article):
+        raise ChangesError(f"You may not “{step.label.lower()}” on this article.")
+    {"publish_changes": publish, "submit_changes": submit, "discard_changes": discard}[step.name](
+        article, by=by
+    )
+
+
 @transaction.atomic
 def submit(article: Article, *, by) -> None:
     """Put the staged changes in the editors' review list; the live version stays."""
     if article.changes_id is None:
         raise ChangesError(NO_CHANGES)
+    if article.changes_status == Article.Changes.IN_REVIEW:
+        return  # submitted with the save that kept them
     Article.objects.filter(pk=article.pk).update(changes_status=Article.Changes.IN_REVIEW)
     article.changes_status = Article.Changes.IN_REVIEW
     audit.record_article(audit.Action.CHANGES_SUBMITTED, article, by=by)

@@ -45,8 +45,14 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         self._check_not_stale()
-        if publishing(self.data) and not cleaned_data.get("publish_at"):
-            cleaned_data["publish_at"] = self.instance.publish_at or timezone.now()
+        if publishing(self.data):
+            # Said beside the fields concerned; the bylines' own rows say theirs.
+            if not cleaned_data.get("primary_topic") and "primary_topic" in self.fields:
+                self.add_error("primary_topic", f"To publish, {workflow.NEEDS_SECTION}.")
+            if not (cleaned_data.get("body") or "").strip() and "body" in self.fields:
+                self.add_error("body", f"To publish, {workflow.NEEDS_BODY}.")
+            if not cleaned_data.get("publish_at"):
+                cleaned_data["publish_at"] = self.instance.publish_at or timezone.now()
         return cleaned_data
 
     def _check_not_stale(self):
@@ -100,9 +106,5 @@ class BylineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if not publishing(self.data) or any(self.errors):
-            return
-        if problems := workflow.publish_problems(self.instance, author_count=len(self.authors())):
-            raise ValidationError(
-                "To publish this article, %(problems)s.", params={"problems": ", ".join(problems)}
-            )
+        if publishing(self.data) and not any(self.errors) and not self.authors():
+            raise ValidationError(f"To publish this article, {workflow.NEEDS_AUTHOR}.")

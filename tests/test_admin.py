@@ -135,7 +135,8 @@ def test_publishing_from_the_form_requires_section_and_author(editor_client):
     response = editor_client.post(reverse("admin:articles_article_add"), _form())
     assert response.status_code == 200
     page = response.content.decode()
-    assert "To publish this article, choose a section, add at least one author." in page
+    assert "To publish, choose a section." in page, "beside the section field"
+    assert "To publish this article, add at least one author." in page, "beside the bylines"
     assert 'value="Ready to go"' in page, "what was typed is kept"
     assert not Article.objects.exists()
 

@@ -30,7 +30,11 @@ def test_every_admin_save_keeps_a_revision_with_who_and_when(editor_client, edit
     article.refresh_from_db()
     editor_client.post(_change_url(article), change_form_data(article, body="<p>Third draft.</p>"))
     history = list(Revision.objects.filter(article=article))
-    assert [r.body for r in history] == ["<p>Third draft.</p>", "<p>Second draft.</p>"]
+    assert [r.body for r in history] == [
+        "<p>Third draft.</p>",
+        "<p>Second draft.</p>",
+        "<p>First draft.</p>",  # the live version, kept before the first changes over it
+    ]
     assert all(r.created_by == editor for r in history)
 
 

@@ -99,7 +99,7 @@ def test_changes_that_cannot_go_live_are_kept_and_publishing_them_says_why(edito
     data = change_form_data(article, body="", _transition="publish_changes")
     response = editor_client.post(_url(article), data)
     assert response.status_code == 200
-    assert "To publish this article, write the body." in response.content.decode()
+    assert "To publish, write the body." in response.content.decode()
     article.refresh_from_db()
     assert article.body == "<p>Words.</p>" and article.changes is None
 
@@ -199,6 +199,20 @@ def test_preview_of_a_new_article_before_it_is_saved(editor_client):
     assert not Article.objects.exists()
 
 
+def test_preview_of_an_article_with_no_section_yet(editor_client):
+    draft = make_article(status="draft", primary_topic=None, publish_at=None, headline="Loose")
+    for response in (
+        editor_client.get(reverse("admin:articles_article_preview", args=[draft.pk])),
+        editor_client.post(
+            reverse("admin:articles_article_preview_new"),
+            {"headline": "Sectionless", "featured_order": 100, "notes-TOTAL_FORMS": 0,
+             "notes-INITIAL_FORMS": 0, "bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0},
+        ),
+    ):  # fmt: skip
+        assert response.status_code == 200
+        assert "No section yet" in response.content.decode()
+
+
 def test_preview_with_a_field_too_long_says_what_to_fix(editor_client):
     article = make_article()
     data = change_form_data(article, headline="x" * 201)
@@ -218,3 +232,11 @@ def test_preview_links_of_a_live_article_show_its_changes(editor_client, editor,
     page = client.get(path).content.decode()
     assert "Coming version" in page and "Live version" not in page
     assert "Live version" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_saving_a_live_article_unchanged_leaves_no_changes(editor_client, settings):
+    settings.TIME_ZONE = "Europe/Paris"  # the form's times are local, the stored ones UTC
+    article = make_article()
+    editor_client.post(_url(article), change_form_data(article))
+    article.refresh_from_db()
+    assert article.changes is None and article.status_label == "Published"

@@ -105,7 +105,13 @@ class ArticleAdmin(admin.ModelAdmin):
     # The writing column on the left, the publishing panel ("desk-panel") on the right; one
     # column on a phone, the writing first. The status is shown once, in the panel's head.
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "loaded_version"]}),
+        (
+            None,
+            {
+                "fields": ["headline", "slug", "dek", "body", "loaded_version"],
+                "classes": ["desk-writing"],
+            },
+        ),
         (
             "Search and social",
             {
@@ -121,8 +127,18 @@ class ArticleAdmin(admin.ModelAdmin):
                 "classes": ["desk-panel"],
             },
         ),
-        ("Section and topics", {"fields": ["primary_topic", "topics"], "classes": ["desk-panel"]}),
-        ("Lead picture", {"fields": ["hero_image", "lead_picture_now"], "classes": ["desk-panel"]}),
+        # "desk-essential": on a phone these come straight after the status and buttons.
+        (
+            "Section and topics",
+            {"fields": ["primary_topic", "topics"], "classes": ["desk-panel", "desk-essential"]},
+        ),
+        (
+            "Lead picture",
+            {
+                "fields": ["hero_image", "lead_picture_now"],
+                "classes": ["desk-panel", "desk-essential"],
+            },
+        ),
         (
             "Live coverage",
             {
@@ -348,9 +364,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _desk(self, request, article: Article | None) -> dict:
         """What the publishing panel and the desk's scripts need beside the form."""
+        new = article is None
         article = article or Article(status=Article.Status.DRAFT)
+        steps = workflow.allowed(article, request.user)
         context = {
-            "transitions": workflow.allowed(article, request.user),
+            # Nothing to archive before it exists.
+            "transitions": [t for t in steps if not (new and t.name == "archive")],
             "change_steps": changes.steps(article, request.user),
             "is_live": article.pk is not None and article.status == Article.Status.PUBLISHED,
             "can_preview": article.pk is None or workflow.can_preview(request.user, article),
@@ -434,21 +453,7 @@ class ArticleAdmin(admin.ModelAdmin):
         step = changes.BY_NAME[name]
         obj.refresh_from_db()
         try:
-            if not request.user.has_perm(step.permission) or not workflow.can_edit(
-                request.user, obj
-            ):
-                raise changes.ChangesError(f"You may not “{step.label.lower()}” here.")
-            if name == "publish_changes":
-                if obj.changes_id is None:
-                    raise changes.ChangesError("Nothing to publish: readers see this version.")
-                changes.publish(obj, by=request.user)
-            elif name == "submit_changes":
-                if obj.changes_id is None:
-                    raise changes.ChangesError("Nothing to submit: readers see this version.")
-                if obj.changes_status != Article.Changes.IN_REVIEW:
-                    changes.submit(obj, by=request.user)
-            else:
-                changes.discard(obj, by=request.user)
+            changes.take(step, obj, by=request.user)
         except changes.ChangesError as refusal:
             self.message_user(request, str(refusal), messages.WARNING)
         else:

@@ -46,7 +46,7 @@
   }
   function same(a, b) { return JSON.stringify(essence(a)) === JSON.stringify(essence(b)); }
   function dirty() { return !same(fields(), baseline); }
-  function say(text) { if (status) status.textContent = text; }
+  function say(text) { if (status && status.textContent !== text) status.textContent = text; }
   function clock(date) {
     return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
   }
@@ -260,8 +260,12 @@
       offer(local, "You have unsaved changes from " + clock(new Date(local.at)) +
         ", kept in this browser.", discardServer);
     }
-    form.addEventListener("input", function () { remember(); count(); });
-    form.addEventListener("change", remember);
+    function changed() {
+      remember();
+      if (!saving) say(dirty() ? "Unsaved changes: kept in this browser until you save." : "No unsaved changes.");
+    }
+    form.addEventListener("input", function () { changed(); count(); });
+    form.addEventListener("change", changed);
     form.addEventListener("submit", function (event) {
       if (event.submitter && event.submitter.formTarget === "_blank") return; // a preview
       submitting = true;

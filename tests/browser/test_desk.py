@@ -170,14 +170,21 @@ def test_the_form_is_laid_out_for_the_work(site_url, page_at, editor, viewport):
     _signed_in(page, site_url, editor)
     page.goto(_form(site_url, article))
     page.wait_for_load_state("load")
-    main = page.locator(".desk-main").bounding_box()
-    side = page.locator(".desk-side").bounding_box()
     headline = page.get_by_label("Headline").bounding_box()
+    panel = page.locator(".desk-publish").bounding_box()
+    section = page.get_by_role("group", name="Section and topics").bounding_box()
     if viewport is DESKTOP:
-        assert side["x"] > main["x"] + main["width"] - 1, "the panel beside the writing"
-        assert side["y"] < main["y"] + 200, "at the top, where the eye starts"
+        main = page.locator(".desk-main").bounding_box()
+        assert panel["x"] > main["x"] + main["width"] - 1, "the panel beside the writing"
+        assert panel["y"] < headline["y"] + 100, "at the top, where the eye starts"
+        page.mouse.wheel(0, 1500)
+        page.wait_for_timeout(200)
+        top = page.locator(".desk-publish").bounding_box()["y"]
+        assert 0 <= top < 50, "its status and buttons stay in view while scrolling"
+        page.mouse.wheel(0, -3000)
     else:
-        assert headline["y"] < side["y"], "the writing first on a phone"
+        body = page.locator(".field-body").bounding_box()
+        assert headline["y"] < body["y"] < panel["y"] < section["y"], "writing, then the panel"
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     for button in page.locator(".desk-actions button").all():
         box = button.bounding_box()
