@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from articles import audit, workflow
 from articles.models import Article, Author, Byline, Image, Revision, Topic
+from articles.richtext import sanitize_body
 
 Content = dict  # field name -> value as JSON keeps it (ids, ISO times)
 
@@ -91,6 +92,7 @@ def of_article(article: Article) -> Content:
 def of_form(cleaned_data: dict, authors: list[Author]) -> Content:
     """The content an article's form holds: its cleaned data and the bylines typed below it."""
     content = {name: cleaned_data.get(name) for name in WORDS + SCALARS}
+    content["body"] = sanitize_body(content["body"] or "")  # as saving it would
     content |= {name: _time(cleaned_data.get(name)) for name in TIMES}
     content |= {
         name: value.pk if (value := cleaned_data.get(name)) else None for name in FOREIGN_KEYS
@@ -153,7 +155,9 @@ def stage(
     """Keep `content` as the draft of changes over the live `article`; readers see nothing of
     it. With `submit`, the changes go to the editors' review list. Content the same as the live
     version leaves no changes; the same as the changes already kept adds no revision."""
-    stored = Article.objects.select_for_update().select_related("changes").get(pk=article.pk)
+    stored = (
+        Article.objects.select_for_update(of=("self",)).select_related("changes").get(pk=article.pk)
+    )
     if stored.status != Article.Status.PUBLISHED:
         raise ChangesError(NOT_PUBLISHED)
     live = of_article(stored)

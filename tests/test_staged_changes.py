@@ -179,6 +179,19 @@ def test_preview_shows_what_is_on_screen_and_stores_nothing(editor_client, clien
     assert "Saved headline" in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_preview_and_staged_changes_keep_only_the_editors_markup(editor_client):
+    article = make_article()
+    hostile = '<p onclick="steal()">Words<script>alert(1)</script></p>'
+    preview = editor_client.post(
+        reverse("admin:articles_article_preview", args=[article.pk]),
+        change_form_data(article, body=hostile),
+    ).content.decode()
+    assert "Words" in preview and "steal()" not in preview and "alert(1)" not in preview
+    editor_client.post(_url(article), change_form_data(article, body=hostile))
+    article.refresh_from_db()
+    assert "onclick" not in article.changes.body and "<script" not in article.changes.body
+
+
 def test_preview_of_a_new_article_before_it_is_saved(editor_client):
     topic, author = make_topic(name="Weather"), make_author(name="Fresh Writer")
     data = _with_bylines(
