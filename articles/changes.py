@@ -90,14 +90,19 @@ def of_article(article: Article) -> Content:
 
 
 def of_form(cleaned_data: dict, authors: list[Author]) -> Content:
-    """The content an article's form holds: its cleaned data and the bylines typed below it."""
-    content = {name: cleaned_data.get(name) for name in WORDS + SCALARS}
-    content["body"] = sanitize_body(content["body"] or "")  # as saving it would
-    content |= {name: _time(cleaned_data.get(name)) for name in TIMES}
+    """The content an article's form holds: its cleaned data and the bylines typed below it.
+    Fields the person may not change (a writer's publication time) are not in it."""
+    content = {name: cleaned_data[name] for name in WORDS + SCALARS if name in cleaned_data}
+    if "body" in content:
+        content["body"] = sanitize_body(content["body"] or "")  # as saving it would
+    content |= {name: _time(cleaned_data[name]) for name in TIMES if name in cleaned_data}
     content |= {
-        name: value.pk if (value := cleaned_data.get(name)) else None for name in FOREIGN_KEYS
+        name: value.pk if (value := cleaned_data[name]) else None
+        for name in FOREIGN_KEYS
+        if name in cleaned_data
     }
-    content["topics"] = sorted(topic.pk for topic in cleaned_data.get("topics") or ())
+    if "topics" in cleaned_data:
+        content["topics"] = sorted(topic.pk for topic in cleaned_data["topics"] or ())
     content["authors"] = [author.pk for author in authors]
     return content
 
@@ -162,6 +167,7 @@ def stage(
         raise ChangesError(NOT_PUBLISHED)
     live = of_article(stored)
     staged = of_revision(stored.changes) if stored.changes_id else None
+    content = {**(staged or live), **content}  # what the form did not hold stays as it was
     revision = None
     if content == live:
         state, kept = Article.Changes.NONE, None
