@@ -253,6 +253,9 @@
     // This browser's own copy first: it is what was typed here last. The server's copy when
     // there is none here, or when it is clearly newer (typed on another device).
     var localAt = local && !same(local.fields, baseline) ? local.at : 0;
+    if (local && !localAt) {
+      try { localStorage.removeItem(key); } catch (e) { /* nothing kept */ }  // saved since
+    }
     if (server && !same(server.fields, baseline) && Date.parse(server.saved_at) > localAt + 5000) {
       offer(server, "A working copy autosaved at " + server.label +
         " is newer than the saved article.", discardServer);

@@ -68,6 +68,9 @@ def test_typed_work_survives_a_closed_tab_and_leaving_warns_first(
     assert article.headline == "Harbour plan approved" and "Second words." in article.body
     page.reload()
     expect(page.locator("#desk-restore")).to_be_hidden()
+    page.wait_for_selector("#desk-count")
+    kept = page.evaluate(f"localStorage.getItem('newsroom:article:{article.pk}:user:{editor.pk}')")
+    assert kept is None, "once saved, the browser's copy is dropped"
 
 
 def test_autosave_keeps_a_working_copy_and_says_when_the_connection_is_lost(
