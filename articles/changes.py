@@ -63,8 +63,10 @@ def steps(article: Article, user) -> list[Step]:
     writers submit it; either may discard changes already kept."""
     if article.status != Article.Status.PUBLISHED or not workflow.can_edit(user, article):
         return []
-    publisher = user.has_perm(workflow.PUBLISH_PERMISSION)
-    offered = ["publish_changes"] if publisher else ["submit_changes"]
+    if user.has_perm(workflow.PUBLISH_PERMISSION):
+        offered = ["publish_changes"]
+    else:  # once submitted, they wait for an editor
+        offered = [] if article.changes_status == Article.Changes.IN_REVIEW else ["submit_changes"]
     if article.changes_id:
         offered.append("discard_changes")
     return [BY_NAME[name] for name in offered]

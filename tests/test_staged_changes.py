@@ -130,6 +130,11 @@ def test_writers_submit_changes_to_their_live_article_for_review(writer_client, 
     desk = writer_client.get(reverse("admin:index")).content.decode()
     assert "(changes to the live article)" in desk
 
+    assert (
+        "Submit changes for review</button>"
+        not in writer_client.get(_url(article)).content.decode()
+    )
+
     data |= {"_transition": "publish_changes"}
     writer_client.post(_url(article), data)
     article.refresh_from_db()
@@ -257,3 +262,10 @@ def test_saving_a_live_article_unchanged_leaves_no_changes(editor_client, settin
     editor_client.post(_url(article), change_form_data(article))
     article.refresh_from_db()
     assert article.changes is None and article.status_label == "Published"
+
+
+def test_a_writer_reading_someone_elses_article_is_offered_no_save(writer_client):
+    article = make_article()
+    page = writer_client.get(_url(article)).content.decode()
+    assert "You may read this article, not change it." in page
+    assert "Save changes</button>" not in page and "desk-save-state" not in page

@@ -372,6 +372,7 @@ class ArticleAdmin(admin.ModelAdmin):
             "transitions": [t for t in steps if not (new and t.name == "archive")],
             "change_steps": changes.steps(article, request.user),
             "is_live": article.pk is not None and article.status == Article.Status.PUBLISHED,
+            "can_edit": workflow.can_edit(request.user, None if new else article),
             "can_preview": article.pk is None or workflow.can_preview(request.user, article),
             "show_save_and_add_another": False,
             "desk_key": f"newsroom:article:{article.pk or 'new'}:user:{request.user.pk}",

@@ -57,6 +57,24 @@
     return view && view.editor;
   }
 
+  // A kept copy's HTML, read in a document that runs nothing (the browser may still report the
+  // handlers it holds to the page's security policy), without scripts, frames or event handlers,
+  // before the editor reads it: the editor keeps only its own markup, and the server sanitises.
+  function inert(html) {
+    var body = new DOMParser().parseFromString(html, "text/html").body;
+    body.querySelectorAll("script, style, iframe, object, embed").forEach(function (node) {
+      node.remove();
+    });
+    body.querySelectorAll("*").forEach(function (node) {
+      Array.prototype.slice.call(node.attributes).forEach(function (attribute) {
+        if (/^on/i.test(attribute.name) || /^\s*javascript:/i.test(attribute.value)) {
+          node.removeAttribute(attribute.name);
+        }
+      });
+    });
+    return body.innerHTML;
+  }
+
   function rowsNeeded(pairs) {
     pairs.forEach(function (pair) {
       var match = /^(.+)-TOTAL_FORMS$/.exec(pair[0]);
@@ -89,7 +107,7 @@
       } else if (el.type !== "hidden" || /-(TOTAL|INITIAL)_FORMS$|-(id|article)$/.test(el.name) === false) {
         el.value = wanted.length ? wanted[0] : "";
         var editor = el.tagName === "TEXTAREA" && editorFor(el);
-        if (editor) editor.commands.setContent(el.value || "");
+        if (editor) editor.commands.setContent(inert(el.value || ""));
       }
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });
