@@ -38,7 +38,9 @@ TEXTS = ("headline", "slug", "dek", "body", "search_title", "search_description"
 
 
 def _same(last: Revision, content: changes.Content) -> bool:
-    return changes.of_revision(last) == {**changes.of_revision(last), **content}
+    """Whether `last` holds `content` (an older revision lacks the fields it did not keep)."""
+    kept = changes.of_revision(last)
+    return all(name in kept and kept[name] == value for name, value in content.items())
 
 
 def record(article: Article, *, by, note: str = "") -> Revision | None:

@@ -365,17 +365,11 @@ class Article(models.Model):
         """The status an editor needs to see: published in the future reads "Scheduled", and
         a live article with changes saved over it says so."""
         label = "Scheduled" if self.is_scheduled() else self.get_status_display()
-        if self.status == self.Status.PUBLISHED and self.changes_status == self.Changes.DRAFT:
-            return (
-                "Live, with unpublished changes"
-                if label == "Published"
-                else f"{label}, with unpublished changes"
-            )
-        if self.status == self.Status.PUBLISHED and self.changes_status == self.Changes.IN_REVIEW:
-            return (
-                "Live, changes in review" if label == "Published" else f"{label}, changes in review"
-            )
-        return label
+        changes = {self.Changes.DRAFT: "with unpublished changes", self.Changes.IN_REVIEW:
+                   "changes in review"}.get(self.changes_status)  # fmt: skip
+        if self.status != self.Status.PUBLISHED or not changes:
+            return label
+        return f"{'Live' if label == 'Published' else label}, {changes}"
 
     @property
     def byline_authors(self) -> list[Author]:
