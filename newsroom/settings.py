@@ -146,6 +146,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (newsroom/tasks.py): queued in the database, run by `manage.py worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task still marked running this long after it started is taken for abandoned (its worker
+# was killed) and queued again: keep it above the longest task.
+try:
+    TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=300)
+except ValueError:
+    TASK_LEASE_SECONDS = 0
+if TASK_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("TASK_LEASE_SECONDS must be a whole number of seconds, at least 1.")
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
@@ -167,6 +175,14 @@ for _url in CACHE_PURGE_URLS:
             f"got {_url!r}."
         )
 CACHE_TAG_HEADER = env.str("CACHE_TAG_HEADER", default="xkey")
+# The longest a shared cache may take over one purge (connect, send and answer together); a
+# background thread sends them, so this never delays a save. Longer, and it is tried again later.
+try:
+    PURGE_TIMEOUT_SECONDS = env.float("PURGE_TIMEOUT_SECONDS", default=2.0)
+except ValueError:
+    PURGE_TIMEOUT_SECONDS = -1
+if not 0 < PURGE_TIMEOUT_SECONDS <= 300:
+    raise ImproperlyConfigured("PURGE_TIMEOUT_SECONDS must be a number of seconds, 0 to 300.")
 # One machine without Redis: the purge sequence in this file, mapped into memory by every worker.
 PURGE_SEQUENCE_FILE = env.str("PURGE_SEQUENCE_FILE", default="")
 # Browsers ask again every time by default (answered with a 304), so a reader who has just

@@ -4,13 +4,16 @@ database backend: the queue is a table, so no new service runs and nothing queue
 The project's tasks: `articles.models.picture_library.make_renditions_later` after an upload,
 `comments.tasks.notify_moderators`, `newsroom.purges.retry_purges`, and `daily` here, which
 sends `daily_jobs` for each app's nightly work. A worker runs them: `manage.py worker`, which also
-keeps the daily run scheduled. While no worker runs, tasks wait in the table; readers' pages
-never wait for one.
+keeps the daily run scheduled and starts a new worker when one dies. A task whose worker died
+while running it is queued again once TASK_LEASE_SECONDS have passed since it started
+(`requeue_abandoned`). While no worker runs, tasks wait in the table; readers' pages never wait
+for one.
 """
 
 import logging
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management import call_command
 from django.dispatch import Signal
@@ -98,3 +101,26 @@ def schedule_daily() -> bool:
         return False
     daily.using(run_after=next_daily_run()).enqueue()
     return True
+
+
+def requeue_abandoned(now: datetime | None = None) -> int:
+    """Queue again the tasks still marked running TASK_LEASE_SECONDS after they started: their
+    worker was killed mid-task (a task is run at least once, so one cut short runs again).
+    Returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    started_before = (now or timezone.now()) - timedelta(seconds=settings.TASK_LEASE_SECONDS)
+    abandoned = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=started_before
+    )
+    count = 0
+    for result in abandoned:
+        # Only if no other worker took it back meanwhile.
+        if abandoned.filter(pk=result.pk).update(status=TaskResultStatus.READY):
+            count += 1
+            logger.warning(
+                "task %s (%s) was still running %d s after it started on worker %s; queued again",
+                result.pk, result.task_path, settings.TASK_LEASE_SECONDS,
+                (result.worker_ids or ["?"])[-1],
+            )  # fmt: skip
+    return count

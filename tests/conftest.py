@@ -121,3 +121,13 @@ def clock(monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real_time() + moved.offset)
     monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=moved.offset))
     return moved
+
+
+@pytest.fixture(autouse=True)
+def purges_sent():
+    """Purges to shared caches go out from a background thread (newsroom/purges.py): none is
+    still on its way when the next test begins (or the test database is emptied)."""
+    from newsroom import purges
+
+    yield purges
+    assert purges.wait_sent(timeout=30), "a purge was still being sent 30 s after the test"

@@ -3,11 +3,13 @@ changes no reader can see purge nothing; purges reach the shared caches over HTT
 that fails is kept and sent again."""
 
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -189,34 +191,37 @@ def test_pages_name_their_tags_for_a_shared_cache_when_purges_are_configured(set
     assert f"topic-{article.primary_topic_id}" in tags
 
 
-def test_a_change_is_purged_over_http_after_commit_only(
-    settings, purge_server, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_a_change_is_purged_over_http_after_commit_only(settings, purge_server):
     settings.CACHE_PURGE_URLS = [purge_server.url]
     article = make_article()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    assert purges.wait_sent(timeout=10)
+    purge_server.RequestHandlerClass.received.clear()
+    with transaction.atomic():
         article.headline = "Changed"
         article.save()
-    assert purge_server.RequestHandlerClass.received == [], "nothing before the commit"
-    for callback in callbacks:
-        callback()
+        time.sleep(0.2)  # were a purge on its way before the commit, it would have arrived
+        assert purge_server.RequestHandlerClass.received == [], "nothing before the commit"
+    assert purges.wait_sent(timeout=10)
     ((path, tags),) = purge_server.RequestHandlerClass.received
     assert path == "/" and f"article-{article.pk}" in tags.split()
+    assert not PendingPurge.objects.exists(), "the cache took it: nothing is owed"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_purge_is_logged_kept_and_sent_again(
-    settings, purge_server, django_capture_on_commit_callbacks, caplog, editor_client
+    settings, purge_server, caplog, editor_client
 ):
     settings.CACHE_PURGE_URLS = [purge_server.url]
     purge_server.RequestHandlerClass.answer = 503
     article = make_article()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(
-            reverse("admin:articles_breakingnews_add"),
-            {"text": "Storm warning", "is_active": "on", "raised_at_0": "2026-12-01",
-             "raised_at_1": "10:00:00"},
-        )  # fmt: skip
+    response = editor_client.post(
+        reverse("admin:articles_breakingnews_add"),
+        {"text": "Storm warning", "is_active": "on", "raised_at_0": "2026-12-01",
+         "raised_at_1": "10:00:00"},
+    )  # fmt: skip
     assert response.status_code == 302, "the editor's save went through"
+    assert purges.wait_sent(timeout=10)
     assert any("kept to retry" in r.getMessage() for r in caplog.records)
     (waiting,) = PendingPurge.objects.all()
     assert "chrome" in waiting.tags.split() and "503" in waiting.last_error
@@ -229,15 +234,14 @@ def test_a_failed_purge_is_logged_kept_and_sent_again(
     assert article.pk  # unchanged by any of it
 
 
-def test_a_worker_sends_a_refused_purge_again_until_the_cache_takes_it(
-    settings, purge_server, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_sends_a_refused_purge_again_until_the_cache_takes_it(settings, purge_server):
     settings.CACHE_PURGE_URLS = [purge_server.url]
     purge_server.RequestHandlerClass.answer = 503
     article = make_article()
-    with django_capture_on_commit_callbacks(execute=True):
-        article.headline = "Storm moves east"
-        article.save()
+    article.headline = "Storm moves east"
+    article.save()
+    assert purges.wait_sent(timeout=10)
     retries = DBTaskResult.objects.filter(task_path="newsroom.purges.retry_purges", status="READY")
     (first,) = retries
     assert timezone.now() < first.run_after <= timezone.now() + timedelta(minutes=1)
@@ -253,13 +257,14 @@ def test_a_worker_sends_a_refused_purge_again_until_the_cache_takes_it(
     assert not retries.exists(), "nothing more to retry"
 
 
-def test_a_purge_to_a_cache_that_is_down_never_fails_the_save(
-    settings, django_capture_on_commit_callbacks
-):
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_to_a_cache_that_is_down_never_fails_the_save(settings):
     settings.CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]  # nothing listens: refused at once
     article = make_article()
-    with django_capture_on_commit_callbacks(execute=True):
-        article.headline = "Saved anyway"
-        article.save()
+    article.headline = "Saved anyway"
+    article.save()
     assert Article.objects.get(pk=article.pk).headline == "Saved anyway"
-    assert PendingPurge.objects.get().url == "http://127.0.0.1:9/"
+    assert purges.wait_sent(timeout=10)
+    owed = PendingPurge.objects.get()
+    assert owed.url == "http://127.0.0.1:9/" and owed.attempts >= 1
+    assert f"article-{article.pk}" in owed.tags.split()
