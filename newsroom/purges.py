@@ -328,6 +328,8 @@ def _send_purge(url: str, tags: list[str], *, seconds: float) -> str:
             if not received or len(answer) > 8192:
                 return "no HTTP answer"
             answer += received
+    except TimeoutError:
+        return f"no answer within {seconds:g} s"
     except OSError as error:
         return str(error) or type(error).__name__
     finally:
@@ -344,7 +346,7 @@ def _send_purge(url: str, tags: list[str], *, seconds: float) -> str:
 def _left(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise TimeoutError("no answer in time")
+        raise TimeoutError
     return left
 
 
