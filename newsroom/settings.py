@@ -182,7 +182,7 @@ try:
 except ValueError:
     PURGE_TIMEOUT_SECONDS = -1
 if not 0 < PURGE_TIMEOUT_SECONDS <= 300:
-    raise ImproperlyConfigured("PURGE_TIMEOUT_SECONDS must be a number of seconds, 0 to 300.")
+    raise ImproperlyConfigured("PURGE_TIMEOUT_SECONDS must be more than 0 seconds and at most 300.")
 # One machine without Redis: the purge sequence in this file, mapped into memory by every worker.
 PURGE_SEQUENCE_FILE = env.str("PURGE_SEQUENCE_FILE", default="")
 # Browsers ask again every time by default (answered with a 304), so a reader who has just
