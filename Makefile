@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(PY) bench/live.py
 	$(PY) bench/desk.py
 	$(PY) bench/wordpress.py
+	$(PY) bench/hostile.py
 
 # Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
 lighthouse: $(STAMP)
