@@ -43,8 +43,10 @@ run: $(STAMP) .env
 
 # Production mode on this machine: DEBUG off, hashed static files through WhiteNoise, a worker
 # for background work (`manage.py worker`, stopped with the server), granian
-# with a worker per core and one thread each (threads only contend for the GIL), the cache in
-# files shared by the workers, plain HTTP on 127.0.0.1. Every step runs with these variables
+# with a worker per core and one thread each for Django (threads only contend for the GIL),
+# through newsroom/asgi.py: request bodies are read on the event loop under a deadline
+# (REQUEST_BODY_SECONDS), so a slow client never holds the thread; a worker that dies is
+# replaced. The cache in files shared by the workers, plain HTTP on 127.0.0.1. Every step runs with these variables
 # (they win over .env), so collectstatic writes the hashed files the server then looks for.
 SERVE_ENV = DEBUG=false SERVE_MEDIA=true ALLOWED_HOSTS=127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
@@ -57,8 +59,9 @@ serve: $(STAMP) .env
 	$(SERVE_ENV) $(PY) manage.py load_demo --if-empty
 	@echo "Serving in production mode on http://127.0.0.1:$(PORT)/, with a worker for background work"
 	$(SERVE_ENV) $(PY) manage.py worker & trap 'kill $$! 2>/dev/null' EXIT; \
-	$(SERVE_ENV) $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
-		--workers $$(nproc) --blocking-threads 1 --workers-kill-timeout 10 --no-ws newsroom.wsgi:application
+	$(SERVE_ENV) $(VENV)/bin/granian --interface asgi --host 127.0.0.1 --port $(PORT) \
+		--workers $$(nproc) --respawn-failed-workers --respawn-interval 1 --workers-kill-timeout 10 \
+		--no-ws newsroom.asgi:application
 
 # Varnish (with xkey) on PORT in front of `make serve` on PORT+1: deploy/varnish/.
 serve-varnish: $(STAMP) .env
@@ -77,6 +80,7 @@ bench: $(STAMP)
 	$(PY) bench/live.py
 	$(PY) bench/desk.py
 	$(PY) bench/wordpress.py
+	$(PY) bench/hostile.py
 
 # Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
 lighthouse: $(STAMP)

@@ -262,6 +262,19 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 
+# A request's body must arrive whole within this many seconds of its headers, or the client is
+# answered 408 and the connection closed (newsroom/asgi.py): a client sending slowly holds a
+# connection, never a worker.
+try:
+    REQUEST_BODY_SECONDS = float(env.str("REQUEST_BODY_SECONDS", default="10"))
+except ValueError:
+    REQUEST_BODY_SECONDS = 0.0
+if not 0 < REQUEST_BODY_SECONDS < 3600:
+    raise ImproperlyConfigured(
+        "REQUEST_BODY_SECONDS must be a number of seconds above 0 and below 3600, not "
+        f"{env.str('REQUEST_BODY_SECONDS')!r}."
+    )
+
 # Security: safe by default, switched by the environment behind a TLS proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -3,6 +3,7 @@ database, static and media folders and a cache of its own, so the checkout is le
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -10,6 +11,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEARED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "STATIC_ROOT"}
@@ -88,3 +91,75 @@ def _session(sid: int) -> str:
     command = ["ps", "-o", "pid=,args=", "-s", str(sid)]
     listed = subprocess.run(command, capture_output=True, text=True, check=False)
     return listed.stdout.strip()
+
+
+def _free_pair() -> int:
+    """A free port whose next one is free too (`make serve-varnish` serves the app there)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        try:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(
+    not shutil.which("varnishd"),
+    reason="needs Debian's varnish and varnish-modules (CI's .ci/run installs them)",
+)
+def test_make_serve_varnish_serves_pages_from_varnish(tmp_path):
+    """The README's command itself, as whoever runs it (root here: Varnish then reads its
+    configuration as its own unprivileged user)."""
+    port = _free_pair()
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED} | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "CACHE_URL": f"filecache://{tmp_path / 'pages'}",
+        "PURGE_SEQUENCE_FILE": str(tmp_path / "purge-sequence"),
+    }
+    log_path = tmp_path / "serve-varnish.log"
+    log = log_path.open("w")
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "serve-varnish", f"PORT={port}"],  # noqa: S607 - as the README
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                if _get(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.5)
+        caches = []
+        for _ in range(3):
+            status, headers, home = _get(f"{base}/")
+            assert status == 200, home[-2000:]
+            caches.append(headers.get("X-Cache"))
+        assert "European Discussions on Ukraine’s Postwar Security" in home
+        assert caches[-1] == "HIT", caches
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    deadline = time.monotonic() + 20
+    while _answers(port) or _answers(port + 1):  # Varnish and the app both stop
+        assert time.monotonic() < deadline, log_path.read_text()[-3000:]
+        time.sleep(0.5)

@@ -6,6 +6,7 @@ vcl 4.1;
 # machine; in production, list the app servers below (or use a director) and the addresses
 # the app purges from in `purgers`.
 
+import std;
 import xkey;
 
 backend app {
@@ -20,6 +21,26 @@ acl purgers {
     "127.0.0.1";
     "::1";
 }
+
+# --- Request bodies --------------------------------------------------------------------------
+# A body is read here whole before anything reaches the app, so a client sending slowly holds
+# one of Varnish's threads, never an app worker (Varnish drops one silent for timeout_idle; it
+# has no deadline for the whole body). One larger than the app takes gets a 413, unread (sent
+# in chunks, the connection is closed instead). The limits are the app's:
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2 MB) for readers' forms, and under ADMIN_URL a picture
+# (IMAGE_MAX_UPLOAD_BYTES, 20 MB) besides: change them together. Runs before the vcl_recv below.
+sub vcl_recv {
+    if (!req.http.Content-Length && !req.http.Transfer-Encoding) {
+        # No body.
+    } elsif (req.url ~ "^/admin/") {
+        if (std.integer(req.http.Content-Length, 0) > 23068672 || !std.cache_req_body(22MB)) {
+            return (synth(413, "Content Too Large"));
+        }
+    } elsif (std.integer(req.http.Content-Length, 0) > 2097152 || !std.cache_req_body(2MB)) {
+        return (synth(413, "Content Too Large"));
+    }
+}
+# --- end of request bodies ---------------------------------------------------------------------
 
 sub vcl_recv {
     if (req.method == "PURGE") {

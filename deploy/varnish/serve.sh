@@ -5,8 +5,11 @@ set -euo pipefail
 port=${1:-8000}
 app_port=$((port + 1))
 root=$(cd "$(dirname "$0")/../.." && pwd)
-work="$root/.cache/varnish"
-mkdir -p "$work"
+# Varnish reads its configuration and keeps its work folder as its own user (`varnish` and
+# `vcache` when started as root): a folder of their own that they may read, not .cache (which
+# the page cache keeps private) nor a checkout in a private home.
+work=$(mktemp -d /tmp/newsroom-varnish.XXXXXX)
+chmod 755 "$work"
 sed "s/\.port = \"8001\";/.port = \"$app_port\";/" "$root/deploy/varnish/newsroom.vcl" >"$work/newsroom.vcl"
 
 pids=()
@@ -14,6 +17,7 @@ stop() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  rm -rf "$work"
 }
 trap stop EXIT INT TERM
 
