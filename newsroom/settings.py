@@ -185,6 +185,20 @@ if not 1 <= LOGIN_FAILURE_LIMIT <= 10 or LOGIN_LOCKOUT_MINUTES < 1:
     raise ImproperlyConfigured(
         "LOGIN_FAILURE_LIMIT must be between 1 and 10 and LOGIN_LOCKOUT_MINUTES at least 1."
     )
+# Where sign-in locks and rate limits are counted (newsroom/ratelimit.py): never in the page
+# cache, which drops entries to make room. Empty (the default): a table in the database. Or a
+# Redis database of their own, redis://host:6379/2, set to evict nothing (noeviction).
+SECURITY_STORE_URL = env.str("SECURITY_STORE_URL", default="").strip()
+if SECURITY_STORE_URL and not re.fullmatch(r"rediss?://\S+", SECURITY_STORE_URL):
+    raise ImproperlyConfigured(
+        "SECURITY_STORE_URL must be empty (the database) or a redis:// address such as "
+        f"redis://127.0.0.1:6379/2; got {SECURITY_STORE_URL!r}."
+    )
+if SECURITY_STORE_URL and SECURITY_STORE_URL.rstrip("/") == env.str("CACHE_URL", "").rstrip("/"):
+    raise ImproperlyConfigured(
+        "SECURITY_STORE_URL must not be the page cache's Redis database (CACHE_URL): emptying "
+        "the cache would unlock every account. Give it a database of its own, e.g. /2."
+    )
 
 # A second factor at the desk's sign-in (newsroom/second_factor.py): "publishers" requires it of
 # superusers and everyone who may publish (Editors), others may set one up; "staff", of everyone;
