@@ -70,7 +70,7 @@ def submit(
         )
         if reply.status == Reply.Status.PENDING and settings.REPLY_NOTIFY_EMAILS:
             # Sent by a worker, retried while the mail server fails; queued with the reply.
-            queue = request.build_absolute_uri(reverse("admin:comments_reply_changelist"))
+            queue = settings.SITE_URL + reverse("admin:comments_reply_changelist")
             tasks.notify_moderators.enqueue(reply.pk, queue)
     logger.info(
         "reply %s to article %s stored as %s (%s)",

@@ -12,6 +12,7 @@ correct password or not, and the form says so and until when.
 
 import logging
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -147,8 +148,10 @@ class StaffPasswordResetForm(PasswordResetForm):
         if ratelimit.hit(f"password-reset:{_hashed(address)}", limit=5, seconds=3600):
             logger.warning("password reset refused: too many from address=%s", address)
             return
-        if request is not None:  # the address the member of staff used, not the Sites table's
-            kwargs["domain_override"] = request.get_host()
+        # The site's configured address: never the Host the request named, which anyone can set
+        # (a link to their own server would carry the reset token to them).
+        site = urlsplit(settings.SITE_URL)
+        kwargs.update(domain_override=site.netloc, use_https=site.scheme == "https")
         kwargs["extra_email_context"] = {"site_name": settings.SITE_NAME}
         super().save(*args, request=request, **kwargs)
 

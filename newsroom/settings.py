@@ -3,6 +3,7 @@
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -315,6 +316,22 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
+# The site's own address, for links in e-mail (never the Host a request named): by default the
+# first of ALLOWED_HOSTS, https (http with DEBUG on). Scheme and host, with a port if not usual.
+_site_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.lstrip(".") not in ("", "*")), "")
+SITE_URL = env.str(
+    "SITE_URL", default=f"{'http' if DEBUG else 'https'}://{_site_host or 'localhost'}"
+).rstrip("/")
+_site = urlsplit(SITE_URL)
+if (
+    _site.scheme not in ("http", "https")
+    or not re.fullmatch(r"[\w.-]+(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?", _site.netloc)
+    or f"{_site.scheme}://{_site.netloc}" != SITE_URL
+):
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's address, http:// or https:// and a host name, with a "
+        f"port if needed and no path, such as https://news.example.org; got {SITE_URL!r}."
+    )
 # Let the app serve uploaded files itself: for development and `make serve` on one machine only;
 # in production the web server, a CDN or the storage backend serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)

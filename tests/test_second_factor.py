@@ -185,7 +185,7 @@ def test_a_forgotten_password_is_reset_by_email(desk, django_user_model):
     (message,) = mail.outbox
     assert message.to == ["edna@example.org"], "staff only"
     assert "at The Newsroom" in message.body and "example.com" not in message.body
-    link = re.search(r"http://testserver(/admin/password-reset/\S+/)", message.body)[1]
+    link = re.search(r"https://testserver(/admin/password-reset/\S+/)", message.body)[1]
     form = client.get(link, follow=True)
     new = "a-brand-new-long-password-7"
     done = client.post(
