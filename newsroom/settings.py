@@ -1,5 +1,6 @@
 """Newsroom settings: one module, every value from the environment (see .env.example)."""
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -371,8 +372,24 @@ REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 # Days a reply keeps its hashed client address and browser (`manage.py forget_reply_clients`).
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
-# How many proxies in front add themselves to X-Forwarded-For (0: use the connection address).
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# The proxies in front (Varnish, a load balancer) whose X-Forwarded-For and X-Request-ID are
+# believed: addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8). From anyone else the
+# connection's own address counts (newsroom/client.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "TRUSTED_PROXIES must be IP addresses or networks, comma-separated, such as "
+            f"127.0.0.1,10.0.0.0/8; got {_proxy!r}."
+        ) from None
+if env.str("NUM_PROXIES", default="0").strip() not in ("", "0"):
+    raise ImproperlyConfigured(
+        "NUM_PROXIES is no longer read: it trusted X-Forwarded-For from any client that reached "
+        "the app directly. Set TRUSTED_PROXIES to your proxies' addresses or networks instead "
+        "(TRUSTED_PROXIES=127.0.0.1 for Varnish on the same machine), and remove NUM_PROXIES."
+    )
 
 # E-mail from one address: smtp://, smtp+tls:// (STARTTLS, port 587), smtp+ssl:// (port 465),
 # with user:password@host:port; consolemail:// (the default) prints messages instead.
