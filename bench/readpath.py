@@ -60,7 +60,10 @@ def get(port: int, path: str, headers=None) -> tuple[int, str, dict]:
 def varnish_against_nginx(work: Path, env: dict) -> dict:
     """Varnish in front of the app, and nginx serving the page as a file, loaded alike."""
     varnish_port, app_port, nginx_port = pages.free_port(), pages.free_port(), pages.free_port()
-    app_env = env | {"CACHE_PURGE_URLS": f"http://127.0.0.1:{varnish_port}/", "NUM_PROXIES": "1"}
+    app_env = env | {
+        "CACHE_PURGE_URLS": f"http://127.0.0.1:{varnish_port}/",
+        "TRUSTED_PROXIES": "127.0.0.1",
+    }
     app = subprocess.Popen(
         [str(pages.ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--host", "127.0.0.1",
          "--port", str(app_port), "--workers", str(pages.WORKERS), "--blocking-threads", "1",
@@ -150,7 +153,7 @@ def poster(port: int, article_pk: int, rate: int, stop: threading.Event, sent: l
 
 def reads_while_posting(work: Path, env: dict, approve: bool) -> dict[int, float]:
     script = work / "round-robin.lua"
-    settings_env = env | {"NUM_PROXIES": "1", "REPLY_RATE_LIMIT": "5/60"}
+    settings_env = env | {"TRUSTED_PROXIES": "127.0.0.1", "REPLY_RATE_LIMIT": "5/60"}
     child = [pages.PYTHON, __file__, "moderation", "approve" if approve else "hold"]
     subprocess.run(child, env=os.environ | settings_env, cwd=pages.ROOT, check=True)
     server, port = pages.serve(

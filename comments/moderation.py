@@ -44,7 +44,7 @@ class Policy:
     @classmethod
     def from_settings(cls, options: ModerationSettings) -> "Policy":
         def lines(text):
-            return tuple(line.strip().lower() for line in text.splitlines() if line.strip())
+            return tuple(line.strip().casefold() for line in text.splitlines() if line.strip())
 
         return cls(
             moderate_all=options.moderate_all,
@@ -70,8 +70,7 @@ class Submission:
     seconds_to_fill: float | None = None
     duplicate: bool = False
     rate_limited: bool = False
-    approved_before: bool = False
-    posted_before: bool = False
+    approved_before: bool = False  # an approved reply from this address (case aside) exists
 
 
 @dataclass(frozen=True)
@@ -98,9 +97,10 @@ def _found(phrases: Iterable[str], text: str) -> tuple[str, ...]:
 
 
 def _sender_listed(email: str, senders: Iterable[str]) -> bool:
-    email = email.lower()
+    """Whether the address, or its domain, is listed: SPAMMER@Example.org is spammer@example.org."""
+    email = email.strip().casefold()
     domain = email.rpartition("@")[2]
-    return any(s == email or s.lstrip("@") == domain for s in senders)
+    return any(s.casefold() in (email, f"@{domain}", domain) for s in senders)
 
 
 @dataclass
@@ -123,8 +123,9 @@ def assess(submission: Submission, *, policy: Policy, min_seconds: int = 2) -> D
 
     Refused (not stored; the reader keeps the form): the same text twice, too many too fast.
     Spam: the hidden field filled in, a blocked sender, a blocked word.
-    Pending: a held sender, many links, a watched word, a first-time replier (when that option
-    is on), a form filled faster than a person can, or pre-moderation.
+    Pending: a held sender, many links, a watched word, a replier with no approved reply yet
+    (when that option is on: a reply that was held, rejected or marked spam makes no one known),
+    a form filled faster than a person can, or pre-moderation.
     Approved: none of those, and either pre-moderation is off or the reader is known and
     the editors approve known readers at once.
     """
@@ -154,8 +155,8 @@ def assess(submission: Submission, *, policy: Policy, min_seconds: int = 2) -> D
         found.add(Rule.LINKS, f"{links} links (replies with {policy.max_links} or more wait).")
     if watched := _found(policy.watched_words, text):
         found.add(Rule.WATCHED_WORD, f"Watched words: {', '.join(watched)}.", watched)
-    if policy.hold_first_replies and not submission.posted_before:
-        found.add(Rule.FIRST_REPLY, "The first reply from this e-mail address.")
+    if policy.hold_first_replies and not submission.approved_before:
+        found.add(Rule.FIRST_REPLY, "No reply from this e-mail address has been approved yet.")
     if submission.seconds_to_fill is not None and submission.seconds_to_fill < min_seconds:
         found.add(
             Rule.TOO_FAST, f"The form was sent {submission.seconds_to_fill:.1f} s after it loaded."

@@ -28,7 +28,9 @@ def submit(
         # One post to an article at a time: the same text sent twice at once (a double click,
         # a retry) is checked against the first one's row, never both stored.
         Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").get()
-        earlier = Reply.objects.filter(email__iexact=data["email"])
+        # Only approved replies make a reader known: one whose replies went to spam must not be
+        # let through by writing their address in capitals.
+        earlier = Reply.objects.filter(email__iexact=data["email"].strip())
         submission = moderation.Submission(
             name=data["name"],
             email=data["email"],
@@ -39,7 +41,6 @@ def submit(
             rate_limited=rate_limited,
             duplicate=Reply.objects.filter(article=article, body=data["body"]).exists(),
             approved_before=earlier.approved().exists(),
-            posted_before=earlier.exists(),
         )
         decision = moderation.assess(
             submission,
@@ -70,7 +71,7 @@ def submit(
         )
         if reply.status == Reply.Status.PENDING and settings.REPLY_NOTIFY_EMAILS:
             # Sent by a worker, retried while the mail server fails; queued with the reply.
-            queue = request.build_absolute_uri(reverse("admin:comments_reply_changelist"))
+            queue = settings.SITE_URL + reverse("admin:comments_reply_changelist")
             tasks.notify_moderators.enqueue(reply.pk, queue)
     logger.info(
         "reply %s to article %s stored as %s (%s)",

@@ -6,8 +6,8 @@ another site is refused on that, as Go's `net/http.CrossOriginProtection` does:
 
 1. `Sec-Fetch-Site` present: `same-origin` and `none` (typed or bookmarked) pass; anything
    else is refused, unless `Origin` is one of CSRF_TRUSTED_ORIGINS.
-2. No `Sec-Fetch-Site` (older browsers): an `Origin` naming this host or a trusted origin
-   passes, any other `Origin` is refused.
+2. No `Sec-Fetch-Site` (older browsers): an `Origin` naming this scheme and host (an http://
+   page cannot post to the https:// site) or a trusted origin passes, any other is refused.
 3. Neither header: passes. No browser sends such a post, and a program that can leave them
    out could as well fetch a page and copy a token.
 
@@ -37,7 +37,8 @@ def refusal(request) -> str:
         return f"Sec-Fetch-Site: {site}"
     if not origin or trusted:
         return ""
-    if urlsplit(origin).netloc.lower() == request.get_host().lower():
+    sent = urlsplit(origin)
+    if (sent.scheme, sent.netloc.lower()) == (request.scheme, request.get_host().lower()):
         return ""
     return f"Origin: {origin}"
 

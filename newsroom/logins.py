@@ -1,20 +1,23 @@
 """The desk's sign-in: password guessing is stopped after a few failures.
 
-Failures are counted in the cache (Redis in production, so every app server sees the same
-counts) under two keys: the username typed together with the client's address, and the address
-alone with a larger allowance, so one address cannot try many usernames either. Once a count
-reaches its limit the pair (or the address) is locked for a cool-off period, correct password or
-not, and the form says so and until when.
+Attempts are counted in the security store (newsroom/ratelimit.py: the database, or a Redis of
+its own; never the page cache, which drops entries to make room) under two keys: the username
+typed together with the client's address, and the address alone with a larger allowance, so
+one address cannot try many usernames either. Each attempt is counted before the password (or
+the second step's code) is checked, so attempts sent at once cannot all slip under the limit:
+of twenty at once, ten are checked and the rest refused. A correct one takes its count back.
+Once a count reaches its limit the pair (or the address) is locked for a cool-off period,
+correct password or not, and the form says so and until when.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -35,7 +38,7 @@ def _hashed(text: str) -> str:
 
 
 def _keys(request, username: str) -> list[tuple[str, int]]:
-    """The two counts a failure adds to, with their limits: this username from this address,
+    """The two counts an attempt adds to, with their limits: this username from this address,
     and this address whatever the username."""
     address = client_address(request)
     limit = settings.LOGIN_FAILURE_LIMIT
@@ -45,32 +48,57 @@ def _keys(request, username: str) -> list[tuple[str, int]]:
     ]
 
 
-def locked_until(request, username: str):
+def locked_until(request, username: str) -> datetime | None:
     """When the lock on this username from this address ends, or None if it is not locked."""
-    ends = cache.get_many([f"{key}:locked" for key, _ in _keys(request, username)]).values()
-    now = timezone.now()
-    return max((end for end in ends if end > now), default=None)
+    return ratelimit.locked_until([key for key, _ in _keys(request, username)])
 
 
-def record_failure(request, username: str) -> None:
-    seconds = settings.LOGIN_LOCKOUT_MINUTES * 60
-    for key, limit in _keys(request, username):
-        failures = ratelimit.count(key, timeout=seconds)
-        if failures >= limit:
-            ends = timezone.now() + timedelta(seconds=seconds)
-            cache.set(f"{key}:locked", ends, timeout=seconds)
-            cache.delete(key)
+class Attempt:
+    """One try at the password or a code, counted as soon as it is made. `locked_until` says
+    when the lock ends if it may not be checked at all; else tell it whether it `failed()` or
+    `succeeded()`."""
+
+    def __init__(self, request, username: str):
+        self.request, self.username = request, username
+        self.counts: list[tuple[str, int, int]] = []
+        self.locked_until = locked_until(request, username)
+        if self.locked_until is None:
+            seconds = settings.LOGIN_LOCKOUT_MINUTES * 60
+            for key, limit in _keys(request, username):
+                self.counts.append((key, limit, ratelimit.count(key, seconds=seconds)))
+            over = [key for key, limit, count in self.counts if count > limit]
+            if over:  # others sent at the same moment used the last tries
+                self.locked_until = self._lock(over)
+
+    def _lock(self, keys: list[str]) -> datetime:
+        ends = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+        for key in keys:
+            ratelimit.lock(key, until=ends)
+        return ends
+
+    def failed(self) -> None:
+        reached = [(key, count) for key, limit, count in self.counts if count >= limit]
+        if reached:
+            ends = self._lock([key for key, _ in reached])
             logger.warning(
                 "sign-in locked: username=%r address=%s failures=%s until=%s",
-                username[:150],
-                client_address(request),
-                failures,
+                self.username[:150],
+                client_address(self.request),
+                max(count for _, count in reached),
                 ends.isoformat(timespec="seconds"),
             )
 
+    def succeeded(self) -> None:
+        (pair, *_), (address, *_) = self.counts
+        ratelimit.reset(pair)
+        ratelimit.give_back(address)
 
-def record_success(request, username: str) -> None:
-    cache.delete(_keys(request, username)[0][0])
+
+def locked_message(ends: datetime) -> str:
+    return ThrottledLoginForm.error_messages["locked"] % {
+        "until": timezone.localtime(ends).strftime("%H:%M %Z"),
+        "minutes": settings.LOGIN_LOCKOUT_MINUTES,
+    }
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
@@ -86,22 +114,22 @@ class ThrottledLoginForm(AdminAuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        ends = locked_until(self.request, username)
-        if ends:
+        attempt = Attempt(self.request, username)
+        if attempt.locked_until:
             raise ValidationError(
                 self.error_messages["locked"],
                 code="locked",
                 params={
-                    "until": timezone.localtime(ends).strftime("%H:%M %Z"),
+                    "until": timezone.localtime(attempt.locked_until).strftime("%H:%M %Z"),
                     "minutes": settings.LOGIN_LOCKOUT_MINUTES,
                 },
             )
         try:
             cleaned = super().clean()
         except ValidationError:
-            record_failure(self.request, username)
+            attempt.failed()
             raise
-        record_success(self.request, username)
+        attempt.succeeded()
         return cleaned
 
 
@@ -120,8 +148,10 @@ class StaffPasswordResetForm(PasswordResetForm):
         if ratelimit.hit(f"password-reset:{_hashed(address)}", limit=5, seconds=3600):
             logger.warning("password reset refused: too many from address=%s", address)
             return
-        if request is not None:  # the address the member of staff used, not the Sites table's
-            kwargs["domain_override"] = request.get_host()
+        # The site's configured address: never the Host the request named, which anyone can set
+        # (a link to their own server would carry the reset token to them).
+        site = urlsplit(settings.SITE_URL)
+        kwargs.update(domain_override=site.netloc, use_https=site.scheme == "https")
         kwargs["extra_email_context"] = {"site_name": settings.SITE_NAME}
         super().save(*args, request=request, **kwargs)
 

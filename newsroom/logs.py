@@ -1,8 +1,8 @@
 """The logs: one JSON object a line (`LOG_FORMAT=json`, the default outside DEBUG) or readable
 text (`LOG_FORMAT=text`), from Django and from the page-cache front alike.
 
-Every request gets an id: the one a trusted proxy sent in `X-Request-ID` (with NUM_PROXIES set,
-Varnish or a load balancer in front), else a new one. It is on the request's own line, on
+Every request gets an id: the one a trusted proxy (TRUSTED_PROXIES: Varnish or a load balancer
+in front) sent in `X-Request-ID`, else a new one. It is on the request's own line, on
 every other line written while the request runs, and in the response's `X-Request-ID`, so a
 reader's report, a proxy's log and the app's lines can be put together.
 """
@@ -14,7 +14,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-from django.conf import settings
+from newsroom.client import is_trusted_proxy
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 # The request's own line carries these, each when known.
@@ -22,9 +22,10 @@ FIELDS = ("request_id", "method", "path", "status", "ms", "cache", "user")
 _GOOD_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
-def request_id(sent: str | None) -> str:
-    """The id a trusted proxy sent, if it looks like one; else a new one."""
-    if settings.NUM_PROXIES and sent and _GOOD_ID.fullmatch(sent):
+def request_id(sent: str | None, peer: str = "") -> str:
+    """The id sent, if the connection came from a trusted proxy (`peer`, its address) and it
+    looks like one; else a new one."""
+    if sent and _GOOD_ID.fullmatch(sent) and is_trusted_proxy(peer):
         return sent
     return uuid.uuid4().hex
 

@@ -37,7 +37,9 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         start = time.perf_counter()
-        request.request_id = logs.request_id(request.META.get("HTTP_X_REQUEST_ID"))
+        request.request_id = logs.request_id(
+            request.META.get("HTTP_X_REQUEST_ID"), request.META.get("REMOTE_ADDR", "")
+        )
         token = logs.current_request_id.set(request.request_id)
         try:
             response = self.get_response(request)

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
@@ -33,6 +32,7 @@ logger = logging.getLogger("newsroom.logins")
 
 PUBLISHING = "articles.publish_article"
 RECOVERY_CODES = 10
+PENDING_DEVICE = "second_factor_pending_device"  # in the session of the sign-in setting one up
 WRONG_CODE = (
     "That code is not right, or was used already. Type the six digits your app shows now, or "
     "one of your recovery codes."
@@ -90,25 +90,15 @@ class CodeForm(forms.Form):
         return "".join(self.cleaned_data["code"].split()).lower()
 
 
-def _locked(request, template, context):
-    ends = logins.locked_until(request, request.user.get_username())
-    if not ends:
-        return None
-    context["form"].add_error(
-        None,
-        logins.ThrottledLoginForm.error_messages["locked"]
-        % {
-            "until": timezone.localtime(ends).strftime("%H:%M %Z"),
-            "minutes": settings.LOGIN_LOCKOUT_MINUTES,
-        },
-    )
+def _locked(request, ends, template, context):
+    context["form"].add_error(None, logins.locked_message(ends))
     response = TemplateResponse(request, template, context, status=429)
     response["Retry-After"] = str(settings.LOGIN_LOCKOUT_MINUTES * 60)
     return response
 
 
-def _wrong_code(request, form, template, context):
-    logins.record_failure(request, request.user.get_username())
+def _wrong_code(request, attempt, form, template, context):
+    attempt.failed()
     logger.warning("second factor refused for user %s", request.user.pk)
     form.add_error("code", WRONG_CODE)
     return TemplateResponse(request, template, context, status=400)
@@ -124,14 +114,14 @@ def verify(site, request):
     context = {**site.each_context(request), "form": form, "next": _after(request)}
     context["title"] = "Your second step"
     if request.method == "POST":
-        locked = _locked(request, "admin/two_factor.html", context)
-        if locked:
-            return locked
+        attempt = logins.Attempt(request, request.user.get_username())
+        if attempt.locked_until:
+            return _locked(request, attempt.locked_until, "admin/two_factor.html", context)
         device = match_token(request.user, form.cleaned_data["code"]) if form.is_valid() else None
         if device is None:
-            return _wrong_code(request, form, "admin/two_factor.html", context)
+            return _wrong_code(request, attempt, form, "admin/two_factor.html", context)
         otp_login(request, device)
-        logins.record_success(request, request.user.get_username())
+        attempt.succeeded()
         used = "a recovery code" if isinstance(device, StaticDevice) else "the app"
         logger.info("second factor given by user %s with %s", request.user.pk, used)
         return redirect(_after(request))
@@ -147,9 +137,7 @@ def set_up(site, request):
         return redirect("admin:login")
     if user_has_device(user) and getattr(user, "otp_device", None) is None:
         return next_step(request, request.get_full_path())
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    device = _pending_device(request)
     form = CodeForm(request.POST or None)
     key = b32encode(device.bin_key).decode()
     context = {
@@ -164,23 +152,39 @@ def set_up(site, request):
         "required": must_use(user),
     }
     if request.method == "POST":
-        locked = _locked(request, "admin/two_factor_setup.html", context)
-        if locked:
-            return locked
+        attempt = logins.Attempt(request, user.get_username())
+        if attempt.locked_until:
+            return _locked(request, attempt.locked_until, "admin/two_factor_setup.html", context)
         if not (form.is_valid() and device.verify_token(form.cleaned_data["code"])):
-            return _wrong_code(request, form, "admin/two_factor_setup.html", context)
+            return _wrong_code(request, attempt, form, "admin/two_factor_setup.html", context)
         codes = _confirm(user, device)
+        request.session.pop(PENDING_DEVICE, None)
         otp_login(request, device)
-        logins.record_success(request, user.get_username())
+        attempt.succeeded()
         logger.info("second factor set up by user %s", user.pk)
         context.update(title="Your recovery codes", codes=codes)
         return TemplateResponse(request, "admin/two_factor_codes.html", context)
     return TemplateResponse(request, "admin/two_factor_setup.html", context)
 
 
+def _pending_device(request) -> TOTPDevice:
+    """The app being set up in this sign-in: its key is shown to this session only. Another
+    sign-in to the same account (someone else who has the password) gets a key of its own."""
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get(PENDING_DEVICE), user=request.user, confirmed=False
+    ).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Authenticator app", confirmed=False
+        )
+        request.session[PENDING_DEVICE] = device.pk
+    return device
+
+
 @transaction.atomic
 def _confirm(user, device) -> list[str]:
-    """The new app replaces any other; ten new recovery codes replace the old ones."""
+    """The new app replaces any other, and every other one being set up; ten new recovery
+    codes replace the old ones."""
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])

@@ -1,8 +1,10 @@
 """Newsroom settings: one module, every value from the environment (see .env.example)."""
 
+import ipaddress
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -201,6 +203,20 @@ if not 1 <= LOGIN_FAILURE_LIMIT <= 10 or LOGIN_LOCKOUT_MINUTES < 1:
     raise ImproperlyConfigured(
         "LOGIN_FAILURE_LIMIT must be between 1 and 10 and LOGIN_LOCKOUT_MINUTES at least 1."
     )
+# Where sign-in locks and rate limits are counted (newsroom/ratelimit.py): never in the page
+# cache, which drops entries to make room. Empty (the default): a table in the database. Or a
+# Redis database of their own, redis://host:6379/2, set to evict nothing (noeviction).
+SECURITY_STORE_URL = env.str("SECURITY_STORE_URL", default="").strip()
+if SECURITY_STORE_URL and not re.fullmatch(r"rediss?://\S+", SECURITY_STORE_URL):
+    raise ImproperlyConfigured(
+        "SECURITY_STORE_URL must be empty (the database) or a redis:// address such as "
+        f"redis://127.0.0.1:6379/2; got {SECURITY_STORE_URL!r}."
+    )
+if SECURITY_STORE_URL and SECURITY_STORE_URL.rstrip("/") == env.str("CACHE_URL", "").rstrip("/"):
+    raise ImproperlyConfigured(
+        "SECURITY_STORE_URL must not be the page cache's Redis database (CACHE_URL): emptying "
+        "the cache would unlock every account. Give it a database of its own, e.g. /2."
+    )
 
 # A second factor at the desk's sign-in (newsroom/second_factor.py): "publishers" requires it of
 # superusers and everyone who may publish (Editors), others may set one up; "staff", of everyone;
@@ -330,6 +346,22 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
+# The site's own address, for links in e-mail (never the Host a request named): by default the
+# first of ALLOWED_HOSTS, https (http with DEBUG on). Scheme and host, with a port if not usual.
+_site_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.lstrip(".") not in ("", "*")), "")
+SITE_URL = env.str(
+    "SITE_URL", default=f"{'http' if DEBUG else 'https'}://{_site_host or 'localhost'}"
+).rstrip("/")
+_site = urlsplit(SITE_URL)
+if (
+    _site.scheme not in ("http", "https")
+    or not re.fullmatch(r"[\w.-]+(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?", _site.netloc)
+    or f"{_site.scheme}://{_site.netloc}" != SITE_URL
+):
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's address, http:// or https:// and a host name, with a "
+        f"port if needed and no path, such as https://news.example.org; got {SITE_URL!r}."
+    )
 # Let the app serve uploaded files itself: for development and `make serve` on one machine only;
 # in production the web server, a CDN or the storage backend serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
@@ -369,8 +401,24 @@ REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 # Days a reply keeps its hashed client address and browser (`manage.py forget_reply_clients`).
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
-# How many proxies in front add themselves to X-Forwarded-For (0: use the connection address).
-NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# The proxies in front (Varnish, a load balancer) whose X-Forwarded-For and X-Request-ID are
+# believed: addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8). From anyone else the
+# connection's own address counts (newsroom/client.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "TRUSTED_PROXIES must be IP addresses or networks, comma-separated, such as "
+            f"127.0.0.1,10.0.0.0/8; got {_proxy!r}."
+        ) from None
+if env.str("NUM_PROXIES", default="0").strip() not in ("", "0"):
+    raise ImproperlyConfigured(
+        "NUM_PROXIES is no longer read: it trusted X-Forwarded-For from any client that reached "
+        "the app directly. Set TRUSTED_PROXIES to your proxies' addresses or networks instead "
+        "(TRUSTED_PROXIES=127.0.0.1 for Varnish on the same machine), and remove NUM_PROXIES."
+    )
 
 # E-mail from one address: smtp://, smtp+tls:// (STARTTLS, port 587), smtp+ssl:// (port 465),
 # with user:password@host:port; consolemail:// (the default) prints messages instead.

@@ -64,8 +64,35 @@ def test_a_trusted_origin_may_post(settings):
 
 
 def test_the_origin_check_compares_hosts_case_insensitively():
-    response = post_reply({"origin": "https://TestServer"})
+    response = post_reply({"origin": "http://TestServer"})
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("origin", "secure", "status"),
+    [
+        ("https://testserver", False, 403),  # an https page posting to the http site
+        ("http://testserver", True, 403),  # an http page (anyone on the network) to https
+        ("https://testserver", True, 302),
+        ("http://testserver", False, 302),
+    ],
+)
+def test_the_origin_check_compares_the_scheme_too(origin, secure, status):
+    article = make_article()
+    response = Client().post(
+        reverse("comments:post", args=[article.pk]),
+        reply_data(body="Which scheme?"),
+        headers={"origin": origin},
+        secure=secure,
+    )
+    assert response.status_code == status
+    assert Reply.objects.filter(body="Which scheme?").exists() == (status == 302)
+
+
+def test_the_rule_names_the_origin_it_refused(rf):
+    request = rf.post("/", headers={"origin": "https://testserver"})
+    assert refusal(request) == "Origin: https://testserver"
+    assert refusal(rf.post("/", headers={"origin": "http://testserver"})) == ""
 
 
 def test_a_report_from_another_site_is_refused_and_counts_nothing():

@@ -3,6 +3,7 @@ moderators' notice arrives, through the sign-in the address names."""
 
 import email
 import email.policy
+import re
 import socket
 from datetime import timedelta
 
@@ -162,3 +163,44 @@ def test_email_url_sets_the_server_and_a_wrong_one_stops_the_site():
     ), result.stderr
     wrong = _manage("check", DEBUG="true", EMAIL_URL="ftp://mail.example.org")
     assert wrong.returncode != 0 and "EMAIL_URL is not an e-mail address" in wrong.stderr
+
+
+def test_links_in_email_use_site_url_whatever_host_the_request_named(
+    client, settings, django_user_model, mailoutbox
+):
+    """A forged Host (any port passes ALLOWED_HOSTS; `*` lets any name in) must not send a
+    reset token, or the moderators, to someone else's server."""
+    settings.SITE_URL = "https://news.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.REPLY_NOTIFY_EMAILS = ["desk@example.org"]
+    django_user_model.objects.create_user("edna", "edna@example.org", "x" * 20, is_staff=True)
+    for host in ("evil.example:8080", "testserver:8080"):
+        sent = client.post(
+            "/admin/password-reset/", {"email": "edna@example.org"}, headers={"host": host}
+        )
+        assert sent.status_code == 302
+        article = make_article()
+        client.post(
+            reverse("comments:post", args=[article.pk]),
+            reply_data(body=f"Sent through host number {len(host)}"),
+            headers={"host": host},
+        )
+    run_worker()
+    assert len(mailoutbox) == 4
+    for message in mailoutbox:
+        links = re.findall(r"\w+://\S+", message.body)
+        assert links, message.body
+        assert all(link.startswith("https://news.example.org/admin/") for link in links), links
+        assert "evil.example" not in message.body and "8080" not in message.body
+
+
+def test_site_url_comes_from_allowed_hosts_and_a_wrong_one_stops_the_site():
+    read = "from django.conf import settings as s; print(s.SITE_URL)"
+    derived = _manage("shell", "-c", read, DEBUG="false", SECRET_KEY="x" * 50,
+                      ALLOWED_HOSTS="news.example.org,www.news.example.org")  # fmt: skip
+    assert derived.stdout.strip().splitlines()[-1] == "https://news.example.org", derived.stderr
+    given = _manage("shell", "-c", read, DEBUG="true", SITE_URL="http://127.0.0.1:8000/")
+    assert given.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000", given.stderr
+    for wrong in ("news.example.org", "https://news.example.org/news/", "ftp://x.org"):
+        result = _manage("check", DEBUG="true", SITE_URL=wrong)
+        assert result.returncode != 0 and "SITE_URL must be the site's address" in result.stderr

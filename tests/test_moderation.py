@@ -3,12 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from comments import moderation
 from comments.models import ModerationSettings, Reply, Rule
 from comments.moderation import Policy, Submission, assess
-from tests.factories import make_article, make_reply
+from tests.factories import make_article, make_reply, reply_data
 
 OPEN = Policy(moderate_all=False, hold_first_replies=False)
 
@@ -19,7 +20,7 @@ def submission(**overrides) -> Submission:
         "email": "ada@example.org",
         "body": "A thoughtful reply.",
         "seconds_to_fill": 30.0,
-        "posted_before": True,
+        "approved_before": True,
     }
     return Submission(**fields | overrides)
 
@@ -93,10 +94,10 @@ def test_watched_words_hold_and_are_listed_for_highlighting():
 
 def test_first_reply_from_unknown_email_is_held_when_the_option_is_on():
     policy = Policy(moderate_all=False, hold_first_replies=True)
-    decision = assess(submission(posted_before=False), policy=policy)
+    decision = assess(submission(approved_before=False), policy=policy)
     assert decision.status == Reply.Status.PENDING
     assert decision.rules == (Rule.FIRST_REPLY,)
-    assert assess(submission(posted_before=True), policy=policy).status == "approved"
+    assert assess(submission(approved_before=True), policy=policy).status == "approved"
 
 
 def test_known_replier_is_approved_at_once_when_editors_allow_it():
@@ -131,7 +132,7 @@ def test_duplicate_and_rate_limit_refuse_with_a_message_for_the_reader():
 def test_every_rule_that_fired_is_recorded():
     policy = Policy(held_senders=("example.org",), watched_words=("fraud",), max_links=1)
     decision = assess(
-        submission(body="fraud https://x.example", posted_before=False, seconds_to_fill=0.1),
+        submission(body="fraud https://x.example", approved_before=False, seconds_to_fill=0.1),
         policy=policy,
     )
     assert set(decision.rules) == {
@@ -198,3 +199,58 @@ def test_reports_past_the_threshold_return_a_reply_to_the_queue():
     assert reply.report_count == 3
     assert Rule.REPORTED in reply.rule_codes
     assert "Reported by 3 readers." in reply.moderation_reason
+
+
+def test_sender_lists_match_whatever_the_case_of_the_address():
+    policy = Policy.from_settings(
+        ModerationSettings(blocked_senders="Spammer@Example.org\n", held_senders="@NEWS.example")
+    )
+    assert assess(submission(email="SPAMMER@example.ORG"), policy=policy).status == "spam"
+    assert assess(submission(email=" spammer@example.org "), policy=policy).status == "spam"
+    raw = Policy(moderate_all=False, blocked_senders=("Spammer@Example.org",))
+    assert assess(submission(email="spammer@example.org"), policy=raw).status == "spam"
+    held = assess(submission(email="Ed@News.Example"), policy=policy)
+    assert held.status == "pending" and Rule.HELD_SENDER in held.rules
+
+
+def _check_first_replies_only():
+    """The editors' options as in the issue: replies appear at once, first replies wait."""
+    options = ModerationSettings.load()
+    options.moderate_all, options.hold_first_replies = False, True
+    options.save()
+
+
+def test_only_an_approved_reply_makes_a_replier_known():
+    policy = Policy(moderate_all=False, hold_first_replies=True)
+    held = assess(submission(approved_before=False), policy=policy)
+    assert held.status == Reply.Status.PENDING and held.rules == (Rule.FIRST_REPLY,)
+    assert "No reply from this e-mail address has been approved yet" in held.reasons[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("earlier", ["spam", "rejected", "pending"])
+def test_a_spammer_in_capitals_is_not_published_at_once(client, earlier):
+    """With every reply checked first switched off, and first replies held: an address whose
+    replies were marked spam (or rejected, or still wait) is held again, whatever its case."""
+    _check_first_replies_only()
+    article = make_article()
+    make_reply(article, email="spammer@example.org", status=earlier)
+    client.post(
+        reverse("comments:post", args=[article.pk]),
+        reply_data(email="SPAMMER@Example.org", body="Buy my stuff, again."),
+    )
+    reply = Reply.objects.get(body="Buy my stuff, again.")
+    assert reply.status == Reply.Status.PENDING
+    assert Rule.FIRST_REPLY in reply.rule_codes
+
+
+@pytest.mark.django_db
+def test_a_reader_approved_before_is_known_whatever_the_case_of_the_address(client):
+    _check_first_replies_only()
+    article = make_article()
+    make_reply(article, email="ada@example.org", status="approved")
+    client.post(
+        reverse("comments:post", args=[article.pk]),
+        reply_data(email="ADA@Example.ORG", body="Welcome back to me."),
+    )
+    assert Reply.objects.get(body="Welcome back to me.").status == Reply.Status.APPROVED

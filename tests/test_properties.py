@@ -141,7 +141,6 @@ submissions = st.builds(
     duplicate=st.booleans(),
     rate_limited=st.booleans(),
     approved_before=st.booleans(),
-    posted_before=st.booleans(),
 )
 HOLDING_RULES = {Rule.HELD_SENDER, Rule.LINKS, Rule.WATCHED_WORD, Rule.FIRST_REPLY, Rule.TOO_FAST}
 SPAM_RULES = {Rule.HONEYPOT, Rule.BLOCKED_SENDER, Rule.BLOCKED_WORD}

@@ -261,7 +261,9 @@ def test_moderators_are_emailed_when_a_reply_waits(client, settings):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["desk@example.org"]
     assert "Budget day" in mail.outbox[0].subject
-    assert "Why it waits: The first reply from this e-mail address." in mail.outbox[0].body
+    assert "Why it waits: No reply from this e-mail address has been approved yet." in (
+        mail.outbox[0].body
+    )
 
 
 def test_readers_report_a_reply_and_enough_reports_send_it_back(settings):

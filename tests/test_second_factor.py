@@ -3,6 +3,7 @@ others; set up with a QR code and recovery codes; wrong codes count towards the 
 a recovery code opens the desk once; and a forgotten password is reset by e-mail."""
 
 import re
+from base64 import b32decode, b32encode
 
 import pytest
 from django.contrib.auth.models import Group
@@ -185,7 +186,7 @@ def test_a_forgotten_password_is_reset_by_email(desk, django_user_model):
     (message,) = mail.outbox
     assert message.to == ["edna@example.org"], "staff only"
     assert "at The Newsroom" in message.body and "example.com" not in message.body
-    link = re.search(r"http://testserver(/admin/password-reset/\S+/)", message.body)[1]
+    link = re.search(r"https://testserver(/admin/password-reset/\S+/)", message.body)[1]
     form = client.get(link, follow=True)
     new = "a-brand-new-long-password-7"
     done = client.post(
@@ -208,3 +209,37 @@ def test_it_is_required_of_editors_unless_debug_is_on():
     local = _manage("shell", "-c", read, DEBUG="true")
     assert production.stdout.strip().splitlines()[-1] == "publishers", production.stderr
     assert local.stdout.strip().splitlines()[-1] == "none", local.stderr
+
+
+def _key_shown(client, url) -> str:
+    page = client.get(url).content.decode()
+    return re.search(r'<code id="otp-key">([A-Z2-7 ]+)</code>', page)[1].replace(" ", "")
+
+
+def _code_for(key: str) -> str:
+    return f"{totp(b32decode(key)):06d}"
+
+
+def test_each_sign_in_setting_up_the_second_step_gets_a_key_of_its_own(desk):
+    """Someone else with the password signs in while the editor sets up her app: they see
+    another key, and once she confirms hers, theirs is gone and opens nothing."""
+    desk("edna", "Editors")
+    edna, thief = _client(), _client()
+    setup = _password(edna, "edna").url
+    assert _password(thief, "edna").url == setup
+    edna_key, thief_key = _key_shown(edna, setup), _key_shown(thief, setup)
+    assert edna_key != thief_key
+    assert _key_shown(edna, setup) == edna_key, "the same key again for the same sign-in"
+    assert TOTPDevice.objects.filter(confirmed=False).count() == 2
+
+    done = edna.post(setup, {"code": _code_for(edna_key), "next": "/admin/articles/article/"})
+    assert done.status_code == 200 and "recovery codes" in done.content.decode().lower()
+    (device,) = TOTPDevice.objects.all()
+    assert device.confirmed and b32encode(device.bin_key).decode() == edna_key
+
+    refused = thief.post(setup, {"code": _code_for(thief_key)})
+    assert refused.status_code == 302 and refused.url.startswith("/admin/second-step/?")
+    step = thief.post(refused.url, {"code": _code_for(thief_key)})
+    assert step.status_code == 400 and "That code is not right" in step.content.decode()
+    assert thief.get("/admin/").status_code == 302, "the desk stays shut"
+    assert edna.get("/admin/articles/article/").status_code == 200

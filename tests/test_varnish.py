@@ -237,7 +237,7 @@ def test_a_live_update_reaches_open_pages_through_varnish_and_nothing_else_is_pu
 
 
 def test_varnish_gives_each_request_its_own_id_and_the_app_uses_it(front, settings, caplog):
-    settings.NUM_PROXIES = 1  # Varnish is the trusted proxy
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # Varnish is the trusted proxy
     url = make_article().get_absolute_url()
     ids = []
     with caplog.at_level("INFO", logger="newsroom.requests"):
