@@ -48,7 +48,7 @@ run: $(STAMP) .env
 # (REQUEST_BODY_SECONDS), so a slow client never holds the thread; a worker that dies is
 # replaced. The cache in files shared by the workers, plain HTTP on 127.0.0.1. Every step runs with these variables
 # (they win over .env), so collectstatic writes the hashed files the server then looks for.
-SERVE_ENV = DEBUG=false SERVE_MEDIA=true ALLOWED_HOSTS=127.0.0.1,localhost \
+SERVE_ENV = DEBUG=false SERVE_MEDIA=true ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} \
 	SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	CACHE_URL=$${CACHE_URL:-filecache://$(CURDIR)/.cache/pages?max_entries=20000} \
 	PURGE_SEQUENCE_FILE=$${PURGE_SEQUENCE_FILE-$(CURDIR)/.cache/purge-sequence}

@@ -22,7 +22,7 @@ stop() {
 trap stop EXIT INT TERM
 
 # The app: purges go to Varnish; readers' addresses come from the X-Forwarded-For it adds.
-CACHE_PURGE_URLS="http://127.0.0.1:$port/" TRUSTED_PROXIES=127.0.0.1 \
+CACHE_PURGE_URLS="http://127.0.0.1:$port/" TRUSTED_PROXIES=127.0.0.1 SITE_URL="http://127.0.0.1:$port" \
   setsid make --no-print-directory -C "$root" serve PORT="$app_port" &
 pids+=($!)
 setsid varnishd -F -f "$work/newsroom.vcl" -a "127.0.0.1:$port" -n "$work/state" -s malloc,256m &
