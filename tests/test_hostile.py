@@ -271,8 +271,15 @@ def test_a_killed_app_worker_is_replaced_and_the_site_keeps_answering(served):
     victim = min(workers)
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 20
+    resets = 0
     while True:
-        status, _, _ = _get(port, "/")
+        try:
+            status, _, _ = _get(port, "/")
+        except ConnectionResetError:  # a connection the killed worker had already taken
+            resets += 1
+            assert resets <= 2, "connections keep being reset after the crash"
+            time.sleep(0.2)
+            continue
         assert status == 200, "the other workers answer meanwhile"
         assert server.poll() is None, log_path.read_text()[-3000:]
         now_main, now = _workers(server)
