@@ -306,6 +306,9 @@ SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/preview/", "/replies/", "/healthz", "/static/", "/media/")
+# Staff's session cookie goes to the desk only: readers' pages are the same for staff as for
+# everyone (their cookies are dropped there anyway, newsroom/cache.py).
+SESSION_COOKIE_PATH = f"/{ADMIN_URL}"
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 # How often the article form sends an editor's working copy while it has unsaved changes.
 DESK_AUTOSAVE_SECONDS = env.int("DESK_AUTOSAVE_SECONDS", default=30)
