@@ -155,6 +155,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": _timeout, "socket_timeout": _timeout}
     )
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    # A full or read-only cache folder is a miss, not a 500; the folder is counted now and
+    # then, not at every write (newsroom/cache_backends.py).
+    CACHES["default"]["BACKEND"] = "newsroom.cache_backends.ResilientFileBasedCache"
 # The anonymous readers' page cache (newsroom/cache.py); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Shared caches in front (Varnish, a CDN) to purge by tag after every change readers see: a list
