@@ -106,15 +106,14 @@ def query_parameters(path: str) -> frozenset[str]:
 
 
 def canonical_query(query_string: str, allowed: frozenset[str]) -> str:
-    """The query string with only the allowed parameters, each once and not empty, in the
-    order of their names (their values as sent): the only form of the address that is cached."""
+    """The query string with only the allowed parameters, each once, as sent: the only form
+    of the address that is cached."""
     kept: dict[str, str] = {}
     for part in query_string.split("&"):
-        name, _, value = part.partition("=")
-        name = unquote_plus(name)
-        if name in allowed and name not in kept and value:
+        name = unquote_plus(part.partition("=")[0])
+        if name in allowed and name not in kept:
             kept[name] = part
-    return "&".join(kept[name] for name in sorted(kept))
+    return "&".join(kept.values())
 
 
 def do_not_store(request) -> None:
