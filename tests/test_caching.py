@@ -180,7 +180,7 @@ def test_scheduled_article_appears_once_its_time_comes_even_when_pages_are_cache
 def test_healthz_checks_the_database_and_the_cache(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "purges": "ok"}
 
 
 def test_each_request_is_logged_once_with_its_status_time_and_cache_use(client, caplog):
