@@ -60,6 +60,7 @@ def main():
                 f"{tool} is not installed: apt-get install wrk varnish varnish-modules"
             )
     work = Path(tempfile.mkdtemp(prefix="newsroom-hostile-"))
+    work.chmod(0o755)  # Varnish's compiler runs as a user of its own
     env = pages.dataset_env(work, "demo")
     print("Building the demo content …", flush=True)
     pages.child("build-demo", env)
