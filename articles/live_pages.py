@@ -17,6 +17,7 @@ from articles import live
 from articles.cache_tags import article_tag, live_tag
 from articles.models import Article
 from newsroom import purges
+from newsroom.cache import do_not_store, reads_query
 
 SINCE_EXAMPLE = "2026-12-01T09:30:00Z"
 
@@ -34,6 +35,11 @@ def context(request, article: Article) -> dict:
     paginator.count = summary["count"]
     page = paginator.get_page(number)
     shown = list(page.object_list)
+    if wanted:  # kept only when it names an update, and alone
+        if "page" in request.GET or wanted not in {str(u.pk) for u in shown}:
+            do_not_store(request)
+    elif str(number) != str(page.number):  # `?page=99`, `?page=02`
+        do_not_store(request)
     key_points = list(article.live_updates.filter(is_key_point=True).order_by("-posted_at", "-pk"))
     newest = summary["newest"]
     return {
@@ -64,6 +70,7 @@ def _live_article(slug: str) -> Article:
     return article
 
 
+@reads_query("since")
 def updates(request, topic, slug):
     """The updates posted after `since` (an ISO 8601 time), as HTML ready to insert, newest
     first. Every open page asks with the same `since`, so a shared cache answers them all
@@ -82,6 +89,12 @@ def updates(request, topic, slug):
         )
     if timezone.is_naive(since):
         since = since.replace(tzinfo=UTC)
+    # Open pages ask with the time of an update they hold (or of the start), as the page and
+    # this endpoint wrote it: any other time is answered, not kept.
+    if raw.replace(" ", "+") != since.isoformat() or not (
+        since == article.live_from or article.live_updates.filter(posted_at=since).exists()
+    ):
+        do_not_store(request)
     newer = article.live_updates.select_related("image").filter(posted_at__gt=since)
     found = list(newer.order_by("-posted_at", "-pk")[: live.page_size() + 1])
     shown = found[: live.page_size()]

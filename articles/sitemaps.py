@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles import cache_tags
 from articles.models import Article, Author, Topic
 from newsroom import purges
+from newsroom.cache import do_not_store, reads_query
 
 
 class ArticleSitemap(Sitemap):
@@ -66,6 +67,7 @@ def index(request):
     )
 
 
+@reads_query("p")
 def section(request, section):
     if section not in SITEMAPS:
         raise Http404("No such sitemap.")
@@ -78,6 +80,9 @@ def section(request, section):
     except PageNotAnInteger as exc:
         raise Http404("Sitemap pages are numbered.") from exc
     purges.tag(request, cache_tags.ARTICLES, cache_tags.SITEMAPS)
+    asked = request.GET.get("p")
+    if asked and (not asked.isdigit() or asked.startswith("0")):
+        do_not_store(request)  # `?p=02`
     return TemplateResponse(
         request, "sitemap.xml", {"urlset": urls}, content_type="application/xml"
     )

@@ -18,6 +18,7 @@ from articles import search as search_module
 from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
 from newsroom import purges
+from newsroom.cache import do_not_store, reads_query
 
 
 def home(request):
@@ -64,8 +65,9 @@ def home(request):
     )
 
 
+@reads_query("page")
 class PublishedListView(ListView):
-    """A paginated list of published articles, newest first."""
+    """A paginated list of published articles, newest first (`?page=2`; past the last: 404)."""
 
     paginate_by = settings.ARTICLES_PER_PAGE
     template_name = "articles/article_list.html"
@@ -81,6 +83,9 @@ class PublishedListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         tag_teasers(self.request, context["object_list"], *self.listing_tags())
+        asked = self.request.GET.get("page")
+        if asked and asked != str(context["page_obj"].number):  # `?page=last`, `?page=02`
+            do_not_store(self.request)
         return context
 
 
@@ -146,6 +151,7 @@ def page_articles(*, published=True):
     )
 
 
+@reads_query("page", "update", "replies", "replyto")
 def article_detail(request, topic, slug):
     # The slug is unique: no ordering to compile.
     article = next(iter(page_articles().filter(slug=slug).order_by()[:1]), None)
@@ -159,6 +165,8 @@ def article_detail(request, topic, slug):
         raise Http404("No published article has this address.")
     if topic != article.primary_topic.slug:
         return redirect(article, permanent=True)
+    if not article.live_from and ("page" in request.GET or "update" in request.GET):
+        do_not_store(request)  # a live page's parameters, on a page that has none
     return article_page(request, article)
 
 
@@ -228,12 +236,15 @@ def preview(request, token):
     return article_page(request, article, preview=True)
 
 
+@reads_query("q", "page")
 def search(request):
-    """Search published articles; every query gets a calm answer, even an empty one."""
+    """Search published articles; every query gets a calm answer, even an empty one. Only a
+    search that finds something, on a page that exists, is kept in the caches."""
     query = search_module.parse(request.GET.get("q"))
-    page = Paginator(search_module.search(query), settings.ARTICLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    asked = request.GET.get("page")
+    page = Paginator(search_module.search(query), settings.ARTICLES_PER_PAGE).get_page(asked)
+    if not page.object_list or (asked and asked != str(page.number)):
+        do_not_store(request)
     tag_teasers(request, page.object_list, ARTICLES)
     return render(
         request,

@@ -11,6 +11,7 @@ from comments.forms import ReplyForm
 from comments.models import Reply, ReplyCount
 from comments.moderation import replies_open
 from newsroom import purges
+from newsroom.cache import do_not_store
 
 # Links in readers' text carry these; nothing else in a reply is markup.
 READER_LINK_REL = 'rel="nofollow ugc noopener"'
@@ -53,7 +54,10 @@ def reply_context(request, article, *, reply_form: ReplyForm | None = None) -> d
     paginator = Paginator(approved.filter(parent=None), settings.REPLY_PAGE_SIZE)
     replies, threads = counts(article)
     paginator.count = threads  # known already: saves the paginator's COUNT
-    page = paginator.get_page(request.GET.get("replies"))
+    asked = request.GET.get("replies")
+    page = paginator.get_page(asked)
+    if asked and asked != str(page.number):  # a page of replies that is not there
+        do_not_store(request)
     roots, shown = [], {}
     if threads:
         shown_here = approved
@@ -71,7 +75,10 @@ def reply_context(request, article, *, reply_form: ReplyForm | None = None) -> d
 
     parent, form = None, reply_form
     if form is None:
-        parent = approved_parent(article, request.GET.get("replyto"))
+        asked = request.GET.get("replyto")
+        parent = approved_parent(article, asked)
+        if asked and (parent is None or asked != str(parent.pk)):
+            do_not_store(request)
         form = ReplyForm(parent=parent)
     elif form.is_bound:
         parent = approved_parent(article, form.data.get("parent"))

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
@@ -18,9 +17,11 @@ CLOSED = "Replies to this article are closed."
 PARENT_GONE = (
     "The reply you were answering is no longer shown. Send again to post yours as a new reply."
 )
-AWAITING = "Thank you. Your reply is awaiting moderation and will appear once approved."
-PUBLISHED = "Thank you. Your reply is published."
-REPORTED = "Thank you. Moderators will look at this reply."
+# Where a reader lands after posting or reporting: the article, at a notice the page shows only
+# when the address names it (CSS `:target`), so no cookie is needed and the page stays the one
+# every reader gets. A published reply is shown at its own place.
+AWAITING = "reply-awaiting"
+REPORTED = "reply-reported"
 EXPIRED = (
     "Your reply was not sent: the form had expired (the page was open a long time, or your "
     "browser refused this site’s cookie). Your text is below; send it again."
@@ -69,10 +70,8 @@ def post_reply(request, article_pk):
         return article_page(request, article, reply_form=form, status=status)
 
     if reply.status == Reply.Status.APPROVED:
-        messages.success(request, PUBLISHED)
         return redirect(f"{article.get_absolute_url()}#reply-{reply.pk}")
-    messages.success(request, AWAITING)
-    return redirect(f"{article.get_absolute_url()}#reply-status")
+    return redirect(f"{article.get_absolute_url()}#{AWAITING}")
 
 
 @protect
@@ -88,5 +87,4 @@ def report_reply(request, pk):
     limit, seconds = settings.REPLY_RATE_LIMIT
     if first_report and not ratelimit.hit(f"report:{client}", limit=limit, seconds=seconds):
         moderation.report(reply, threshold=settings.REPLY_REPORT_THRESHOLD)
-    messages.success(request, REPORTED)
-    return redirect(f"{reply.article.get_absolute_url()}#reply-status")
+    return redirect(f"{reply.article.get_absolute_url()}#{REPORTED}")

@@ -7,8 +7,12 @@ a change purges its tags after commit, and a stored page is served only while no
 was purged after it was rendered. Lifetimes are capped at the next time a page may change by
 the clock alone (a scheduled publication: `limit_lifetime()`), so no job needs to run.
 
-Staff and readers with a session, readers with a message to see (a reply just posted), posts
-and the paths in PAGE_CACHE_SKIP go straight to the views.
+A public page (any path outside PAGE_CACHE_SKIP) depends on nothing a client can vary but its
+address: its GETs reach the views with no cookie at all (a junk `sessionid` gets the cached
+page), and with only the query parameters its view declares (`reads_query`): any other is
+answered with a redirect to the page's own address, and nothing is stored for it. A view may
+answer a parameter's value that names nothing (a page past the last) without storing it
+(`do_not_store`). Posts and the paths in PAGE_CACHE_SKIP go straight to the views.
 
 Two pieces serve pages: `ReaderPageCacheMiddleware` here renders and stores them (and serves the
 test client); `newsroom.front.PageCacheFront`, the WSGI application servers run, answers hits
@@ -20,17 +24,21 @@ import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.encoding import escape_uri_path
 
 from newsroom import purges
 from newsroom.models import EVERY_PAGE
 
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary")
-MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
+REDIRECT_SECONDS = 3600  # how long browsers keep a redirect to a page's own address
 
 # Functions telling in how many seconds pages may change with no one saving anything (the
 # next scheduled publication), declared by the apps; None when nothing is due.
@@ -69,19 +77,54 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0 and not isinstance(caches["default"], DummyCache)
 
 
-def bypasses(cookies) -> bool:
-    """Staff and readers with a session, or with a message to see (a reply just posted)."""
-    return settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies
+def is_public(path: str) -> bool:
+    """A reader's page: the same for everyone, whatever cookies come with the request."""
+    return not path.startswith(settings.PAGE_CACHE_SKIP)
+
+
+def reads_query(*names: str):
+    """Declare the query parameters a public view reads (`?page=`, `?q=`); any other parameter
+    is answered with a redirect to the page without it. For a view function or a class."""
+
+    def declare(view):
+        view.query_parameters = frozenset(names)
+        return view
+
+    return declare
+
+
+def query_parameters(path: str) -> frozenset[str]:
+    """The parameters the view at `path` declares; none for an address no view answers."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return frozenset()
+    declared = getattr(view, "query_parameters", None)
+    if declared is None:  # a class-based view's function, made by as_view()
+        declared = getattr(getattr(view, "view_class", None), "query_parameters", None)
+    return declared or frozenset()
+
+
+def canonical_query(query_string: str, allowed: frozenset[str]) -> str:
+    """The query string with only the allowed parameters, each once, as sent: the only form
+    of the address that is cached."""
+    kept: dict[str, str] = {}
+    for part in query_string.split("&"):
+        name = unquote_plus(part.partition("=")[0])
+        if name in allowed and name not in kept:
+            kept[name] = part
+    return "&".join(kept.values())
+
+
+def do_not_store(request) -> None:
+    """Answer this page but keep it in no cache: a parameter's value names nothing (a page
+    past the last, a search that finds nothing), so its address could be made up by anyone."""
+    request.page_cache_store = False
 
 
 def is_cacheable(request) -> bool:
     """Anonymous readers' GETs of public pages only."""
-    return (
-        request.method in ("GET", "HEAD")
-        and not bypasses(request.COOKIES)
-        and not request.path.startswith(settings.PAGE_CACHE_SKIP)
-        and enabled()
-    )
+    return request.method in ("GET", "HEAD") and is_public(request.path) and enabled()
 
 
 def cache_control(ends: float | None, now: float) -> str:
@@ -109,8 +152,15 @@ class ReaderPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in ("GET", "HEAD") and is_public(request.path):
+            request.META.pop("HTTP_COOKIE", None)
+            request.COOKIES = {}  # the views never see a cookie here: nothing to vary on
+            query = request.META.get("QUERY_STRING", "")
+            wanted = query and canonical_query(query, query_parameters(request.path_info))
+            if wanted != query:
+                return self._redirect(request, wanted)
         if not is_cacheable(request):
-            return self.get_response(request)
+            return self._private(request, self.get_response(request))
         checked_at = purges.sequence()  # before anything is read for the page
         if purges.owing():  # the cache is away: what it holds may be stale
             return self.get_response(request)
@@ -132,8 +182,26 @@ class ReaderPageCacheMiddleware:
         request.META["newsroom.page_cache"] = (stored, checked_at)
         return self._serve(stored)
 
+    @staticmethod
+    def _redirect(request, query: str):
+        address = escape_uri_path(request.path) + (f"?{query}" if query else "")
+        response = HttpResponsePermanentRedirect(address)
+        response["Cache-Control"] = f"public, max-age={REDIRECT_SECONDS}"
+        return response
+
+    @staticmethod
+    def _private(request, response):
+        """The desk's pages, and pages answering a reader's post (a form with what they typed),
+        are for one person only: no shared cache keeps them, no browser stores them."""
+        if request.path.startswith(f"/{settings.ADMIN_URL}") or request.method == "POST":
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
     def _store(self, key, rendered_at, request, response) -> dict | None:
         if response.status_code != 200 or response.streaming or response.cookies:
+            return None
+        if getattr(request, "page_cache_store", True) is False:
             return None
         now = time.time()
         to_end = _seconds_to_end()

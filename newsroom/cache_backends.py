@@ -1,61 +1,102 @@
-"""Django's Redis cache, for which an unreachable Redis is a miss, not an error.
+"""Django's Redis and file caches, for which an unreachable Redis or an unwritable cache folder
+is a miss, not an error.
 
 Readers' pages, replies and the admin's sign-in all go through the cache (the page cache, its
-purge sequence, rate limits, sign-in locks). With Django's own backend a Redis outage would
-turn every page into a 500; with this one the site goes on uncached, rate limits and sign-in
-locks count nothing until Redis is back, and the log says so (at most every ten seconds).
-`settings.py` uses it for every `redis://` CACHE_URL, with short socket timeouts.
+purge sequence, rate limits, sign-in locks). With Django's own backends a Redis outage, or a
+cache folder that is full or read-only, would turn every page into a 500; with these the site
+goes on uncached, rate limits and sign-in locks count nothing until the cache is back, and the
+log says so (at most every ten seconds). `settings.py` uses them for every `redis://` and
+`filecache://` CACHE_URL.
 """
 
 import functools
 import logging
 import time
 
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger("newsroom.cache")
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
-_last_warning = 0.0
+WARN_EVERY_SECONDS = 10
+_last_warning: dict[str, float] = {}  # what failed ("Redis", "the cache folder") -> when
 
 
-def _warn(operation: str, error: Exception) -> None:
-    global _last_warning
+def _warn(part: str, operation: str, error: Exception) -> None:
     now = time.monotonic()
-    if now - _last_warning >= 10:
-        _last_warning = now
-        logger.error("Redis unavailable (%s: %s); serving without the cache", operation, error)
+    if now - _last_warning.get(part, -WARN_EVERY_SECONDS) >= WARN_EVERY_SECONDS:
+        _last_warning[part] = now
+        logger.error("%s unavailable (%s: %s); serving without the cache", part, operation, error)
 
 
-def _or(fallback):
-    """Run the cache operation; if Redis cannot be reached, log and give `fallback` instead."""
+def _fails_soft(part: str, errors: tuple[type[Exception], ...]):
+    """A decorator maker: `or_(fallback)(method)` runs the cache operation; when it raises one
+    of `errors`, logs and gives `fallback` instead (a value, a function of the arguments, or
+    an exception class to raise)."""
 
-    def decorate(method):
-        @functools.wraps(method)
-        def wrapper(self, *args, **kwargs):
-            try:
-                return method(self, *args, **kwargs)
-            except UNAVAILABLE as error:
-                _warn(method.__name__, error)
-                if isinstance(fallback, type) and issubclass(fallback, Exception):
-                    raise fallback("the cache is unavailable") from error
-                return fallback(*args, **kwargs) if callable(fallback) else fallback
+    def or_(fallback):
+        def decorate(method):
+            @functools.wraps(method)
+            def wrapper(self, *args, **kwargs):
+                try:
+                    return method(self, *args, **kwargs)
+                except errors as error:
+                    _warn(part, method.__name__, error)
+                    if isinstance(fallback, type) and issubclass(fallback, Exception):
+                        raise fallback("the cache is unavailable") from error
+                    return fallback(*args, **kwargs) if callable(fallback) else fallback
 
-        return wrapper
+            return wrapper
 
-    return decorate
+        return decorate
+
+    return or_
+
+
+_redis_or = _fails_soft("Redis", UNAVAILABLE)
+_folder_or = _fails_soft("the cache folder", (OSError,))
 
 
 class ResilientRedisCache(RedisCache):
-    add = _or(False)(RedisCache.add)
-    get = _or(lambda key, default=None, **_: default)(RedisCache.get)
-    set = _or(None)(RedisCache.set)
-    touch = _or(False)(RedisCache.touch)
-    delete = _or(False)(RedisCache.delete)
-    get_many = _or({})(RedisCache.get_many)
-    has_key = _or(False)(RedisCache.has_key)
-    incr = _or(ValueError)(RedisCache.incr)  # as for a missing key: callers start again at 1
-    set_many = _or(lambda data, *_, **__: list(data))(RedisCache.set_many)
-    delete_many = _or(None)(RedisCache.delete_many)
-    clear = _or(False)(RedisCache.clear)
+    add = _redis_or(False)(RedisCache.add)
+    get = _redis_or(lambda key, default=None, **_: default)(RedisCache.get)
+    set = _redis_or(None)(RedisCache.set)
+    touch = _redis_or(False)(RedisCache.touch)
+    delete = _redis_or(False)(RedisCache.delete)
+    get_many = _redis_or({})(RedisCache.get_many)
+    has_key = _redis_or(False)(RedisCache.has_key)
+    incr = _redis_or(ValueError)(RedisCache.incr)  # as for a missing key: callers start again at 1
+    set_many = _redis_or(lambda data, *_, **__: list(data))(RedisCache.set_many)
+    delete_many = _redis_or(None)(RedisCache.delete_many)
+    clear = _redis_or(False)(RedisCache.clear)
+
+
+class ResilientFileBasedCache(FileBasedCache):
+    """Django's file cache, failing soft on a full, read-only or missing folder, and counting
+    the folder's files once every CULL_EVERY writes rather than at every write (with 20,000
+    files, listing the folder made each miss several times slower). The folder may hold up to
+    CULL_EVERY files past `max_entries` (per process) before some are removed."""
+
+    CULL_EVERY = 100
+
+    def __init__(self, dir, params):
+        self._writes = 0
+        try:
+            super().__init__(dir, params)
+        except OSError as error:  # the folder cannot be made: every operation will say so
+            _warn("the cache folder", "create", error)
+
+    def _cull(self):
+        self._writes += 1
+        if self._writes % self.CULL_EVERY == 1 or self.CULL_EVERY <= 1:
+            super()._cull()
+
+    add = _folder_or(False)(FileBasedCache.add)
+    get = _folder_or(lambda key, default=None, **_: default)(FileBasedCache.get)
+    set = _folder_or(None)(FileBasedCache.set)
+    touch = _folder_or(False)(FileBasedCache.touch)
+    delete = _folder_or(False)(FileBasedCache.delete)
+    has_key = _folder_or(False)(FileBasedCache.has_key)
+    clear = _folder_or(None)(FileBasedCache.clear)

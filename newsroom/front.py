@@ -4,8 +4,9 @@ It keeps, per process, the bytes and headers of pages it has seen Django's page 
 (`newsroom/cache.py`), keyed by the request's own scheme, host, path and query, and answers a
 hit by itself: reading the purge sequence (a memory read with PURGE_SEQUENCE_FILE), a lookup,
 and the answer. When the sequence moves it reads the purge log and drops the pages carrying
-a purged tag; when the log cannot say, it drops them all. Whatever it does not hold (a first
-request, a POST, staff, a reader with a message) goes to Django.
+a purged tag; when the log cannot say, it drops them all. A public page's GET loses its cookies
+here (no cookie can make a reader's page differ, or miss). Whatever it does not hold (a first
+request, a made-up query string, a POST, the desk) goes to Django.
 """
 
 import threading
@@ -14,7 +15,7 @@ import time
 from django.conf import settings
 
 from newsroom import logs, purges
-from newsroom.cache import MESSAGES_COOKIE, cache_control, enabled
+from newsroom.cache import cache_control, enabled, is_public
 from newsroom.middleware import log_request
 
 _DROPPED = frozenset(
@@ -32,16 +33,15 @@ class PageCacheFront:
         self.pages: dict[tuple, tuple] = {}
         self.seen = -1  # the purge sequence number the pages held are fresh at
         self.lock = threading.Lock()  # for servers that run several threads per process
-        self.bypass = (f"{settings.SESSION_COOKIE_NAME}=", f"{MESSAGES_COOKIE}=")
         proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
         self.proxy_header = proxy[0] if proxy else ""
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET":
             return self.app(environ, start_response)
-        cookies = environ.get("HTTP_COOKIE")
-        if cookies and (self.bypass[0] in cookies or self.bypass[1] in cookies):
+        if not is_public(environ.get("PATH_INFO", "")):
             return self.app(environ, start_response)
+        environ.pop("HTTP_COOKIE", None)
         start = time.perf_counter()
         seen = self._sync()
         key = (

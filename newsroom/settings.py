@@ -165,6 +165,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": _timeout, "socket_timeout": _timeout}
     )
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    # A full or read-only cache folder is a miss, not a 500; the folder is counted now and
+    # then, not at every write (newsroom/cache_backends.py).
+    CACHES["default"]["BACKEND"] = "newsroom.cache_backends.ResilientFileBasedCache"
 # The anonymous readers' page cache (newsroom/cache.py); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Shared caches in front (Varnish, a CDN) to purge by tag after every change readers see: a list
@@ -367,6 +371,9 @@ if (
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/preview/", "/replies/", "/healthz", "/static/", "/media/")
+# Staff's session cookie goes to the desk only: readers' pages are the same for staff as for
+# everyone (their cookies are dropped there anyway, newsroom/cache.py).
+SESSION_COOKIE_PATH = f"/{ADMIN_URL}"
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 # How often the article form sends an editor's working copy while it has unsaved changes.
 DESK_AUTOSAVE_SECONDS = env.int("DESK_AUTOSAVE_SECONDS", default=30)

@@ -335,6 +335,10 @@ def test_the_endpoint_answers_calmly_to_odd_since(client):
     future = (timezone.now() + timedelta(days=365)).isoformat().replace("+", "%2B")
     response = client.get(endpoint(article, future))
     assert response.status_code == 200 and response.json()["count"] == 0
+    assert response.wsgi_request.page_cache == "miss"
+    assert client.get(endpoint(article, future)).wsgi_request.page_cache == "miss", (
+        "a time no page gave is answered, never kept"
+    )
 
 
 def test_nothing_from_a_draft_or_not_live_page(client):
@@ -348,8 +352,8 @@ def test_nothing_from_a_draft_or_not_live_page(client):
 
 def test_polling_costs_no_query_until_an_update_is_posted(client, django_assert_num_queries):
     article = live_article()
-    add_updates(article, 2)
-    url = endpoint(article, timezone.now().isoformat().replace("+", "%2B"))
+    newest = add_updates(article, 2)[-1]  # open pages ask with the time of their newest
+    url = endpoint(article, newest.posted_at.isoformat().replace("+", "%2B"))
     warm(url, "/", article.get_absolute_url())
     with django_assert_num_queries(0):
         assert client.get(url).json()["count"] == 0

@@ -43,17 +43,28 @@ def test_article_page_has_the_reply_form_with_labelled_fields(client):
     assert 'name="csrfmiddlewaretoken"' not in page, "the same page for every reader"
 
 
-def test_valid_reply_is_stored_pending_and_the_reader_is_told(client):
+def notice(page: str, fragment: str) -> str:
+    """The text of the notice the page shows when its address ends with #fragment."""
+    found = re.search(
+        rf'<p class="reply-notice" id="{fragment}" role="status"[^>]*>([^<]+)</p>', page
+    )
+    assert found, f"no notice #{fragment}"
+    return found[1]
+
+
+def test_valid_reply_is_stored_pending_and_the_reader_is_told_without_a_cookie(client):
     article = make_article()
     response = post(client, article)
     assert response.status_code == 302
-    assert response["Location"] == f"{article.get_absolute_url()}#reply-status"
+    assert response["Location"] == f"{article.get_absolute_url()}#reply-awaiting"
+    assert not response.cookies, "the notice needs no cookie"
     reply = Reply.objects.get()
     assert reply.status == Reply.Status.PENDING
     assert reply.ip_hash and "127.0.0.1" not in reply.ip_hash
     page = client.get(response["Location"]).content.decode()
-    assert "awaiting moderation" in page
+    assert "awaiting moderation" in notice(page, "reply-awaiting")
     assert "A considered reply." not in page, "pending replies are not shown"
+    assert page == Client().get(article.get_absolute_url()).content.decode(), "the same page"
 
 
 def test_pending_rejected_and_spam_replies_and_emails_are_never_shown(client):
@@ -186,7 +197,7 @@ def test_rate_limit_lets_a_burst_through_then_answers_429_keeping_the_text(clien
     assert response.status_code == 429
     page = response.content.decode()
     assert "try again" in page and "One more thought</textarea>" in page
-    assert "awaiting moderation" not in page
+    assert 'role="alert"' in page
 
 
 def test_rate_limit_is_per_client(client):
@@ -237,7 +248,8 @@ def test_published_at_once_when_the_policy_approves(client, open_policy):
     reply = Reply.objects.get()
     assert reply.status == "approved"
     assert response["Location"].endswith(f"#reply-{reply.pk}")
-    assert "Your reply is published" in client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert re.search(rf'<li class="reply" id="reply-{reply.pk}">.*Straight on', page, re.S)
 
 
 def test_replies_are_paginated_by_thread(client, settings):
@@ -275,8 +287,10 @@ def test_readers_report_a_reply_and_enough_reports_send_it_back(settings):
     first.post(url)
     first.post(url)  # the same reader counts once
     assert Reply.objects.get(pk=reply.pk).report_count == 1
-    response = Client(REMOTE_ADDR="10.0.0.2").post(url, follow=True)
-    assert "Moderators will look at this reply" in response.content.decode()
+    response = Client(REMOTE_ADDR="10.0.0.2").post(url)
+    assert response["Location"] == f"{article.get_absolute_url()}#reply-reported"
+    page = Client().get(response["Location"]).content.decode()
+    assert "Moderators will look at this reply" in notice(page, "reply-reported")
     reply.refresh_from_db()
     assert reply.status == "pending" and reply.report_count == 2
     assert "Questionable" not in Client().get(article.get_absolute_url()).content.decode()

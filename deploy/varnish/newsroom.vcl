@@ -59,12 +59,20 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Staff (a session) and a reader who has just posted (a message) get pages made for them.
-    if (req.http.Cookie ~ "(^|;\s*)(sessionid|messages)=") {
+    # The desk (ADMIN_URL: change it here too), previews and readers' forms are answered by the
+    # app, cookies and all.
+    if (req.url ~ "^/(admin|preview|replies)/") {
         return (pass);
     }
-    # Every other cookie is the browser's business, not the page's: one copy for everyone.
+    # A reader's page is the same for everyone: no cookie reaches it, whatever it is called.
     unset req.http.Cookie;
+    # One address for one page: parameters in one order, no empty ones, none of the trackers'.
+    # The app answers any parameter its page does not read with a redirect, never stored.
+    if (req.url ~ "\?") {
+        set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid|mc_[a-z]+)=[^&]*(&|$)", "");
+        set req.url = std.querysort(req.url);
+        set req.url = regsub(req.url, "[?&]+$", "");
+    }
     return (hash);
 }
 

@@ -25,7 +25,9 @@ def test_reader_posts_moderator_approves_reader_sees_it(site_url, page_at, djang
     reader.get_by_label("Email").fill("lviv.reader@example.org")
     reader.get_by_label("Reply", exact=True).fill("Guarantees must be written down.\nSecond line.")
     reader.get_by_role("button", name="Post Reply").click()
-    expect(reader.get_by_text("awaiting moderation")).to_be_visible()
+    expect(reader.get_by_role("status").filter(has_text="awaiting moderation")).to_be_visible()
+    expect(reader.get_by_text("Moderators will look at this reply")).to_be_hidden()
+    assert not [c for c in reader.context.cookies() if c["name"] in ("messages", "sessionid")]
     assert reader.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(reader, "reply-posted-phone")
     assert "Guarantees must be written down." not in reader.content()
