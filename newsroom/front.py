@@ -56,7 +56,7 @@ class PageCacheFront:
         if page is None or page[0] <= now:
             return self._through_django(key, seen, environ, start_response)
         _, body, headers, etag, _, ends = page
-        rid = logs.request_id(environ.get("HTTP_X_REQUEST_ID"))
+        rid = logs.request_id(environ.get("HTTP_X_REQUEST_ID"), environ.get("REMOTE_ADDR", ""))
         if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             kept = [h for h in headers if h[0] in _NOT_MODIFIED]
             start_response("304 Not Modified", [*kept, ("X-Request-ID", rid)])
