@@ -124,8 +124,8 @@ def main():
         return
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "1", "--no-ws", "newsroom.wsgi:application"],
+        [str(ROOT / ".venv/bin/granian"), "--interface", "asgi", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", "1", "--no-ws", "newsroom.asgi:application"],
         cwd=ROOT, env={**os.environ, **ENV}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

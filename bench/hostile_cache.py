@@ -1,7 +1,8 @@
 """Junk cookies against the page cache: requests/s of a cached article with no cookie, and with
-a made-up `sessionid`, `messages` or both, at the app (granian with the WSGI front, as
-`make serve` runs it) and through Varnish (deploy/varnish/newsroom.vcl). Each cookie's rate
-should be at least 0.9 of the plain one: no cookie makes a reader's page a miss.
+a made-up `sessionid`, `messages` or both, at the app (granian with the ASGI adapter and the
+page-cache front, as `make serve` runs it) and through Varnish (deploy/varnish/newsroom.vcl).
+Each cookie's rate should be at least 0.9 of the plain one: no cookie makes a reader's page a
+miss.
 
 Run by `make bench` (needs wrk, varnish, varnish-modules). Knobs: BENCH_SECONDS.
 """
@@ -67,7 +68,7 @@ def main():
     varnish_port = pages.free_port()
     app_env = env | {"CACHE_PURGE_URLS": f"http://127.0.0.1:{varnish_port}/", "NUM_PROXIES": "1"}
     app, app_port = pages.serve(
-        str(pages.ROOT / ".venv/bin/granian"), "newsroom.wsgi:application", app_env, pages.ROOT
+        str(pages.ROOT / ".venv/bin/granian"), "newsroom.asgi:application", app_env, pages.ROOT
     )
     varnish = None
     try:

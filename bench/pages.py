@@ -147,13 +147,14 @@ def plans() -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    client.get(SEED_ARTICLE, HTTP_COOKIE="sessionid=bypass")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(SEED_ARTICLE, HTTP_COOKIE="sessionid=bypass")
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        client.get(SEED_ARTICLE)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(SEED_ARTICLE)
     print(f"\nThe article page makes {len(queries.captured_queries)} queries (page cache off):")
     explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
     with connection.cursor() as cursor:
@@ -176,7 +177,8 @@ def free_port() -> int:
 def serve(granian: str, app: str, env: dict, cwd) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+        [granian, "--interface", "asgi" if "asgi" in app else "wsgi", "--host", "127.0.0.1",
+         "--port", str(port),
          "--workers", str(WORKERS), "--blocking-threads", "1", "--no-ws",
          "--log-level", "error", app],
         cwd=cwd, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -289,9 +291,9 @@ def main():
                 )
         print(f"Building {datasets[dataset]} …", flush=True)
         child("build-" + dataset, env)
-        cached, cached_port = serve(granian, "newsroom.wsgi:application", env, ROOT)
+        cached, cached_port = serve(granian, "newsroom.asgi:application", env, ROOT)
         uncached, uncached_port = serve(
-            granian, "newsroom.wsgi:application", env | {"CACHE_URL": "dummycache://"}, ROOT
+            granian, "newsroom.asgi:application", env | {"CACHE_URL": "dummycache://"}, ROOT
         )
         try:
             for name, path in PAGES.items():

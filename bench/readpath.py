@@ -65,9 +65,9 @@ def varnish_against_nginx(work: Path, env: dict) -> dict:
         "TRUSTED_PROXIES": "127.0.0.1",
     }
     app = subprocess.Popen(
-        [str(pages.ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--host", "127.0.0.1",
+        [str(pages.ROOT / ".venv/bin/granian"), "--interface", "asgi", "--host", "127.0.0.1",
          "--port", str(app_port), "--workers", str(pages.WORKERS), "--blocking-threads", "1",
-         "--no-ws", "--log-level", "error", "newsroom.wsgi:application"],
+         "--no-ws", "--log-level", "error", "newsroom.asgi:application"],
         cwd=pages.ROOT, env=os.environ | app_env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -125,7 +125,7 @@ def linked_pages(port: int) -> list[str]:
 
 def poster(port: int, article_pk: int, rate: int, stop: threading.Event, sent: list) -> None:
     """Post `rate` replies a second to one article, each from an address of its own."""
-    _, page, _ = get(port, pages.SEED_ARTICLE, headers={"Cookie": "sessionid=none"})
+    _, page, _ = get(port, pages.SEED_ARTICLE)
     started = re.search(r'name="started" value="([^"]+)"', page).group(1)
     time.sleep(2.1)  # a form filled faster than a person types is held: wait as a person would
     next_at = time.monotonic()
@@ -157,7 +157,7 @@ def reads_while_posting(work: Path, env: dict, approve: bool) -> dict[int, float
     child = [pages.PYTHON, __file__, "moderation", "approve" if approve else "hold"]
     subprocess.run(child, env=os.environ | settings_env, cwd=pages.ROOT, check=True)
     server, port = pages.serve(
-        str(pages.ROOT / ".venv/bin/granian"), "newsroom.wsgi:application", settings_env, pages.ROOT
+        str(pages.ROOT / ".venv/bin/granian"), "newsroom.asgi:application", settings_env, pages.ROOT
     )
     try:
         paths = linked_pages(port)
