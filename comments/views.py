@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
@@ -83,7 +82,8 @@ def report_reply(request, pk):
         article__in=Article.objects.published(),
     )
     client = client_hash(request)
-    first_report = cache.add(f"reported:{client}:{reply.pk}", True, timeout=24 * 3600)
+    # Kept with the rate limits, where filling the page cache cannot erase it.
+    first_report = ratelimit.count(f"reported:{client}:{reply.pk}", seconds=24 * 3600) == 1
     limit, seconds = settings.REPLY_RATE_LIMIT
     if first_report and not ratelimit.hit(f"report:{client}", limit=limit, seconds=seconds):
         moderation.report(reply, threshold=settings.REPLY_REPORT_THRESHOLD)
