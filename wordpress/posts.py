@@ -20,19 +20,19 @@ class Posts:
     """Part of `wordpress.importer.Importer`."""
 
     def import_items(self, total: int) -> None:
+        """Posts and pages, read as a stream and committed a batch at a time (between two
+        batches, no transaction is open: the site's own writes go through)."""
         batch, done = [], 0
         for record in wxr.read(self.path):
             if not isinstance(record, wxr.Item) or record.post_type == "attachment":
                 continue
             done += 1
             self.progress("Posts", done, total)
-            if record.post_type == "post":
+            if record.post_type in ("post", "page"):
                 batch.append(record)
-                if len(batch) >= BATCH:
-                    self.import_posts(batch)
+                if len(batch) >= self.batch:
+                    self.import_batch(batch)
                     batch = []
-            elif record.post_type == "page":
-                self.import_page(record)
             else:
                 self.report.skip(
                     "articles",
@@ -40,7 +40,14 @@ class Posts:
                     f"a WordPress “{record.post_type}”: menus, blocks and other site parts "
                     "are not imported",
                 )
-        self.import_posts(batch)
+        self.import_batch(batch)
+
+    def import_batch(self, items: list[wxr.Item]) -> None:
+        with self.committed_batch():
+            for item in items:
+                if item.post_type == "page":
+                    self.import_page(item)
+            self.import_posts([item for item in items if item.post_type == "post"])
 
     def post_state(self, item: wxr.Item):
         """(status, publication time) for a post, or a reason to skip it."""
@@ -136,7 +143,6 @@ class Posts:
         Byline.objects.bulk_create(bylines, batch_size=BATCH)
         Article.topics.through.objects.bulk_create(filed, batch_size=BATCH)
         self.import_comments(items)
-        self.write_records()
 
     def update_article(self, pk, fields, topics, author, item) -> None:
         """A post the export changed: saved as an editor's save would be (its old address
