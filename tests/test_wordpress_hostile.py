@@ -3,6 +3,7 @@ thousands of unclosed, nested or repeated tags and shortcodes convert in time pr
 their length (before, 112 KB of unclosed tags took 5 s and 280 KB 27 s, growing as the square)."""
 
 import io
+import re
 import signal
 import time
 from contextlib import contextmanager
@@ -92,6 +93,14 @@ def test_a_link_with_thousands_of_made_up_attributes_keeps_its_address_and_words
     assert text == "See our notices (https://example.com/notices)."
 
 
+def test_a_post_nested_deeper_than_the_parser_goes_is_cut_there_and_says_so():
+    bodies = BodyConverter(lambda key, wp_id: None, {"old.example.org"})
+    deep = bodies.convert("<p>Kept</p>" + "<span>" * 3000 + "lost" + "</span>" * 3000)
+    assert deep.html == "<p>Kept</p>" and deep.cut_short
+    fine = bodies.convert("<p>Kept</p>" + "<span>" * 300 + "kept too" + "</span>" * 300)
+    assert "kept too" in fine.html and not fine.cut_short
+
+
 def test_a_document_wrapper_inside_a_post_cuts_nothing_short():
     bodies = BodyConverter(lambda key, wp_id: None, {"old.example.org"})
     converted = bodies.convert("<p>One</p></body></html>\n\n<p>Two</p><html><body><p>Three</p>")
@@ -101,14 +110,18 @@ def test_a_document_wrapper_inside_a_post_cuts_nothing_short():
 
 @pytest.mark.django_db
 def test_an_export_with_a_hostile_post_imports_without_hanging(tmp_path):
-    hostile = repeated("[caption]<a ") + "\n\n" + repeated("<p><figure>")
+    hostile = repeated("[caption]<a ") + "\n\n" + repeated("<p><figure>") + "<span>" * 3000
     text = EXPORT.read_text(encoding="utf-8").replace("last week.", f"last week.\n\n{hostile}")
     text = text.replace("our notices</a>.", "our notices</a>." + repeated("<a "))
     (tmp_path / "export.xml").write_text(text, encoding="utf-8")
     start = time.perf_counter()
+    out = io.StringIO()
     with at_most(12 * BOUND):
-        call_command("import_wordpress", str(tmp_path / "export.xml"), stdout=io.StringIO())
+        call_command("import_wordpress", str(tmp_path / "export.xml"), stdout=out)
     assert time.perf_counter() - start < 6 * BOUND
+    assert re.search(
+        r"tags nested more than 2,048 deep: the rest left out \(1\):\n    post 10 ", out.getvalue()
+    ), "the editors are told"
     storm = Article.objects.get(slug="storm-closes-harbour")
     assert "<p>The harbour master closed the port at dawn as winds reached 70 mph.<br>" in (
         storm.body

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from articles.richtext import sanitize_body
-from wordpress.markup import inner_html, parse, remove, unwrap, words
+from wordpress.markup import cut_short, inner_html, parse, remove, unwrap, words
 
 # A shortcode: `[name attributes]`, `[/name]` or `[name /]`. Possessive, and stopped by the
 # next "[", so each stretch of text is tried once.
@@ -59,6 +59,7 @@ class Converted:
     html: str
     shortcodes: set[str] = field(default_factory=set)
     missing_pictures: list[str] = field(default_factory=list)
+    cut_short: bool = False  # nested too deep: the rest left out
 
 
 def attributes(options: str) -> dict[str, str]:
@@ -225,6 +226,7 @@ class BodyConverter:
         """The body's pictures as the library's; a picture linked to its own file (the link
         went to the old uploads) loses the link; a paragraph holding only a figure goes."""
         root = parse(text)
+        result.cut_short = cut_short()
         for link in root.xpath(".//a[.//img]"):
             if "/wp-content/uploads/" in link.get("href", ""):
                 unwrap(link)
@@ -245,6 +247,9 @@ class BodyConverter:
 def comment_text(content: str) -> str:
     """A WordPress comment (a little HTML) as the plain text replies are stored as: links keep
     their address, paragraphs their blank line, entities become characters."""
+    if "<" not in content and "&" not in content:  # most comments: plain text already
+        text = content.replace("\r\n", "\n").replace("\r", "\n")
+        return re.sub(r"\n{3,}+", "\n\n", text).strip()
     root = parse(content.replace("\r\n", "\n"))
     for link in list(root.iter("a")):
         href, said = link.get("href", ""), words(link)
@@ -262,4 +267,6 @@ def comment_text(content: str) -> str:
 
 def plain_text(content: str) -> str:
     """Markup out, entities in, spaces tidied: for headlines, standfirsts and captions."""
-    return " ".join(words(parse(content)).split())
+    if "<" in content or "&" in content:
+        content = words(parse(content))
+    return " ".join(content.split())

@@ -92,6 +92,12 @@ def parse(text: str) -> etree._Element:
     return lxml.html.fragment_fromstring(tame(text), create_parent="div", parser=_parser)
 
 
+def cut_short() -> bool:
+    """Whether the last `parse` stopped where tags were nested more than 2,048 deep (the
+    parser's limit: what follows is left out)."""
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in _parser.error_log)
+
+
 def inner_html(root: etree._Element) -> str:
     """What is inside the `<div>` `parse` made, as HTML."""
     return lxml.html.tostring(root, encoding="unicode", with_tail=False)[5:-6]

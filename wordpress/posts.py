@@ -8,7 +8,7 @@ from django.utils.text import Truncator, slugify
 
 from articles.models import Article, Byline
 from wordpress import wxr
-from wordpress.content import plain_text
+from wordpress.content import Converted, plain_text
 from wordpress.middleware import normalise, query_form
 from wordpress.models import ImportedItem
 from wordpress.records import BATCH, describe, to_int, unique
@@ -67,13 +67,20 @@ class Posts:
             self.report.note(describe(item), "private on WordPress: kept as a draft")
         return (Article.Status.DRAFT, None), None
 
-    def article_fields(self, item: wxr.Item, label: str) -> dict:
+    def body(self, item: wxr.Item, label: str) -> Converted:
+        """A post's or page's body as ours, what was changed on the way in noted."""
         converted = self.converter.convert(item.content)
         if converted.shortcodes:
             names = ", ".join(sorted(converted.shortcodes))
             self.report.note(label, f"shortcodes removed ({names})")
         for src in converted.missing_pictures:
             self.report.note(f"{label}: {Truncator(src).chars(120)}", "picture not found, left out")
+        if converted.cut_short:
+            self.report.note(label, "tags nested more than 2,048 deep: the rest left out")
+        return converted
+
+    def article_fields(self, item: wxr.Item, label: str) -> dict:
+        converted = self.body(item, label)
         headline = plain_text(item.title) or "Untitled"
         if len(headline) > 200:
             self.report.note(label, "headline shortened to 200 characters")
@@ -179,13 +186,7 @@ class Posts:
         if len(url) > 100:
             self.report.skip("pages", label, "its address is longer than 100 characters")
             return
-        converted = self.converter.convert(item.content)
-        if converted.shortcodes:
-            self.report.note(
-                label, f"shortcodes removed ({', '.join(sorted(converted.shortcodes))})"
-            )
-        for src in converted.missing_pictures:
-            self.report.note(f"{label}: {Truncator(src).chars(120)}", "picture not found, left out")
+        converted = self.body(item, label)
         title = Truncator(plain_text(item.title) or "Untitled").chars(200)
         state, pk = self.seen(
             Kind.PAGE, item.wp_id, item.digest, lambda pk: FlatPage.objects.filter(pk=pk).exists()
