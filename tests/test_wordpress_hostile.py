@@ -14,6 +14,7 @@ from django.core.management import call_command
 from articles.models import Article
 from tests.test_wordpress_import import EXPORT
 from wordpress.content import BodyConverter, comment_text, plain_text
+from wordpress.markup import parse
 
 SIZE = 300_000
 # Each takes well under half a second here; the bound leaves room for a loaded machine.
@@ -41,6 +42,9 @@ HOSTILE = {
     "spaces in a paragraph": "a" + " " * SIZE + "b",
     "made-up attributes": "<a " + " ".join(f"x{n}" for n in range(SIZE // 7)) + ">",
     "quoted made-up attributes": "<a " + " ".join(f'x{n}=">"' for n in range(SIZE // 11)),
+    "made-up attributes after a script's own comment": '<script><!--<script></script><i x="'
+    + "</script><a "
+    + " ".join(f"x{n}" for n in range(SIZE // 7)),
     "paragraphs": repeated("<p>x"),
     "shortcode pairs": repeated("[x][/x]"),
 }
@@ -93,6 +97,26 @@ def test_a_link_with_thousands_of_made_up_attributes_keeps_its_address_and_words
     assert text == "See our notices (https://example.com/notices)."
 
 
+@pytest.mark.parametrize(
+    "before",
+    [
+        "",
+        '<a x=">" ',
+        '<script><!--<script></script><i x="</script>',
+        "<!-- a --!>",
+        "<textarea><a x='</textarea>",
+        "<!DOCTYPE html><svg><![CDATA[",
+        '<a x=\xa0"',
+    ],
+)
+def test_no_tag_reaches_the_parser_with_more_than_a_hundred_attributes(before):
+    made_up = " ".join(f"x{n}" for n in range(1000))
+    root = parse(f"{before}<a href='/kept' {made_up}>words</a>")
+    assert max(len(element.attrib) for element in root.iter()) <= 100
+    if "<script>" not in before:  # a script's text goes, up to its first end tag
+        assert "words" in root.text_content()
+
+
 def test_a_post_nested_deeper_than_the_parser_goes_is_cut_there_and_says_so():
     bodies = BodyConverter(lambda key, wp_id: None, {"old.example.org"})
     deep = bodies.convert("<p>Kept</p>" + "<span>" * 3000 + "lost" + "</span>" * 3000)
@@ -103,6 +127,8 @@ def test_a_post_nested_deeper_than_the_parser_goes_is_cut_there_and_says_so():
 
 def test_a_document_wrapper_inside_a_post_cuts_nothing_short():
     bodies = BodyConverter(lambda key, wp_id: None, {"old.example.org"})
+    assert bodies.convert("<!DOCTYPE html><p>Words</p>").html == "<p>Words</p>"
+    assert bodies.convert("<p>Words</p><!DOCTYPE").html == "<p>Words</p>"
     converted = bodies.convert("<p>One</p></body></html>\n\n<p>Two</p><html><body><p>Three</p>")
     assert converted.html == "<p>One</p>\n<p>Two</p>\n<p>Three</p>"
     assert plain_text("Before</html> after") == "Before after"

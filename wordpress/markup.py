@@ -80,6 +80,11 @@ def tame(text: str) -> str:
             end = RAW_TEXT[name].search(text, pos)
             if end is None:
                 break
+            if name == "script":
+                # Never shown, and HTML reads a `<!--` or `<script` inside one in ways
+                # of its own: the script's text goes.
+                out.append(text[done:pos])
+                done = end.start()
             pos = end.start()
         elif not tag[1] and name == "plaintext":
             break
@@ -89,7 +94,13 @@ def tame(text: str) -> str:
 
 def parse(text: str) -> etree._Element:
     """A fragment of HTML as the children of a `<div>`."""
-    return lxml.html.fragment_fromstring(tame(text), create_parent="div", parser=_parser)
+    document = etree.fromstring(f"<html><body>{tame(text)}</body></html>", _parser)
+    root = document.find("body")
+    if root is None:
+        return lxml.html.Element("div")
+    root.tag = "div"
+    root.attrib.clear()
+    return root
 
 
 def cut_short() -> bool:
