@@ -1,7 +1,8 @@
 """WordPress import benchmark: a generated export of 10,000 posts and 100,000 comments
 (threaded, some held, some spam; no pictures) imported on SQLite and on PostgreSQL, with
-posts and comments per second. The target is the whole import in under two minutes.
-Run with `make bench` (or alone: `.venv/bin/python bench/wordpress.py [POSTS]`).
+posts and comments per second. The target is the whole import in under two minutes. Then
+the conversion of hostile posts (a megabyte of unclosed tags or shortcodes), which must stay
+in proportion to their length. Run with `make bench` (or alone: `.venv/bin/python bench/wordpress.py [POSTS]`).
 
 Each database is a throwaway one (a temporary SQLite file; `newsroom_bench_wordpress` on the
 PostgreSQL at BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/, dropped after).
@@ -135,6 +136,30 @@ def child(export: str, comments: int) -> None:
     )
 
 
+HOSTILE = {
+    "unclosed links": "<a ",
+    "captions around unclosed links": "[caption]<a ",
+    "figures in paragraphs": "<p><figure>",
+}
+HOSTILE_SIZE = 1_000_000
+
+
+def hostile() -> None:
+    """Runs in a process of its own: the conversion time of each hostile post."""
+    import django
+
+    django.setup()
+    from wordpress.content import BodyConverter
+
+    converter = BodyConverter(lambda key, wp_id: None, {"bench.example.org"})
+    for name, unit in HOSTILE.items():
+        body = (unit * (HOSTILE_SIZE // len(unit) + 1))[:HOSTILE_SIZE]
+        start = time.perf_counter()
+        converter.convert(body)
+        took = time.perf_counter() - start
+        print(f"  hostile post: {HOSTILE_SIZE / 1e6:.0f} MB of {name}: converted in {took:.2f} s")
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-wordpress-"))
     export = work / "export.xml"
@@ -175,11 +200,19 @@ def main() -> None:
     finally:
         if len(databases) > 1:
             subprocess.run([*psql, f"DROP DATABASE IF EXISTS {PG_DB}"], check=False, timeout=60)
+    subprocess.run(
+        [sys.executable, __file__, "--hostile"],
+        env={**env, "DATABASE_URL": databases[0][1]},
+        check=True,
+        cwd=ROOT,
+    )
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     if sys.argv[1:2] == ["--child"]:
         child(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1:2] == ["--hostile"]:
+        hostile()
     else:
         main()

@@ -381,6 +381,15 @@ HOME_LATEST_COUNT = 10
 HOME_SECTION_COUNT = 3
 ARTICLES_PER_PAGE = 20
 
+# The WordPress import commits this many posts (with their comments), or pictures, at a time:
+# between two batches the site's own writes, readers' replies among them, go through.
+_batch = env.str("WORDPRESS_IMPORT_BATCH", default="50").strip()
+if not _batch.isdigit() or int(_batch) < 1:
+    raise ImproperlyConfigured(
+        f"WORDPRESS_IMPORT_BATCH must be a whole number of posts, at least 1, not {_batch!r}."
+    )
+WORDPRESS_IMPORT_BATCH = int(_batch)
+
 # Reader replies: limits and anti-abuse (see README, "Replies and moderation").
 REPLY_NAME_MAX_LENGTH = 100
 REPLY_MAX_LENGTH = env.int("REPLY_MAX_LENGTH", default=5000)

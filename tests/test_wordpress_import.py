@@ -322,19 +322,31 @@ def test_an_existing_topic_of_the_same_slug_is_joined_not_duplicated(uploads):
     assert Article.objects.get(slug="summer-forecast").primary_topic == weather
 
 
-def test_an_import_that_fails_half_way_leaves_everything_as_it_was(uploads, monkeypatch, settings):
+def test_a_batch_that_fails_is_undone_with_its_picture_files(uploads, monkeypatch, settings):
+    """The import commits a batch at a time (tests/test_wordpress_batches.py): a batch that
+    fails leaves nothing of its own, not even the picture files it had copied."""
     from wordpress.importer import Importer
 
-    def fail(self, item):
-        raise RuntimeError("the database went away")
+    real = Importer.import_picture
+
+    def fail_after_the_first_picture(self, item, exists):
+        if item.wp_id == 21:
+            raise RuntimeError("the database went away")
+        return real(self, item, exists)
 
     media = Path(settings.MEDIA_ROOT)
     files_before = {p for p in media.rglob("*") if p.is_file()}
-    monkeypatch.setattr(Importer, "import_page", fail)
+    monkeypatch.setattr(Importer, "import_picture", fail_after_the_first_picture)
     with pytest.raises(RuntimeError):
         run(EXPORT, "--uploads", uploads)
-    assert all(n == 0 for n in counts().values())
+    assert Image.objects.count() == 0 and Article.objects.count() == 0
     assert {p for p in media.rglob("*") if p.is_file()} == files_before, "no picture file left"
+    assert Author.objects.count() == 2, "the batch before it stays"
+    monkeypatch.setattr(Importer, "import_picture", real)
+    again = run(EXPORT, "--uploads", uploads)
+    assert row(again, "authors") == [0, 0, 2, 0]
+    assert row(again, "pictures") == [1, 0, 0, 2]
+    assert row(again, "articles") == [7, 0, 0, 3]
 
 
 BAD = {

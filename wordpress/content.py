@@ -9,21 +9,20 @@ redirect to the new address. Then the editor's own sanitiser has the last word.
 
 import html
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import nh3
-
 from articles.richtext import sanitize_body
+from wordpress.markup import cut_short, inner_html, parse, remove, unwrap, words
 
-BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.S)
-WP_COMMENT = re.compile(r"<!--\s*/?(?:more|nextpage|noteaser)\b.*?-->", re.S)
-CAPTION = re.compile(r"\[(caption|wp_caption)\b([^\]]*)\](.*?)\[/\1\]", re.S | re.I)
-SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)([^\[\]]*?)(/?)\]")
-IMG = re.compile(r'<img\b(?:[^>"\']|"[^"]*"|\'[^\']*\')*>', re.I)
-ANCHOR = re.compile(r'<a\b((?:[^>"\']|"[^"]*"|\'[^\']*\')*)>(.*?)</a>', re.S | re.I)
-ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s>]+))')
+# A shortcode: `[name attributes]`, `[/name]` or `[name /]`. Possessive, and stopped by the
+# next "[", so each stretch of text is tried once.
+SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*+)([^\[\]]*+)\]")
+# One attribute of a shortcode; starting only where a name starts, so tried once.
+ATTRIBUTE = re.compile(r"""(?<![\w:-])([\w:-]++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]++))""")
+CAPTIONS = frozenset({"caption", "wp_caption"})
 # Shortcodes WordPress and its common plugins register; anything else in square brackets
 # counts as one only with attributes or a closing tag ("[sic]" and "[1]" are words).
 KNOWN_SHORTCODES = frozenset(
@@ -37,8 +36,12 @@ BLOCK_TAGS = (
     "figcaption|details|summary"
 )
 BLOCK_START = re.compile(rf"^</?(?:{BLOCK_TAGS})[\s/>]", re.I)
-PLACEHOLDER = "\x00{}\x00"
+# Where a caption's figure goes until the rest is converted: two noncharacters, which no
+# text uses (any in the export are dropped), and which the parser keeps as they are.
+PLACEHOLDER = "\ufdd0{}\ufdd1"
+PLACED = re.compile("\ufdd0(\\d+)\ufdd1")
 SIZED = re.compile(r"-(?:\d+x\d+|scaled|rotated)(?=\.\w+$)")
+WORDPRESS_COMMENT = re.compile(r"\s*+(/?wp:|(?:more|nextpage|noteaser)\b)")
 
 
 @dataclass
@@ -56,14 +59,16 @@ class Converted:
     html: str
     shortcodes: set[str] = field(default_factory=set)
     missing_pictures: list[str] = field(default_factory=list)
+    cut_short: bool = False  # nested too deep: the rest left out
 
 
-def attributes(tag: str) -> dict[str, str]:
+def attributes(options: str) -> dict[str, str]:
+    """A shortcode's attributes (`id="attachment_20" caption="…"`), entities read."""
     return {
         m[1].lower(): html.unescape(
             m[2] if m[2] is not None else m[3] if m[3] is not None else m[4]
         )
-        for m in ATTRIBUTE.finditer(tag)
+        for m in ATTRIBUTE.finditer(options)
     }
 
 
@@ -81,6 +86,23 @@ def upload_key(url: str) -> str:
     return SIZED.sub("", path)
 
 
+def without_wordpress_comments(text: str, *, blocks: bool) -> str:
+    """`text` without `<!--more-->`, `<!--nextpage-->`, `<!--noteaser-->` and, with `blocks`,
+    the block editor's `<!-- wp:… -->`; other comments stay (the sanitiser drops them)."""
+    out, done = [], 0
+    while (start := text.find("<!--", done)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        kind = WORDPRESS_COMMENT.match(text, start + 4, end)
+        out.append(text[done:start])
+        if kind is None or (kind[1].endswith("wp:") and not blocks):
+            out.append(text[start : end + 3])
+        done = end + 3
+    out.append(text[done:])
+    return "".join(out)
+
+
 def autop(text: str) -> str:
     """WordPress's paragraphs for a classic post: blank lines part paragraphs, a single line
     break is a break; block-level markup stays as it is."""
@@ -88,14 +110,15 @@ def autop(text: str) -> str:
     text = re.sub(rf"(<(?:{BLOCK_TAGS})[\s/>])", r"\n\n\1", text, flags=re.I)
     text = re.sub(rf"(</(?:{BLOCK_TAGS})>)", r"\1\n\n", text, flags=re.I)
     paragraphs = []
-    for chunk in re.split(r"\n\s*\n", text):
+    for chunk in re.split(r"\n[^\S\n]*+\n", text):
         chunk = chunk.strip()
         if not chunk:
             continue
-        if BLOCK_START.match(chunk) or re.fullmatch(r"\x00\d+\x00", chunk):
+        if BLOCK_START.match(chunk) or PLACED.fullmatch(chunk):
             paragraphs.append(chunk)
         else:
-            paragraphs.append("<p>" + re.sub(r"\s*\n\s*", "<br>\n", chunk) + "</p>")
+            lines = (line.strip() for line in chunk.split("\n"))
+            paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
     return "\n".join(paragraphs)
 
 
@@ -112,100 +135,138 @@ class BodyConverter:
 
     def convert(self, content: str) -> Converted:
         result = Converted("")
-        if "<!-- wp:" in content:
-            text, classic = BLOCK_COMMENT.sub("", content), False
-        else:
-            text, classic = content, True
-        text = WP_COMMENT.sub("", text)
-        figures = []
-
-        def figure(match):
-            figures.append(self.figure(match[2], match[3], result))
-            return "\n\n" + PLACEHOLDER.format(len(figures) - 1) + "\n\n"
-
-        text = CAPTION.sub(figure, text)
+        blocks = "<!-- wp:" in content
+        text = content.replace("\ufdd0", "").replace("\ufdd1", "")
+        text = without_wordpress_comments(text, blocks=blocks)
+        figures: list[str] = []
+        text = self.captions(text, figures, result)
         text = self.remove_shortcodes(text, result)
-        if classic:
+        if not blocks:
             text = autop(text)
         text = self.pictures(text, result)
-        text = re.sub(r"\x00(\d+)\x00", lambda m: figures[int(m[1])], text)
-        text = re.sub(r"<p>\s*(<figure>.*?</figure>)\s*</p>", r"\1", text, flags=re.S)
+        text = PLACED.sub(lambda m: figures[int(m[1])], text)
         if self.old_site:
             text = self.old_site.sub("", text)
         text = sanitize_body(text)
-        text = re.sub(r"<figure [^>]*>", "<figure>", text)  # the old theme's classes
-        text = re.sub(r"<p>(?:\s|<br>)*</p>", "", text)  # left by what was removed
-        result.html = re.sub(r"\n\s*\n+", "\n", text).strip()
+        text = re.sub(r"<figure [^<>]*+>", "<figure>", text)  # the old theme's classes
+        text = re.sub(r"<p>(?:\s|<br>)*+</p>", "", text)  # left by what was removed
+        result.html = re.sub(r"\n(?:[^\S\n]*+\n)++", "\n", text).strip()
         return result
 
-    def remove_shortcodes(self, text: str, result: Converted) -> str:
-        closed = {m[2].lower() for m in SHORTCODE.finditer(text) if m[1]}
+    def captions(self, text: str, figures: list[str], result: Converted) -> str:
+        """Each `[caption]…[/caption]` as a placeholder for its figure (added to `figures`)."""
+        found = list(SHORTCODE.finditer(text))
+        ends: dict[str, deque[int]] = {}  # a caption's name -> where its closing tags are
+        for n, tag in enumerate(found):
+            name = tag[2].lower()
+            if tag[1] and name in CAPTIONS and not tag[3].strip():
+                ends.setdefault(name, deque()).append(n)
+        out, done, n = [], 0, 0
+        while n < len(found):
+            tag, name = found[n], found[n][2].lower()
+            closing = ends.get(name)
+            while closing and closing[0] <= n:
+                closing.popleft()
+            if tag[1] or name not in CAPTIONS or not closing:
+                n += 1
+                continue
+            last = closing.popleft()
+            end = found[last]
+            figures.append(self.figure(tag[3], text[tag.end() : end.start()], result))
+            out += [text[done : tag.start()], "\n\n", PLACEHOLDER.format(len(figures) - 1)]
+            out.append("\n\n")
+            done, n = end.end(), last + 1
+        out.append(text[done:])
+        return "".join(out)
 
-        def remove(match):
+    def remove_shortcodes(self, text: str, result: Converted) -> str:
+        found = list(SHORTCODE.finditer(text))
+        closed = {m[2].lower() for m in found if m[1]}
+        out, done = [], 0
+        for match in found:
             name = match[2].lower()
             if name in KNOWN_SHORTCODES or "=" in match[3] or name in closed:
                 result.shortcodes.add(name)
-                return ""
-            return match[0]
-
-        return SHORTCODE.sub(remove, text)
+                out.append(text[done : match.start()])
+                done = match.end()
+        out.append(text[done:])
+        return "".join(out)
 
     def figure(self, options: str, inner: str, result: Converted) -> str:
         """A `[caption]`: its picture (perhaps in a link) and the words after it."""
-        image = IMG.search(inner)
-        caption = attributes(options).get("caption", "")
-        words = ANCHOR.sub(lambda m: "" if IMG.search(m[2]) else m[0], inner)
-        words = IMG.sub("", words).strip()
-        caption = words or caption
-        picture = self.resolve(image[0], result) if image else ""
-        if not picture:
+        root = parse(inner)
+        image = next(root.iter("img"), None)
+        found = dict(image.attrib) if image is not None else None
+        for element in root.xpath(".//a[.//img] | .//img"):
+            remove(element)
+        caption = inner_html(root).strip() or attributes(options).get("caption", "")
+        picture = self.resolve(found, result) if found is not None else None
+        if picture is None:
             return f"<p>{caption}</p>" if caption else ""
-        return f"<figure>{picture}<figcaption>{caption}</figcaption></figure>"
+        img = " ".join(f'{name}="{html.escape(value)}"' for name, value in picture.items())
+        return f"<figure><img {img}><figcaption>{caption}</figcaption></figure>"
 
-    def resolve(self, tag: str, result: Converted) -> str:
-        """An `<img>` of the old site as the library's picture, or "" (reported)."""
-        found = attributes(tag)
+    def resolve(self, found: dict[str, str], result: Converted) -> dict[str, str] | None:
+        """An `<img>`'s attributes of the old site as the library's picture's, or None
+        (reported)."""
         src = found.get("src", "")
-        wp_id = re.search(r"\bwp-image-(\d+)\b", found.get("class", ""))
+        wp_id = re.search(r"\bwp-image-(\d++)\b", found.get("class", ""))
         picture = self.picture(upload_key(src), int(wp_id[1]) if wp_id else None)
         if picture is None:
             result.missing_pictures.append(src or "(no address)")
-            return ""
-        alt = found.get("alt") or picture.alt
-        return (
-            f'<img src="{html.escape(picture.src)}" alt="{html.escape(alt)}" '
-            f'width="{picture.width}" height="{picture.height}">'
-        )
+            return None
+        return {
+            "src": picture.src,
+            "alt": found.get("alt") or picture.alt,
+            "width": str(picture.width),
+            "height": str(picture.height),
+        }
 
     def pictures(self, text: str, result: Converted) -> str:
-        def unlink(match):
-            # A picture linked to its own file: the link went to the old uploads.
-            if IMG.search(match[2]) and "/wp-content/uploads/" in attributes(match[1]).get(
-                "href", ""
-            ):
-                return match[2]
-            return match[0]
-
-        text = ANCHOR.sub(unlink, text)
-        return IMG.sub(lambda m: self.resolve(m[0], result), text)
+        """The body's pictures as the library's; a picture linked to its own file (the link
+        went to the old uploads) loses the link; a paragraph holding only a figure goes."""
+        root = parse(text)
+        result.cut_short = cut_short()
+        for link in root.xpath(".//a[.//img]"):
+            if "/wp-content/uploads/" in link.get("href", ""):
+                unwrap(link)
+        for image in root.xpath(".//img"):
+            picture = self.resolve(dict(image.attrib), result)
+            if picture is None:
+                remove(image)
+                continue
+            image.attrib.clear()
+            image.attrib.update(picture)
+        for paragraph in root.xpath(
+            ".//p[figure and count(*) = 1][not(text()[normalize-space()])]"
+        ):
+            unwrap(paragraph)
+        return inner_html(root)
 
 
 def comment_text(content: str) -> str:
     """A WordPress comment (a little HTML) as the plain text replies are stored as: links keep
     their address, paragraphs their blank line, entities become characters."""
-
-    def link(match):
-        href = attributes(match[1]).get("href", "")
-        words = nh3.clean(match[2], tags=set())
-        return f"{words} ({href})" if href and href not in html.unescape(words) else words
-
-    text = ANCHOR.sub(link, content.replace("\r\n", "\n"))
-    text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
-    text = re.sub(r"</p>\s*<p[^>]*>", "\n\n", text, flags=re.I)
-    text = html.unescape(nh3.clean(text, tags=set()))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    if "<" not in content and "&" not in content:  # most comments: plain text already
+        text = content.replace("\r\n", "\n").replace("\r", "\n")
+        return re.sub(r"\n{3,}+", "\n\n", text).strip()
+    root = parse(content.replace("\r\n", "\n"))
+    for link in list(root.iter("a")):
+        href, said = link.get("href", ""), words(link)
+        link.text = f"{said} ({href})" if href and href not in said else said
+        for child in list(link):
+            link.remove(child)
+    for newline in root.iter("br"):
+        newline.tail = "\n" + (newline.tail or "")
+    for paragraph in root.iter("p"):
+        after = paragraph.getnext()
+        if after is not None and after.tag == "p" and not (paragraph.tail or "").strip():
+            paragraph.tail = "\n\n"
+    return re.sub(r"\n{3,}+", "\n\n", words(root)).strip()
 
 
 def plain_text(content: str) -> str:
     """Markup out, entities in, spaces tidied: for headlines, standfirsts and captions."""
-    return " ".join(html.unescape(nh3.clean(content, tags=set())).split())
+    if "<" in content or "&" in content:
+        content = words(parse(content))
+    return " ".join(content.split())

@@ -2,17 +2,24 @@
 comments, each keyed by its WordPress id so that a second run updates instead of adding.
 
 The file is read twice, as a stream: first for the authors, terms and attachments (and to
-check the whole file before anything is written), then for the posts, pages and comments,
-500 posts at a time. Posts and replies are written in bulk, without the signals a single
-save sends; what those signals would do (reply counts, the header, the search index, the
-page cache) is done once at the end. Everything happens in one transaction.
+check the whole file before anything is written), then for the posts, pages and comments.
+Posts and replies are written in bulk, without the signals a single save sends; what those
+signals would do is done for each batch (reply counts, the search index) or once at the end
+(the header, the page cache).
+
+Writes are committed in batches of WORDPRESS_IMPORT_BATCH posts (pictures likewise), so the
+site keeps taking its own writes, readers' replies among them, while a long import runs. An
+import that stops half way keeps the batches it committed, each whole; run again, it finds
+them by their WordPress ids and carries on from there. A dry run is one transaction, undone.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -58,24 +65,27 @@ class Importer(Library, Posts, Replies):
         dry_run: bool = False,
         progress: Callable[[str, int, int], None] | None = None,
         now=None,
+        batch: int | None = None,
     ):
         self.path = path
+        self.batch = batch or settings.WORDPRESS_IMPORT_BATCH
         self.uploads = Path(uploads).resolve() if uploads else None
         self.dry_run = dry_run
         self.progress = progress or (lambda stage, done, total: None)
         self.now = now or timezone.now()
         self.report = Report(dry_run=dry_run)
-        self.new_images: list[Image] = []
+        self.new_images: list[Image] = []  # the picture files of the batch not yet committed
 
     # The two readings ----------------------------------------------------------------------
 
     def run(self) -> Report:
         scan = self.scan()
         try:
-            with transaction.atomic():
+            with transaction.atomic() if self.dry_run else nullcontext():
                 self.start(scan.site)
-                self.import_authors(scan.authors)
-                self.import_terms(scan.terms)
+                with self.committed_batch():
+                    self.import_authors(scan.authors)
+                    self.import_terms(scan.terms)
                 self.import_pictures(scan.attachments)
                 self.import_items(scan.items)
                 self.finish()
@@ -132,6 +142,15 @@ class Importer(Library, Posts, Replies):
         self.replied: set[int] = set()  # articles whose replies changed
         self.new_articles: list[int] = []
         self.fallback_topic: int | None = None
+
+    @contextmanager
+    def committed_batch(self) -> Iterator[None]:
+        """One batch's transaction: at its end, what the batch owes is written too (records of
+        what became what, old addresses, reply counts, the search index), then committed."""
+        with transaction.atomic():
+            yield
+            self.write_batch()
+        self.new_images = []  # their rows are in: the files stay
 
     # Bookkeeping ---------------------------------------------------------------------------
 
@@ -193,16 +212,19 @@ class Importer(Library, Posts, Replies):
 
     # The end ------------------------------------------------------------------------------
 
-    def finish(self) -> None:
+    def write_batch(self) -> None:
         self.write_records()
-        replied = sorted(self.replied)
+        replied, self.replied = sorted(self.replied), set()
         for start in range(0, len(replied), BATCH):
             count_replies(replied[start : start + BATCH])
+        new, self.new_articles = self.new_articles, []
         if connection.vendor == "postgresql":
-            for start in range(0, len(self.new_articles), BATCH):
-                Article.objects.filter(pk__in=self.new_articles[start : start + BATCH]).update(
+            for start in range(0, len(new), BATCH):
+                Article.objects.filter(pk__in=new[start : start + BATCH]).update(
                     search_vector=ARTICLE_SEARCH_VECTOR
                 )
+
+    def finish(self) -> None:
         if self.dry_run:
             return
         cache_tags.everything_changed()

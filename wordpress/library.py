@@ -173,42 +173,46 @@ class Library:
         return self.fallback_topic
 
     def import_pictures(self, attachments: list[wxr.Item]) -> None:
-        counts = self.report.counts["pictures"]
+        """The attachments that are pictures, into the library, a batch at a time."""
         exists = set(Image.objects.values_list("pk", flat=True)).__contains__
-        for done, item in enumerate(attachments, 1):
-            self.progress("Pictures", done, len(attachments))
-            url = item.attachment_url or item.link
-            label = describe(item)
-            if Path(urlsplit(url).path).suffix.lower() not in PICTURE_TYPES:
-                self.report.skip("pictures", label, "not a picture (only pictures are imported)")
-                continue
-            state, pk = self.seen(Kind.ATTACHMENT, item.wp_id, item.digest, exists)
-            alt = plain_text(item.meta.get("_wp_attachment_image_alt", ""))[:250]
-            caption = plain_text(item.excerpt)
-            if len(caption) > 300:
-                self.report.note(label, "caption shortened to 300 characters")
-                caption = Truncator(caption).chars(300)
-            if state == "new":
-                image = self.new_picture(
-                    item, url, label, alt or plain_text(item.title)[:250], caption
-                )
-                if image is None:
-                    continue
-                if not alt:
-                    self.report.note(label, "no alt text on WordPress: its title is the alt text")
-                counts.imported += 1
+        for start in range(0, len(attachments), self.batch):
+            with self.committed_batch():
+                for done, item in enumerate(attachments[start : start + self.batch], start + 1):
+                    self.progress("Pictures", done, len(attachments))
+                    self.import_picture(item, exists)
+
+    def import_picture(self, item: wxr.Item, exists) -> None:
+        counts = self.report.counts["pictures"]
+        url = item.attachment_url or item.link
+        label = describe(item)
+        if Path(urlsplit(url).path).suffix.lower() not in PICTURE_TYPES:
+            self.report.skip("pictures", label, "not a picture (only pictures are imported)")
+            return
+        state, pk = self.seen(Kind.ATTACHMENT, item.wp_id, item.digest, exists)
+        alt = plain_text(item.meta.get("_wp_attachment_image_alt", ""))[:250]
+        caption = plain_text(item.excerpt)
+        if len(caption) > 300:
+            self.report.note(label, "caption shortened to 300 characters")
+            caption = Truncator(caption).chars(300)
+        if state == "new":
+            image = self.new_picture(item, url, label, alt or plain_text(item.title)[:250], caption)
+            if image is None:
+                return
+            if not alt:
+                self.report.note(label, "no alt text on WordPress: its title is the alt text")
+            counts.imported += 1
+        else:
+            image = Image.objects.get(pk=pk)
+            if state == "updated":
+                image.alt_text, image.caption = alt or image.alt_text, caption
+                image.save()
+                counts.updated += 1
             else:
-                image = Image.objects.get(pk=pk)
-                if state == "updated":
-                    image.alt_text, image.caption = alt or image.alt_text, caption
-                    image.save()
-                    counts.updated += 1
-                else:
-                    counts.unchanged += 1
-            self.pictures[item.wp_id] = image
-            self.picture_keys[upload_key(url)] = item.wp_id
-            if image.pk:
-                self.remember(Kind.ATTACHMENT, item.wp_id, image.pk, item.digest)
+                counts.unchanged += 1
+        self.pictures[item.wp_id] = image
+        self.picture_keys[upload_key(url)] = item.wp_id
+        if image.pk:
+            self.remember(Kind.ATTACHMENT, item.wp_id, image.pk, item.digest)
 
     def new_picture(self, item, url, label, alt, caption) -> Image | None:
         if self.uploads is None:

@@ -8,7 +8,7 @@ from django.utils.text import Truncator, slugify
 
 from articles.models import Article, Byline
 from wordpress import wxr
-from wordpress.content import plain_text
+from wordpress.content import Converted, plain_text
 from wordpress.middleware import normalise, query_form
 from wordpress.models import ImportedItem
 from wordpress.records import BATCH, describe, to_int, unique
@@ -20,19 +20,19 @@ class Posts:
     """Part of `wordpress.importer.Importer`."""
 
     def import_items(self, total: int) -> None:
+        """Posts and pages, read as a stream and committed a batch at a time (between two
+        batches, no transaction is open: the site's own writes go through)."""
         batch, done = [], 0
         for record in wxr.read(self.path):
             if not isinstance(record, wxr.Item) or record.post_type == "attachment":
                 continue
             done += 1
             self.progress("Posts", done, total)
-            if record.post_type == "post":
+            if record.post_type in ("post", "page"):
                 batch.append(record)
-                if len(batch) >= BATCH:
-                    self.import_posts(batch)
+                if len(batch) >= self.batch:
+                    self.import_batch(batch)
                     batch = []
-            elif record.post_type == "page":
-                self.import_page(record)
             else:
                 self.report.skip(
                     "articles",
@@ -40,7 +40,14 @@ class Posts:
                     f"a WordPress “{record.post_type}”: menus, blocks and other site parts "
                     "are not imported",
                 )
-        self.import_posts(batch)
+        self.import_batch(batch)
+
+    def import_batch(self, items: list[wxr.Item]) -> None:
+        with self.committed_batch():
+            for item in items:
+                if item.post_type == "page":
+                    self.import_page(item)
+            self.import_posts([item for item in items if item.post_type == "post"])
 
     def post_state(self, item: wxr.Item):
         """(status, publication time) for a post, or a reason to skip it."""
@@ -60,13 +67,20 @@ class Posts:
             self.report.note(describe(item), "private on WordPress: kept as a draft")
         return (Article.Status.DRAFT, None), None
 
-    def article_fields(self, item: wxr.Item, label: str) -> dict:
+    def body(self, item: wxr.Item, label: str) -> Converted:
+        """A post's or page's body as ours, what was changed on the way in noted."""
         converted = self.converter.convert(item.content)
         if converted.shortcodes:
             names = ", ".join(sorted(converted.shortcodes))
             self.report.note(label, f"shortcodes removed ({names})")
         for src in converted.missing_pictures:
             self.report.note(f"{label}: {Truncator(src).chars(120)}", "picture not found, left out")
+        if converted.cut_short:
+            self.report.note(label, "tags nested more than 2,048 deep: the rest left out")
+        return converted
+
+    def article_fields(self, item: wxr.Item, label: str) -> dict:
+        converted = self.body(item, label)
         headline = plain_text(item.title) or "Untitled"
         if len(headline) > 200:
             self.report.note(label, "headline shortened to 200 characters")
@@ -136,7 +150,6 @@ class Posts:
         Byline.objects.bulk_create(bylines, batch_size=BATCH)
         Article.topics.through.objects.bulk_create(filed, batch_size=BATCH)
         self.import_comments(items)
-        self.write_records()
 
     def update_article(self, pk, fields, topics, author, item) -> None:
         """A post the export changed: saved as an editor's save would be (its old address
@@ -173,13 +186,7 @@ class Posts:
         if len(url) > 100:
             self.report.skip("pages", label, "its address is longer than 100 characters")
             return
-        converted = self.converter.convert(item.content)
-        if converted.shortcodes:
-            self.report.note(
-                label, f"shortcodes removed ({', '.join(sorted(converted.shortcodes))})"
-            )
-        for src in converted.missing_pictures:
-            self.report.note(f"{label}: {Truncator(src).chars(120)}", "picture not found, left out")
+        converted = self.body(item, label)
         title = Truncator(plain_text(item.title) or "Untitled").chars(200)
         state, pk = self.seen(
             Kind.PAGE, item.wp_id, item.digest, lambda pk: FlatPage.objects.filter(pk=pk).exists()

@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 from wordpress import wxr
 from wordpress.content import plain_text
 
-BATCH = 500  # posts read, and rows written, at a time
+BATCH = 500  # rows written, or read by their ids, in one query
 
 
 def describe(item: wxr.Item) -> str:
