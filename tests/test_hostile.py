@@ -1,6 +1,6 @@
 """The site served as `make serve` serves it, under attack over real sockets: clients that send a
-request's body a byte a second, and an app worker killed outright. (Run in a folder of its own,
-with a short body deadline so the suite stays quick.)"""
+request's body a byte a second, junk cookies, made-up query strings, and an app worker killed
+outright. (Run in a folder of its own, with a short body deadline so the suite stays quick.)"""
 
 import http.client
 import os
@@ -291,3 +291,50 @@ def test_a_killed_app_worker_is_replaced_and_the_site_keeps_answering(served):
     for _ in range(10):
         assert _get(port, "/")[0] == 200
     assert _get(port, "/search/?q=after")[0] == 200
+
+
+def _fetch(port: int, path: str, **headers):
+    """Status, headers (names in any case) and body of a GET on a new connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": "localhost", **headers})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def _logged_cache(log_path: Path, request_id: str) -> str:
+    """What the served app's log says of the cache for one request (found by its id)."""
+    for _ in range(20):
+        for line in log_path.read_text().splitlines():
+            if request_id in line and '"cache"' in line:
+                return re.search(r'"cache": "(\w+)"', line)[1]
+        time.sleep(0.1)
+    raise AssertionError(f"no log line for request {request_id}")
+
+
+def test_junk_cookies_get_the_cached_page(served):
+    port, _, log_path = served
+    _fetch(port, ARTICLE)
+    status, headers, plain = _fetch(port, ARTICLE)
+    assert status == 200 and _logged_cache(log_path, headers["X-Request-ID"]) == "hit"
+    for cookie in ("sessionid=x", "messages=x", "sessionid=x; messages=y; csrftoken=z"):
+        status, headers, body = _fetch(port, ARTICLE, Cookie=cookie)
+        assert (status, body) == (200, plain), cookie
+        assert "Set-Cookie" not in headers and headers["Cache-Control"].startswith("public")
+        assert _logged_cache(log_path, headers["X-Request-ID"]) == "hit", cookie
+
+
+def test_made_up_query_strings_fill_nothing(served):
+    port, _, log_path = served
+    pages = log_path.parent / "pages"
+    for path in ("/", ARTICLE):
+        assert _fetch(port, path)[0] == 200
+    stored = len(list(pages.rglob("*")))
+    for n in range(1000):
+        for path in ("/", ARTICLE):
+            status, headers, _ = _fetch(port, f"{path}?x={n}")
+            assert (status, headers["Location"]) == (301, path)
+    assert len(list(pages.rglob("*"))) == stored, "nothing new in the page cache"
+    assert _fetch(port, "/?x=1")[0] == 301, "still answered, never stored"
