@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from django.core import signing
 
+from tests.test_serve import serving
+
 ROOT = Path(__file__).resolve().parent.parent
 VCL = ROOT / "deploy/varnish/newsroom.vcl"
-CLEARED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CACHE_URL", "STATIC_ROOT"}
 SECRET_KEY = "hostile-tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 BODY_SECONDS = 2
 ARTICLE = "/world/european-discussions-ukraines-postwar-security/"
@@ -47,40 +48,15 @@ def _get(port: int, path: str, timeout: float = 10) -> tuple[int, float, str]:
 
 @pytest.fixture(scope="module")
 def served():
-    """`make serve` on a free port, in a temporary folder; stopped with its process group."""
+    """`make serve` on a free port, in a temporary folder, with a short body deadline."""
     work = Path(tempfile.mkdtemp(prefix="newsroom-hostile-"))
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED} | {
-        "SECRET_KEY": SECRET_KEY,
-        "DATABASE_URL": f"sqlite:///{work / 'serve.sqlite3'}",
-        "STATIC_ROOT": str(work / "static"),
-        "MEDIA_ROOT": str(work / "media"),
-        "CACHE_URL": f"filecache://{work / 'pages'}",
-        "PURGE_SEQUENCE_FILE": str(work / "purge-sequence"),
-        "REQUEST_BODY_SECONDS": str(BODY_SECONDS),
-    }
-    log_path = work / "serve.log"
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"PORT={port}"],  # noqa: S607 - as the README
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                if _get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.5)
-        yield port, server, log_path
+        with serving(
+            "serve", port, work, SECRET_KEY=SECRET_KEY, REQUEST_BODY_SECONDS=str(BODY_SECONDS)
+        ) as (server, log_path):
+            yield port, server, log_path
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -11,7 +11,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from collections import Counter
@@ -22,7 +21,7 @@ import pytest
 import redis
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from newsroom import ratelimit
 from newsroom.models import SecurityCount
 from newsroom.tasks import daily_jobs
 from tests.factories import make_article, reply_data
+from tests.test_concurrency import at_once
 from tests.test_settings import assert_refused
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,29 +65,6 @@ def store(request, settings):
     _clear_redis(url)
     yield "redis"
     _clear_redis(url)
-
-
-def at_once(*jobs):
-    """Run the jobs in threads released together; return their results, re-raising errors."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [None] * len(jobs), []
-
-    def run(i, job):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = job()
-        except Exception as error:  # reported below, in the test's own thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def _sign_in(client, password, address="203.0.113.5"):

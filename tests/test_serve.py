@@ -1,6 +1,7 @@
 """`make serve`, as the README gives it: set up, then serve in production mode. Run against a
 database, static and media folders and a cache of its own, so the checkout is left alone."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -26,39 +27,48 @@ def _get(url):
         return error.code, error.headers, error.read().decode()
 
 
+@contextlib.contextmanager
+def serving(target: str, port: int, folder: Path, **settings: str):
+    """`make <target> PORT=port` as the README runs it, with its database, static and media
+    folders and cache in `folder` (the checkout is left alone), once /healthz answers; stopped
+    with its process group afterwards. Yields the server's process and its log's path."""
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED} | {
+        "DATABASE_URL": f"sqlite:///{folder / 'serve.sqlite3'}",
+        "STATIC_ROOT": str(folder / "static"),
+        "MEDIA_ROOT": str(folder / "media"),
+        "CACHE_URL": f"filecache://{folder / 'pages'}",
+        "PURGE_SEQUENCE_FILE": str(folder / "purge-sequence"),
+        **settings,
+    }
+    log_path = folder / f"{target}.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", target, f"PORT={port}"],  # noqa: S607 - as the README
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 240
+            while True:
+                try:
+                    if _get(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                assert server.poll() is None, log_path.read_text()[-5000:]
+                assert time.monotonic() < deadline, log_path.read_text()[-5000:]
+                time.sleep(0.5)
+            yield server, log_path
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
 def test_make_serve_serves_pages_and_hashed_static_files_in_production_mode(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED} | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "CACHE_URL": f"filecache://{tmp_path / 'pages'}",
-        "PURGE_SEQUENCE_FILE": str(tmp_path / "purge-sequence"),
-    }
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"PORT={port}"],  # noqa: S607 - as the README
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.5)
-
+    with serving("serve", port, tmp_path) as (server, log_path):
         status, _, home = _get(f"{base}/")
         assert status == 200, home[-2000:]
         assert "European Discussions on Ukraine’s Postwar Security" in home
@@ -74,13 +84,9 @@ def test_make_serve_serves_pages_and_hashed_static_files_in_production_mode(tmp_
         assert "We can’t find that page" in missing  # the site's page: DEBUG is off
 
         deadline = time.monotonic() + 30
-        while "The daily jobs are scheduled." not in (tmp_path / "serve.log").read_text():
+        while "The daily jobs are scheduled." not in log_path.read_text():
             assert time.monotonic() < deadline, "a worker runs beside the server"
             time.sleep(0.5)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
     deadline = time.monotonic() + 15
     while _session(server.pid):  # the worker, granian and its workers all stop
         assert time.monotonic() < deadline, _session(server.pid)
@@ -123,31 +129,8 @@ def test_make_serve_varnish_serves_pages_from_varnish(tmp_path):
     """The README's command itself, as whoever runs it (root here: Varnish then reads its
     configuration as its own unprivileged user)."""
     port = _free_pair()
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED} | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "CACHE_URL": f"filecache://{tmp_path / 'pages'}",
-        "PURGE_SEQUENCE_FILE": str(tmp_path / "purge-sequence"),
-    }
-    log_path = tmp_path / "serve-varnish.log"
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve-varnish", f"PORT={port}"],  # noqa: S607 - as the README
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert server.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.5)
+    with serving("serve-varnish", port, tmp_path) as (_, log_path):
         caches = []
         for _ in range(3):
             status, headers, home = _get(f"{base}/")
@@ -155,10 +138,6 @@ def test_make_serve_varnish_serves_pages_from_varnish(tmp_path):
             caches.append(headers.get("X-Cache"))
         assert "European Discussions on Ukraine’s Postwar Security" in home
         assert caches[-1] == "HIT", caches
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
     deadline = time.monotonic() + 20
     while _answers(port) or _answers(port + 1):  # Varnish and the app both stop
         assert time.monotonic() < deadline, log_path.read_text()[-3000:]
