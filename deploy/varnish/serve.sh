@@ -14,7 +14,9 @@ sed "s/\.port = \"8001\";/.port = \"$app_port\";/" "$root/deploy/varnish/newsroo
 
 pids=()
 stop() {
-  trap - EXIT INT TERM
+  # Signals that come while stopping (make passes its own on) must not cut the stop short.
+  trap '' INT TERM
+  trap - EXIT
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
