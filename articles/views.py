@@ -239,11 +239,18 @@ def preview(request, token):
 @reads_query("q", "page")
 def search(request):
     """Search published articles; every query gets a calm answer, even an empty one. Only a
-    search that finds something, on a page that exists, is kept in the caches."""
+    search that finds something, on a page that exists, spelt as the words it looks for, is
+    kept in the caches."""
     query = search_module.parse(request.GET.get("q"))
     asked = request.GET.get("page")
     page = Paginator(search_module.search(query), settings.ARTICLES_PER_PAGE).get_page(asked)
-    if not page.object_list or (asked and asked != str(page.number)):
+    if (
+        not page.object_list
+        or (asked is not None and (asked != str(page.number) or asked == "1"))
+        # Kept only as the words it looks for, in lower case and one space apart: `Housing`,
+        # `housing ` or `housing, housing` are answered as typed but add nothing to the caches.
+        or request.GET.get("q") != " ".join(query.words)
+    ):
         do_not_store(request)
     tag_teasers(request, page.object_list, ARTICLES)
     return render(

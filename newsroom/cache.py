@@ -24,7 +24,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -106,14 +106,16 @@ def query_parameters(path: str) -> frozenset[str]:
 
 
 def canonical_query(query_string: str, allowed: frozenset[str]) -> str:
-    """The query string with only the allowed parameters, each once, as sent: the only form
-    of the address that is cached."""
+    """The query string with only the allowed parameters, each once, in one spelling (decoded
+    and encoded again, as a browser's form sends it): the only form of the address that is
+    cached, so `%71=x` or `q=hous%69ng` cannot make copies of `q=housing`."""
+    if not query_string.isascii():  # bytes no browser sends unencoded, read as Latin-1
+        query_string = query_string.encode("latin-1", "replace").decode("utf-8", "replace")
     kept: dict[str, str] = {}
-    for part in query_string.split("&"):
-        name = unquote_plus(part.partition("=")[0])
+    for name, value in parse_qsl(query_string, keep_blank_values=True):
         if name in allowed and name not in kept:
-            kept[name] = part
-    return "&".join(kept.values())
+            kept[name] = value
+    return urlencode(kept)
 
 
 def do_not_store(request) -> None:

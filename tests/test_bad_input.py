@@ -217,6 +217,9 @@ def test_over_long_values_are_refused_or_shortened_calmly(client, article):
 def test_nul_and_control_bytes_in_parameters_and_paths(client, article, raw):
     for url in [f"/search/?q={raw}", f"/latest/?page={raw}", f"/{raw}/", f"/world/{raw}/"]:
         response = client.get(url)
+        if response.status_code == 301:  # to the one spelling of the same query
+            assert "\r" not in response["Location"] and "\n" not in response["Location"]
+            response = client.get(response["Location"])
         assert response.status_code in (200, 400, 404), url
         assert "x=1" not in response.cookies
 
@@ -227,7 +230,9 @@ def test_invalid_utf8_and_percent_encoding(client, article, raw):
         response = client.get(url, QUERY_STRING=f"q={raw}&page={raw}")
         assert response.status_code in (200, 301, 404), (url, raw)
         response = client.get(url, QUERY_STRING=f"{raw}={raw}&page={raw}")
-        assert response.status_code == 301 and response["Location"] == f"{url}?page={raw}"
+        assert response.status_code == 301 and response["Location"].startswith(f"{url}?page=")
+        assert "&" not in response["Location"], "the made-up parameter is gone"
+        assert client.get(response["Location"]).status_code in (200, 404), "and no loop"
     assert client.get(f"/{raw}/").status_code in (400, 404)
     body = f"name={raw}&email=ada%40example.org&body=Text+{raw}&started=".encode()
     for payload in (body, body.replace(b"%ff", b"\xff")):

@@ -42,7 +42,7 @@ BUDGETS = {
     LIVE: 6,
     LIVE + "?page=2": 6,
     LIVE + "?update={oldest}": 8,  # and where that update is: its time, the number newer
-    LIVE + "updates/?since=2026-01-01T00:00:00Z": 2,
+    LIVE + "updates/?since=2026-01-01T00%3A00%3A00Z": 2,
     LIVE + "feed/": 2,
 }
 
