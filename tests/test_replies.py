@@ -290,7 +290,7 @@ def test_readers_report_a_reply_and_enough_reports_send_it_back(settings):
     response = Client(REMOTE_ADDR="10.0.0.2").post(url)
     assert response["Location"] == f"{article.get_absolute_url()}#reply-reported"
     page = Client().get(response["Location"]).content.decode()
-    assert "Moderators will look at this reply" in notice(page, "reply-reported")
+    assert "Moderators will look at the reply you reported" in notice(page, "reply-reported")
     reply.refresh_from_db()
     assert reply.status == "pending" and reply.report_count == 2
     assert "Questionable" not in Client().get(article.get_absolute_url()).content.decode()

@@ -14,3 +14,12 @@ for (const button of document.querySelectorAll(".copy-link")) {
     }
   });
 }
+
+// After posting or reporting, the address names the notice to show (#reply-awaiting): it stays
+// on screen, but the address loses it, so a reload or a copied link does not say it again.
+const replyNotice = /^#reply-(awaiting|reported)$/.test(location.hash)
+  && document.getElementById(location.hash.slice(1));
+if (replyNotice) {
+  replyNotice.classList.add("shown");
+  history.replaceState(history.state, "", location.pathname + location.search);
+}

@@ -25,8 +25,10 @@ def test_reader_posts_moderator_approves_reader_sees_it(site_url, page_at, djang
     reader.get_by_label("Email").fill("lviv.reader@example.org")
     reader.get_by_label("Reply", exact=True).fill("Guarantees must be written down.\nSecond line.")
     reader.get_by_role("button", name="Post Reply").click()
-    expect(reader.get_by_role("status").filter(has_text="awaiting moderation")).to_be_visible()
-    expect(reader.get_by_text("Moderators will look at this reply")).to_be_hidden()
+    notice = reader.get_by_role("status").filter(has_text="awaiting moderation")
+    expect(notice).to_be_visible()
+    expect(reader.get_by_text("Moderators will look at the reply you reported")).to_be_hidden()
+    assert reader.url == article_url, "the address loses the notice: a reload will not repeat it"
     assert not [c for c in reader.context.cookies() if c["name"] in ("messages", "sessionid")]
     assert reader.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(reader, "reply-posted-phone")
@@ -48,6 +50,7 @@ def test_reader_posts_moderator_approves_reader_sees_it(site_url, page_at, djang
 
     reader.reload()
     expect(reader.get_by_text("Guarantees must be written down.")).to_be_visible()
+    expect(notice).to_be_hidden()
     shown = article.replies.approved().count()
     expect(reader.get_by_role("heading", name=f"{shown} replies")).to_be_visible()
     screenshot(reader, "reply-approved-phone")
