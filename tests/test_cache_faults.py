@@ -6,17 +6,19 @@ import contextlib
 import os
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Reply
 from newsroom import cache_backends, purges
 from newsroom.cache_backends import ResilientFileBasedCache
-from tests.factories import make_article, make_reply, reply_data
+from tests.factories import make_article, make_reply, reply_data, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +158,29 @@ def test_redis_at_a_closed_port_degrades_health_but_not_the_site(
 def test_health_is_ok_with_every_part_working(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "purges": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "purges": "ok",
+        "tasks": "ok",
+    }
+
+
+def test_health_says_when_background_work_waits_with_no_worker(client):
+    from django_tasks_db.models import DBTaskResult
+
+    from newsroom.tasks import send_email
+
+    send_email.enqueue("Subject", "Body", ["staff@example.org"])
+    assert client.get("/healthz").json()["tasks"] == "ok", "just queued: a worker may be busy"
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=6))
+    response = client.get("/healthz")
+    assert response.status_code == 200, "the site still serves; e-mail is late"
+    assert response.json()["status"] == "degraded"
+    assert response.json()["tasks"] == "1 waiting over 5 minutes: is a worker running?"
+    run_worker()
+    assert client.get("/healthz").json()["status"] == "ok"
 
 
 def test_the_folder_is_counted_now_and_then_and_still_kept_to_its_size(tmp_path):

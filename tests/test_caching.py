@@ -180,7 +180,13 @@ def test_scheduled_article_appears_once_its_time_comes_even_when_pages_are_cache
 def test_healthz_checks_the_database_and_the_cache(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "purges": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "purges": "ok",
+        "tasks": "ok",
+    }
 
 
 def test_each_request_is_logged_once_with_its_status_time_and_cache_use(client, caplog):

@@ -81,6 +81,7 @@ def test_health_check_says_which_part_fails(client, redis_down, monkeypatch):
         "database": "ok",
         "cache": "failing",
         "purges": "ok",
+        "tasks": "ok",
     }
 
 
