@@ -1,4 +1,5 @@
 import os
+import tempfile
 import time
 from datetime import timedelta
 
@@ -13,6 +14,21 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile("repeatable", derandomize=True)
 hypothesis_settings.register_profile("explore", derandomize=False, max_examples=2000)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the test database is a file in memory (/dev/shm where there is one), not
+    Django's shared-cache in-memory database: there a second thread's write (the purge sender,
+    a served app's threads) fails at once with "database table is locked" instead of waiting
+    its turn, as connections to a real SQLite file do."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        shm = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - mkdtemp: private
+        folder = tempfile.mkdtemp(prefix="newsroom-test-db-", dir=shm)
+        database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -207,11 +207,13 @@ def _run(*args, database: Path, **env) -> subprocess.CompletedProcess:
     django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
     reason="runs load_demo against its own SQLite file; the SQLite pass covers it",
 )
-def test_load_demo_with_a_silent_purge_receiver_is_as_fast_as_without(migrated_database, tmp_path):
+def test_load_demo_with_a_hanging_purge_receiver_is_as_fast_as_without(migrated_database, tmp_path):
+    """What `make serve` runs first: with a receiver that never answers, or one that answers a
+    byte a second, the demo loads as fast as with none."""
     timings = {}
-    silent = HangingReceiver(trickle=False)
+    silent, trickling = HangingReceiver(trickle=False), HangingReceiver(trickle=True)
     try:
-        for name, urls in (("without", ""), ("silent", silent.url)):
+        for name, urls in (("without", ""), ("silent", silent.url), ("trickling", trickling.url)):
             database = tmp_path / f"{name}.sqlite3"
             shutil.copy(migrated_database, database)
             began = time.monotonic()
@@ -220,7 +222,9 @@ def test_load_demo_with_a_silent_purge_receiver_is_as_fast_as_without(migrated_d
             timings[name] = time.monotonic() - began
     finally:
         silent.close()
+        trickling.close()
     assert timings["silent"] < timings["without"] * 1.3 + 5, timings
+    assert timings["trickling"] < timings["without"] * 1.3 + 5, timings
     with sqlite3.connect(tmp_path / "silent.sqlite3") as db:
         ((url, tags),) = db.execute("SELECT url, tags FROM newsroom_pendingpurge").fetchall()
         handed_over = db.execute(

@@ -21,7 +21,6 @@ import pytest
 import redis
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -82,16 +81,7 @@ def staff(db, django_user_model):
     )
 
 
-# Threads with their own connections: PostgreSQL (SQLite's in-memory test database allows one
-# writer and refuses the others at once; the served tests below race it for real).
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs PostgreSQL: the suite's in-memory SQLite refuses a second writer at once "
-    "(the served tests race the embedded default; CI runs the suite again on PostgreSQL)",
-)
-
-
-@needs_postgresql
+# Threads with their own connections, released together, on either database.
 @pytest.mark.django_db(transaction=True)
 def test_twenty_wrong_passwords_at_once_check_exactly_ten(store, staff):
     checked = []
@@ -105,7 +95,6 @@ def test_twenty_wrong_passwords_at_once_check_exactly_ten(store, staff):
     assert _sign_in(Client(), PASSWORD).status_code == 429, "and the account is locked"
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_fifty_replies_at_once_from_one_client_store_exactly_the_limit(store, settings):
     settings.REPLY_RATE_LIMIT = (5, 60)
