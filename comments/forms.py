@@ -1,8 +1,9 @@
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.forms.renderers import Jinja2
 
 from comments.models import Reply
@@ -61,7 +62,10 @@ class ReplyForm(forms.ModelForm):
             field.validators = [
                 v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
             ]
-        self.fields["body"].help_text = f"Up to {self.fields['body'].max_length:,} characters."
+        body = self.fields["body"]
+        body.max_length = settings.REPLY_MAX_LENGTH
+        body.validators.append(MaxLengthValidator(body.max_length))
+        body.help_text = f"Up to {body.max_length:,} characters."
 
     def seconds_to_fill(self, now: float | None = None) -> float | None:
         """How long the reader had the form before sending it; None if unknown or tampered."""

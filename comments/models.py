@@ -88,9 +88,8 @@ class Reply(models.Model):
         blank=True,
         validators=[URLValidator(schemes=["http", "https"]), no_control_characters],
     )
-    body = models.TextField(
-        "reply", max_length=settings.REPLY_MAX_LENGTH, validators=[no_control_characters]
-    )
+    # Its length limit (REPLY_MAX_LENGTH) is the form's, not the schema's: a setting.
+    body = models.TextField("reply", validators=[no_control_characters])
     status = models.CharField(
         "status", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
     )

@@ -122,6 +122,16 @@ def test_a_100_kb_reply_gets_the_form_back_with_the_limit(client):
     assert not Reply.objects.exists()
 
 
+def test_the_reply_limit_is_the_setting_of_the_moment(client, settings):
+    settings.REPLY_MAX_LENGTH = 50
+    article = make_article()
+    assert "Up to 50 characters." in client.get(article.get_absolute_url()).content.decode()
+    response = post(client, article, body="x" * 51)
+    assert response.status_code == 400
+    assert "at most 50 characters (it has 51)" in response.content.decode()
+    assert not Reply.objects.exists()
+
+
 def test_over_long_name_is_refused_with_its_limit(client):
     response = post(client, make_article(), name="n" * 101)
     assert response.status_code == 400
