@@ -107,6 +107,12 @@ class SlowClients:
             client.close()
 
 
+def _answers_within_a_second(port: int, path: str, what: str) -> None:
+    status, seconds, _ = _get(port, path)
+    assert status == 200, f"{what} answered {status}"
+    assert seconds < 1, f"{what} took {seconds:.1f} s"
+
+
 def _reply_path(port: int) -> str:
     status, _, page = _get(port, ARTICLE)
     assert status == 200
@@ -121,12 +127,8 @@ def test_slow_request_bodies_cannot_hold_the_workers(served):
     try:
         time.sleep(0.5)
         for n in range(4):
-            status, seconds, _ = _get(port, "/")
-            assert status == 200
-            assert seconds < 1, f"the cached home page took {seconds:.1f} s"
-            status, seconds, _ = _get(port, f"/search/?q=slow{n}")
-            assert status == 200
-            assert seconds < 1, f"an uncached page took {seconds:.1f} s"
+            _answers_within_a_second(port, "/", "the cached home page")
+            _answers_within_a_second(port, f"/search/?q=slow{n}", "an uncached page")
             time.sleep(0.4)
         deadline = time.monotonic() + BODY_SECONDS + 5
         while len(slow.answers) < SLOW_CLIENTS and time.monotonic() < deadline:
@@ -196,15 +198,9 @@ def test_slow_request_bodies_through_varnish_never_reach_the_app(served, tmp_pat
         try:
             # Longer than the app would wait for a body: Varnish holds it, the app never sees it.
             for n in range(8):
-                status, seconds, _ = _get(port, "/")
-                assert status == 200
-                assert seconds < 1, f"the home page took {seconds:.1f} s"
-                status, seconds, _ = _get(port, f"/search/?q=varnish{n}")
-                assert status == 200
-                assert seconds < 1, f"an uncached page took {seconds:.1f} s"
-                status, seconds, _ = _get(port, f"/admin/login/?n={n}")
-                assert status == 200
-                assert seconds < 1, f"the desk's sign-in page took {seconds:.1f} s"
+                _answers_within_a_second(port, "/", "the home page")
+                _answers_within_a_second(port, f"/search/?q=varnish{n}", "an uncached page")
+                _answers_within_a_second(port, f"/admin/login/?n={n}", "the desk's sign-in page")
                 time.sleep(0.4)
             assert not slow.answers, "Varnish keeps waiting for the bodies, and nothing else"
         finally:
