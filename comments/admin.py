@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from comments import cache_tags, moderation, privacy
 from comments.models import ModerationSettings, Reply, Rule, queue_ordering
-from newsroom.highlighting import highlight
+from newsroom.rendering.highlighting import highlight
 
 MODERATE_PERMISSION = "comments.moderate_reply"
 _ACTIONS = {

@@ -5,6 +5,27 @@ class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = "Replies"
 
+    # What each role may do here (synced by newsroom/desk/roles.py).
+    roles = {
+        "Editors": [
+            "comments.view_reply",
+            "comments.change_reply",
+            "comments.moderate_reply",
+            "comments.view_moderationsettings",
+            "comments.change_moderationsettings",
+        ],
+        "Moderators": [
+            "comments.view_reply",
+            "comments.change_reply",
+            "comments.moderate_reply",
+            "comments.view_moderationsettings",
+        ],
+    }
+    # Readers post replies and reports here (comments/urls.py, under the site's /replies/);
+    # what they post is answered for them alone, so never cached.
+    reader_post_paths = ("/replies/",)
+    uncached_paths = ("/replies/",)
+
     def ready(self):
         from articles.views import PagePart, add_to_article_page
         from comments import cache_tags, display, privacy

@@ -10,8 +10,8 @@ from articles.models import Article
 from comments import moderation, tasks
 from comments.forms import ReplyForm
 from comments.models import ModerationSettings, Reply
-from newsroom import ratelimit
-from newsroom.client import client_hash, user_agent
+from newsroom.security import ratelimit
+from newsroom.security.client import client_hash, user_agent
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from comments import moderation, posting
 from comments.display import approved_parent
 from comments.forms import ReplyForm
 from comments.models import Reply
-from newsroom import ratelimit
-from newsroom.client import client_hash
-from newsroom.crossorigin import protect
+from newsroom.security import ratelimit
+from newsroom.security.client import client_hash
+from newsroom.security.crossorigin import protect
 
 CLOSED = "Replies to this article are closed."
 PARENT_GONE = (

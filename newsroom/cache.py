@@ -35,6 +35,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.encoding import escape_uri_path
 
 from newsroom import purges
+from newsroom.apps import uncached_paths
 from newsroom.models import EVERY_PAGE
 
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary")
@@ -79,7 +80,7 @@ def enabled() -> bool:
 
 def is_public(path: str) -> bool:
     """A reader's page: the same for everyone, whatever cookies come with the request."""
-    return not path.startswith(settings.PAGE_CACHE_SKIP)
+    return not (path.startswith(settings.PAGE_CACHE_SKIP) or path.startswith(uncached_paths()))
 
 
 def reads_query(*names: str):

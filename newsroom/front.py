@@ -16,7 +16,7 @@ from django.conf import settings
 
 from newsroom import logs, purges
 from newsroom.cache import cache_control, enabled, is_public
-from newsroom.middleware import log_request
+from newsroom.http.middleware import log_request
 
 _DROPPED = frozenset(
     ("set-cookie", "content-length", "date", "server", "cache-control", "x-request-id")

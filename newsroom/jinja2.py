@@ -14,8 +14,8 @@ from jinja2 import Environment
 
 from articles.pictures import picture
 from comments.display import reply_text
-from newsroom.highlighting import highlight
-from newsroom.links import url
+from newsroom.rendering.highlighting import highlight
+from newsroom.rendering.links import url
 
 
 def date(value, fmt: str) -> str:

@@ -14,7 +14,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-from newsroom.client import is_trusted_proxy
+from newsroom.security.client import is_trusted_proxy
 
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 # The request's own line carries these, each when known.

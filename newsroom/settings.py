@@ -42,7 +42,7 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"
+CSRF_FAILURE_VIEW = "newsroom.http.views.csrf_failure"
 
 INSTALLED_APPS = [
     "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin with a throttled sign-in
@@ -70,12 +70,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "newsroom.middleware.RequestLogMiddleware",
+    "newsroom.http.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the headers too.
-    "newsroom.middleware.ContentSecurityPolicyMiddleware",
+    "newsroom.http.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsroom.middleware.RequestLimitsMiddleware",
+    "newsroom.http.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Old WordPress addresses: asked only for the site's own "not found" and `/?p=12`.
     "wordpress.middleware.OldAddressMiddleware",
@@ -200,15 +200,15 @@ SHARED_CACHE_SECONDS = env.int(
 )
 
 # The desk's sign-in: this many failures for one username from one address lock that pair for the
-# cool-off period (one address alone gets five times as many). See newsroom/logins.py.
+# cool-off period (one address alone gets five times as many). See newsroom/desk/logins.py.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
 if not 1 <= LOGIN_FAILURE_LIMIT <= 10 or LOGIN_LOCKOUT_MINUTES < 1:
     raise ImproperlyConfigured(
         "LOGIN_FAILURE_LIMIT must be between 1 and 10 and LOGIN_LOCKOUT_MINUTES at least 1."
     )
-# Where sign-in locks and rate limits are counted (newsroom/ratelimit.py): never in the page
-# cache, which drops entries to make room. Empty (the default): a table in the database. Or a
+# Where sign-in locks and rate limits are counted (newsroom/security/ratelimit.py): never in the
+# page cache, which drops entries to make room. Empty (the default): a table in the database. Or a
 # Redis database of their own, redis://host:6379/2, set to evict nothing (noeviction).
 SECURITY_STORE_URL = env.str("SECURITY_STORE_URL", default="").strip()
 if SECURITY_STORE_URL and not re.fullmatch(r"rediss?://\S+", SECURITY_STORE_URL):
@@ -222,8 +222,8 @@ if SECURITY_STORE_URL and SECURITY_STORE_URL.rstrip("/") == env.str("CACHE_URL",
         "the cache would unlock every account. Give it a database of its own, e.g. /2."
     )
 
-# A second factor at the desk's sign-in (newsroom/second_factor.py): "publishers" requires it of
-# superusers and everyone who may publish (Editors), others may set one up; "staff", of everyone;
+# A second factor at the desk's sign-in (newsroom/desk/second_factor.py): "publishers" requires it
+# of superusers and everyone who may publish (Editors), others may set one up; "staff", of everyone;
 # "none" (the default with DEBUG on, for a local copy), of no one.
 TWO_FACTOR_REQUIRED = env.str("TWO_FACTOR_REQUIRED", default="none" if DEBUG else "publishers")
 if TWO_FACTOR_REQUIRED not in ("publishers", "staff", "none"):
@@ -370,7 +370,8 @@ if (
 # in production the web server, a CDN or the storage backend serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
-PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/preview/", "/replies/", "/healthz", "/static/", "/media/")
+# Never a reader's page, so never kept by the page cache; each app adds its own (newsroom/apps.py).
+PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/healthz", "/static/", "/media/")
 # Staff's session cookie goes to the desk only: readers' pages are the same for staff as for
 # everyone (their cookies are dropped there anyway, newsroom/cache.py).
 SESSION_COOKIE_PATH = f"/{ADMIN_URL}"
@@ -419,7 +420,7 @@ REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
 # The proxies in front (Varnish, a load balancer) whose X-Forwarded-For and X-Request-ID are
 # believed: addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8). From anyone else the
-# connection's own address counts (newsroom/client.py).
+# connection's own address counts (newsroom/security/client.py).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 for _proxy in TRUSTED_PROXIES:
     try:

@@ -8,8 +8,8 @@ from django.views.static import serve
 
 from articles import sitemaps
 from articles.views import robots_txt
-from newsroom.logins import StaffPasswordResetForm
-from newsroom.views import healthz
+from newsroom.desk.logins import StaffPasswordResetForm
+from newsroom.http.views import healthz
 
 
 class FaviconView(RedirectView):
@@ -19,7 +19,7 @@ class FaviconView(RedirectView):
         return static("icons/favicon.svg")
 
 
-handler400 = "newsroom.views.bad_request"
+handler400 = "newsroom.http.views.bad_request"
 desk_context = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
 
 urlpatterns = [

@@ -87,7 +87,7 @@ def force_login_gives_the_second_step(monkeypatch):
     from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from newsroom import second_factor
+    from newsroom.desk import second_factor
 
     original = Client.force_login
 

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Reply
-from newsroom.crossorigin import refusal
+from newsroom.security.crossorigin import refusal
 from tests.factories import make_article, make_reply, reply_data
 
 pytestmark = pytest.mark.django_db

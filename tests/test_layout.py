@@ -9,7 +9,15 @@ hides inside a function, except Django's `AppConfig.ready()`.
 """
 
 import ast
+import fnmatch
+import re
 from pathlib import Path
+from types import ModuleType
+
+from django.apps import apps
+from django.urls import URLResolver, get_resolver
+
+from newsroom.apps import declared
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("articles", "comments", "newsroom", "wordpress")
@@ -18,8 +26,12 @@ SHELL = {
     "newsroom.wsgi",
     "newsroom.asgi",
     "newsroom.settings",
+    "newsroom.configuration",
+    "newsroom.media_storage",
     "newsroom.context_processors",
     "newsroom.jinja2",
+    "newsroom.demo",
+    "newsroom.demo.content",
     "newsroom.management.commands.load_demo",
 }
 MAY_IMPORT = {
@@ -90,3 +102,86 @@ def test_the_check_catches_a_wrong_direction():
         ("comments.models.Reply", "view"),
         ("comments.models", "view"),
     ]
+
+
+# The core names no app: an app's permissions and addresses are declared on its AppConfig and
+# read from the app registry (newsroom/apps.py), never written in the core as strings.
+
+
+def app_permissions() -> set[str]:
+    """Every other app's permissions, dotted (`app_label.codename`), from the models."""
+    return {
+        f"{opts.app_label}.{codename}"
+        for model in apps.get_models()
+        if (opts := model._meta).app_label != "newsroom"
+        for codename in [
+            *(f"{action}_{opts.model_name}" for action in opts.default_permissions),
+            *(codename for codename, _ in opts.permissions),
+        ]
+    }
+
+
+def app_url_prefixes() -> set[str]:
+    """The addresses other apps answer under: included in the root URLconf, or declared."""
+    prefixes = {
+        f"/{pattern.pattern}"
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver)
+        and isinstance(pattern.urlconf_module, ModuleType)
+        and pattern.urlconf_module.__name__.split(".")[0] != "newsroom"
+        and str(pattern.pattern)
+    }
+    for attribute in ("reader_post_paths", "uncached_paths"):
+        prefixes.update(
+            p for label, paths in declared(attribute) if label != "newsroom" for p in paths
+        )
+    return prefixes
+
+
+def names_of_apps(tree, permissions: set[str], prefixes: set[str]) -> list[str]:
+    """The strings in `tree` (docstrings and f-strings too) naming an app's permission or
+    address; an f-string's parts in braces count as any text (`f"articles.{a}_article"`)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            text = "".join(v.value if isinstance(v, ast.Constant) else "*" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        for word in re.findall(r"[a-z_]+\.[\w*]+", text):
+            if word in permissions or ("*" in word and fnmatch.filter(permissions, word)):
+                found.append(word)
+        found.extend(prefix for prefix in sorted(prefixes) if prefix in text)
+    return found
+
+
+def test_the_core_names_no_app_in_a_string():
+    permissions, prefixes = app_permissions(), app_url_prefixes()
+    named = [
+        f"{name}: {what}"
+        for name, path in modules()
+        if name.split(".")[0] == "newsroom" and name not in SHELL and ".migrations." not in name
+        for what in names_of_apps(ast.parse(path.read_text()), permissions, prefixes)
+    ]
+    assert named == []
+
+
+def test_the_check_catches_an_app_named_in_the_core():
+    """Permissions and addresses come from the registry, and are seen wherever they are written."""
+    permissions, prefixes = app_permissions(), app_url_prefixes()
+    assert {"articles.publish_article", "comments.moderate_reply"} <= permissions
+    assert {"/replies/", "/preview/"} <= prefixes
+    source = (
+        'PUBLISHING = "articles.publish_article"\n'
+        "def allowed(path):\n"
+        '    """Readers post to /replies/ only."""\n'
+        '    return [f"comments.{a}_reply" for a in ("view", "change")]\n'
+    )
+    assert names_of_apps(ast.parse(source), permissions, prefixes) == [
+        "articles.publish_article",
+        "/replies/",
+        "comments.*_reply",
+    ]
+    harmless = 'logger = logging.getLogger("newsroom.logins")\nuser.has_perm(permission)\n'
+    assert names_of_apps(ast.parse(harmless), permissions, prefixes) == []

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from newsroom import logins
+from newsroom.desk import logins
 from tests.test_settings import _manage
 
 PASSWORD = "a-long-correct-password-42"

@@ -107,7 +107,7 @@ def test_500_replies_are_moderated_in_a_bounded_number_of_queries(
     )
     selected = list(Reply.objects.values_list("pk", flat=True))
     # Select, update, log, and the article's reply count (aggregate, store): not one per reply.
-    # 2 of them: whether this moderator set up a second step (newsroom/second_factor.py).
+    # 2 of them: whether this moderator set up a second step (newsroom/desk/second_factor.py).
     with django_assert_max_num_queries(17):
         moderator_client.post(QUEUE, {"action": "approve_selected", "_selected_action": selected})
     assert Reply.objects.approved().count() == 500
@@ -119,7 +119,7 @@ def test_queue_page_queries_do_not_grow_with_replies(
     for article in (make_article(), make_article()):
         for _ in range(30):
             make_reply(article, status="pending")
-    # 2 of them: whether this moderator set up a second step (newsroom/second_factor.py).
+    # 2 of them: whether this moderator set up a second step (newsroom/desk/second_factor.py).
     with django_assert_max_num_queries(14):
         assert moderator_client.get(QUEUE).status_code == 200
 

@@ -6,6 +6,7 @@ import re
 from base64 import b32decode, b32encode
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
@@ -243,3 +244,16 @@ def test_each_sign_in_setting_up_the_second_step_gets_a_key_of_its_own(desk):
     assert step.status_code == 400 and "That code is not right" in step.content.decode()
     assert thief.get("/admin/").status_code == 302, "the desk stays shut"
     assert edna.get("/admin/articles/article/").status_code == 200
+
+
+def test_holders_of_a_permission_an_app_lists_must_give_the_second_step(desk, monkeypatch):
+    """The apps say which permissions need it: publishing by default; another app may add one."""
+    desk("mo", "Moderators")
+    assert _password(_client(), "mo").url == "/admin/articles/article/", "optional by default"
+    monkeypatch.setattr(
+        apps.get_app_config("comments"),
+        "second_step_permissions",
+        ("comments.moderate_reply",),
+        raising=False,
+    )
+    assert _password(_client(), "mo").url.startswith("/admin/second-step/set-up/")

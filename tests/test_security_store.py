@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Reply
-from newsroom import ratelimit
+from newsroom.security import ratelimit
 from newsroom.models import SecurityCount
 from newsroom.tasks import daily_jobs
 from tests.factories import make_article, reply_data

@@ -5,7 +5,7 @@ the headers they write."""
 import pytest
 from django.test import Client
 
-from newsroom.client import client_address
+from newsroom.security.client import client_address
 from tests.test_settings import assert_refused
 
 PROXIES = ["127.0.0.1", "10.0.0.0/8", "2001:db8::/32"]

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from articles.models import Article, Author, Topic
-from newsroom import links
+from newsroom.rendering import links
 
 
 class ImportedItem(models.Model):

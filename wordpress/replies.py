@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
 from comments.models import Reply, Rule
-from newsroom.client import address_hash
+from newsroom.security.client import address_hash
 from wordpress import wxr
 from wordpress.content import comment_text, plain_text
 from wordpress.models import ImportedItem

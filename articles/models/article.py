@@ -13,7 +13,7 @@ from articles.models.authors import Author
 from articles.models.picture_library import Image
 from articles.models.topics import Topic
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
-from newsroom import links
+from newsroom.rendering import links
 
 # The most a search title and description may hold: search engines cut titles near 60
 # characters and descriptions near 160 (the desk's preview counts against those).

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from articles.models.picture_library import Image
-from newsroom import links
+from newsroom.rendering import links
 
 
 class Author(models.Model):

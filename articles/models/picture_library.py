@@ -19,7 +19,7 @@ from articles.images import (
     rendition_names,
     validate_image_file,
 )
-from newsroom import links
+from newsroom.rendering import links
 
 logger = logging.getLogger(__name__)
 

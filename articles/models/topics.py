@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from newsroom import links
+from newsroom.rendering import links
 
 # Paths the site uses at its top level; a topic may not take one as its slug.
 RESERVED_SLUGS = frozenset(

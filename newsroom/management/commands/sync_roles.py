@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from newsroom.roles import ROLES, sync_roles
+from newsroom.desk.roles import declared_roles, sync_roles
 
 
 class Command(BaseCommand):
-    help = "Create the Editors, Writers and Moderators groups with their declared permissions."
+    help = (
+        "Create the groups the apps declare (Editors, Writers, Moderators) with their permissions."
+    )
 
     def handle(self, *args, **options):
         sync_roles()
-        self.stdout.write(f"Synced roles: {', '.join(ROLES)}.")
+        self.stdout.write(f"Synced roles: {', '.join(declared_roles())}.")

@@ -1,8 +1,9 @@
 """The desk's sign-in: password guessing is stopped after a few failures.
 
-Attempts are counted in the security store (newsroom/ratelimit.py: the database, or a Redis of
-its own; never the page cache, which drops entries to make room) under two keys: the username
-typed together with the client's address, and the address alone with a larger allowance, so
+Attempts are counted in the security store (newsroom/security/ratelimit.py: the database, or a
+Redis of its own; never the page cache, which drops entries to make room) under two keys: the
+username typed together with the client's address, and the address alone with a larger
+allowance, so
 one address cannot try many usernames either. Each attempt is counted before the password (or
 the second step's code) is checked, so attempts sent at once cannot all slip under the limit:
 of twenty at once, ten are checked and the rest refused. A correct one takes its count back.
@@ -23,8 +24,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from newsroom import ratelimit
-from newsroom.client import client_address
+from newsroom.security import ratelimit
+from newsroom.security.client import client_address
 from newsroom.tasks import send_email
 
 logger = logging.getLogger("newsroom.logins")

@@ -1,10 +1,11 @@
 """The desk's second factor: a time-based code from an authenticator app (django-otp's TOTP),
 or one of ten recovery codes, each good once.
 
-After the password (newsroom/logins.py), staff who must use a second factor, or who set one up,
-are asked for a code before the desk opens. Who must: superusers and everyone who may publish
-(the Editors), or every member of staff with `TWO_FACTOR_REQUIRED=staff`, or no one with `none`
-(the default while DEBUG is on, so a local copy opens with the password). Others may set one up
+After the password (newsroom/desk/logins.py), staff who must use a second factor, or who set one
+up, are asked for a code before the desk opens. Who must: superusers and everyone holding a
+permission that an app lists in its `second_step_permissions` (publishing, which Editors hold),
+or every member of staff with `TWO_FACTOR_REQUIRED=staff`, or no one with `none` (the default
+while DEBUG is on, so a local copy opens with the password). Others may set one up
 from the desk's top bar. Wrong codes count towards the same sign-in lock as wrong passwords.
 A code is asked for again at every sign-in; setting up a new app needs the old one's code first.
 """
@@ -26,11 +27,11 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from newsroom import logins
+from newsroom.apps import declared
+from newsroom.desk import logins
 
 logger = logging.getLogger("newsroom.logins")
 
-PUBLISHING = "articles.publish_article"
 RECOVERY_CODES = 10
 PENDING_DEVICE = "second_factor_pending_device"  # in the session of the sign-in setting one up
 WRONG_CODE = (
@@ -44,7 +45,17 @@ def must_use(user) -> bool:
     required = settings.TWO_FACTOR_REQUIRED
     if required == "none":
         return False
-    return required == "staff" or user.is_superuser or user.has_perm(PUBLISHING)
+    return (
+        required == "staff"
+        or user.is_superuser
+        or any(user.has_perm(p) for p in needing_second_step())
+    )
+
+
+def needing_second_step() -> list[str]:
+    """The permissions whose holders must give a second step: every app's
+    `second_step_permissions`."""
+    return [p for _, permissions in declared("second_step_permissions") for p in permissions]
 
 
 def done(request) -> bool:

@@ -1,12 +1,12 @@
-"""The desk: Django's admin site, whose sign-in throttles guessing (newsroom/logins.py) and then
-asks for a second factor (newsroom/second_factor.py) before any page of it opens."""
+"""The desk: Django's admin site, whose sign-in throttles guessing (newsroom/desk/logins.py) and
+then asks for a second factor (newsroom/desk/second_factor.py) before any page of it opens."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
-from newsroom import second_factor
-from newsroom.logins import ThrottledLoginForm
+from newsroom.desk import second_factor
+from newsroom.desk.logins import ThrottledLoginForm
 
 
 class NewsroomAdminSite(admin.AdminSite):

@@ -6,7 +6,8 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 
 from newsroom import logs
-from newsroom.views import method_not_allowed, too_large
+from newsroom.apps import declared_paths
+from newsroom.http.views import method_not_allowed, too_large
 
 logger = logging.getLogger("newsroom.requests")
 
@@ -74,16 +75,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 class RequestLimitsMiddleware:
     """What each address takes, checked before anything reads the request.
 
-    Readers' pages are read with GET (or HEAD); forms are sent to /replies/ only, with POST;
-    the admin handles its own methods. Anything else gets a 405 page naming what the address
-    takes. A body announced larger than the address accepts gets a 413 page naming the limit,
-    unread: a reply at most DATA_UPLOAD_MAX_MEMORY_SIZE, the admin a picture and its form."""
+    Readers' pages are read with GET (or HEAD); forms are sent with POST, only to the paths the
+    apps declare as their `reader_post_paths` (newsroom/apps.py); the admin handles its own
+    methods. Anything else gets a 405 page naming what the address takes. A body announced
+    larger than the address accepts gets a 413 page naming the limit, unread: a reader's form at
+    most DATA_UPLOAD_MAX_MEMORY_SIZE, the admin a picture and its form."""
 
     READ = ("GET", "HEAD")
     POST = ("POST",)
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.post_paths = declared_paths("reader_post_paths")
 
     def __call__(self, request):
         path = request.path_info
@@ -94,7 +97,7 @@ class RequestLimitsMiddleware:
             if length > limit:
                 return too_large(request, limit=limit)
             return self.get_response(request)
-        allowed = self.POST if path.startswith("/replies/") else self.READ
+        allowed = self.POST if path.startswith(self.post_paths) else self.READ
         if request.method not in allowed:
             return method_not_allowed(request, allowed)
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
