@@ -1,42 +1,27 @@
 """Newsroom settings: one module, every value from the environment (see .env.example)."""
 
-import ipaddress
+import functools
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from newsroom import media_storage
+from newsroom import configuration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # Variables set in the environment always win over the optional .env file.
 environ.Env.read_env(os.environ.get("ENV_FILE", BASE_DIR / ".env"), overwrite=False)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """A yes/no setting; anything but true/false, yes/no, on/off or 1/0 stops the site."""
-    value = env.str(name, default="").strip().lower()
-    if value in ("", "true", "yes", "on", "1", "false", "no", "off", "0"):
-        return default if value == "" else value in ("true", "yes", "on", "1")
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
-
+# Each value is checked as it is read (newsroom/configuration.py): a wrong one stops the site.
+env_bool = functools.partial(configuration.boolean, env)  # yes/no: true/false, on/off, 1/0
 
 DEBUG = env_bool("DEBUG", default=False)
-
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it in the environment or in .env "
-            "(for local development, `make run` writes a .env with a fresh key)."
-        )
-    SECRET_KEY = "insecure-development-only-key"  # noqa: S105 - only ever used with DEBUG on
+# Required outside DEBUG; `make run` writes a .env with a fresh one for local development.
+SECRET_KEY = configuration.secret_key(env, debug=DEBUG)
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -150,12 +135,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A task still marked running this long after it started is taken for abandoned (its worker
 # was killed) and queued again: keep it above the longest task.
-try:
-    TASK_LEASE_SECONDS = env.int("TASK_LEASE_SECONDS", default=300)
-except ValueError:
-    TASK_LEASE_SECONDS = 0
-if TASK_LEASE_SECONDS < 1:
-    raise ImproperlyConfigured("TASK_LEASE_SECONDS must be a whole number of seconds, at least 1.")
+TASK_LEASE_SECONDS = configuration.task_lease_seconds(env)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
@@ -201,39 +181,19 @@ SHARED_CACHE_SECONDS = env.int(
 
 # The desk's sign-in: this many failures for one username from one address lock that pair for the
 # cool-off period (one address alone gets five times as many). See newsroom/desk/logins.py.
-LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
-LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
-if not 1 <= LOGIN_FAILURE_LIMIT <= 10 or LOGIN_LOCKOUT_MINUTES < 1:
-    raise ImproperlyConfigured(
-        "LOGIN_FAILURE_LIMIT must be between 1 and 10 and LOGIN_LOCKOUT_MINUTES at least 1."
-    )
+LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_MINUTES = configuration.login_limits(env)
 # Where sign-in locks and rate limits are counted (newsroom/security/ratelimit.py): never in the
 # page cache, which drops entries to make room. Empty (the default): a table in the database. Or a
 # Redis database of their own, redis://host:6379/2, set to evict nothing (noeviction).
-SECURITY_STORE_URL = env.str("SECURITY_STORE_URL", default="").strip()
-if SECURITY_STORE_URL and not re.fullmatch(r"rediss?://\S+", SECURITY_STORE_URL):
-    raise ImproperlyConfigured(
-        "SECURITY_STORE_URL must be empty (the database) or a redis:// address such as "
-        f"redis://127.0.0.1:6379/2; got {SECURITY_STORE_URL!r}."
-    )
-if SECURITY_STORE_URL and SECURITY_STORE_URL.rstrip("/") == env.str("CACHE_URL", "").rstrip("/"):
-    raise ImproperlyConfigured(
-        "SECURITY_STORE_URL must not be the page cache's Redis database (CACHE_URL): emptying "
-        "the cache would unlock every account. Give it a database of its own, e.g. /2."
-    )
+# Never the page cache's own database (CACHE_URL): emptying the cache would unlock every account.
+SECURITY_STORE_URL = configuration.security_store_url(env)
 
 # A second factor at the desk's sign-in (newsroom/desk/second_factor.py): "publishers" requires it
 # of superusers and everyone who may publish (Editors), others may set one up; "staff", of everyone;
 # "none" (the default with DEBUG on, for a local copy), of no one.
-TWO_FACTOR_REQUIRED = env.str("TWO_FACTOR_REQUIRED", default="none" if DEBUG else "publishers")
-if TWO_FACTOR_REQUIRED not in ("publishers", "staff", "none"):
-    raise ImproperlyConfigured(
-        f"TWO_FACTOR_REQUIRED must be publishers, staff or none, not {TWO_FACTOR_REQUIRED!r}."
-    )
+TWO_FACTOR_REQUIRED = configuration.two_factor_required(env, debug=DEBUG)
 OTP_TOTP_ISSUER = env.str("SITE_NAME", default="The Newsroom")
-PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=2) * 3600
-if PASSWORD_RESET_TIMEOUT < 3600:
-    raise ImproperlyConfigured("PASSWORD_RESET_HOURS must be a whole number of at least 1.")
+PASSWORD_RESET_TIMEOUT = configuration.password_reset_seconds(env)  # PASSWORD_RESET_HOURS
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -257,13 +217,9 @@ MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded pictures and their renditions: on this machine's disk ("files"), or in S3-compatible
 # object storage ("s3") that every app server and worker shares.
+# Set MEDIA_STORAGE=s3 with S3_BUCKET and S3_PUBLIC_URL (or S3_ENDPOINT_URL, S3_REGION).
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="files")
-if MEDIA_STORAGE == "files":
-    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-elif MEDIA_STORAGE == "s3":
-    _media_storage, MEDIA_URL = media_storage.s3(env)
-else:
-    raise ImproperlyConfigured(f"MEDIA_STORAGE must be files or s3, not {MEDIA_STORAGE!r}.")
+_media_storage, MEDIA_URL = configuration.media_storages(env, MEDIA_URL)
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {
@@ -285,15 +241,7 @@ IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # A request's body must arrive whole within this many seconds of its headers, or the client is
 # answered 408 and the connection closed (newsroom/asgi.py): a client sending slowly holds a
 # connection, never a worker.
-try:
-    REQUEST_BODY_SECONDS = float(env.str("REQUEST_BODY_SECONDS", default="10"))
-except ValueError:
-    REQUEST_BODY_SECONDS = 0.0
-if not 0 < REQUEST_BODY_SECONDS < 3600:
-    raise ImproperlyConfigured(
-        "REQUEST_BODY_SECONDS must be a number of seconds above 0 and below 3600, not "
-        f"{env.str('REQUEST_BODY_SECONDS')!r}."
-    )
+REQUEST_BODY_SECONDS = configuration.request_body_seconds(env)
 
 # Security: safe by default, switched by the environment behind a TLS proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -309,27 +257,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 # Behind a TLS proxy: "true" trusts `X-Forwarded-Proto: https`; a header name, optionally with
 # its value ("CloudFront-Forwarded-Proto" or "X-Forwarded-Ssl=on"), trusts that header instead.
-_proxy_header = env.str("SECURE_PROXY_SSL_HEADER", default="false").strip()
-if _proxy_header.lower() in ("true", "yes", "on", "1"):
-    _proxy_header = "X-Forwarded-Proto=https"
-if _proxy_header.lower() not in ("false", "no", "off", "0", ""):
-    _name, _, _value = _proxy_header.partition("=")
-    if not re.fullmatch(r"[A-Za-z0-9-]+", _name.strip()):
-        raise ImproperlyConfigured(
-            "SECURE_PROXY_SSL_HEADER must be true, false, or a header name such as "
-            f"X-Forwarded-Proto, optionally with =value; got {_proxy_header!r}."
-        )
-    SECURE_PROXY_SSL_HEADER = (
-        "HTTP_" + _name.strip().upper().replace("-", "_"),
-        _value.strip() or "https",
-    )
-
-
-def _origin(url: str) -> list[str]:
-    """The scheme and host of an absolute URL (static or media on a CDN), for the policy."""
-    scheme, _, rest = url.partition("://")
-    return [f"{scheme}://{rest.split('/', 1)[0]}"] if rest else []
-
+SECURE_PROXY_SSL_HEADER = configuration.proxy_ssl_header(env)
+_origin = configuration.origin  # static or media on a CDN: the scheme and host, for the policy
 
 # Content-Security-Policy (django-csp), in every mode. Scripts come from our own files only; the
 # admin's body editor has one inline import map, allowed by a nonce made for that response alone.
@@ -352,20 +281,7 @@ CONTENT_SECURITY_POLICY = {
 SITE_NAME = env.str("SITE_NAME", default="The Newsroom")
 # The site's own address, for links in e-mail (never the Host a request named): by default the
 # first of ALLOWED_HOSTS, https (http with DEBUG on). Scheme and host, with a port if not usual.
-_site_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.lstrip(".") not in ("", "*")), "")
-SITE_URL = env.str(
-    "SITE_URL", default=f"{'http' if DEBUG else 'https'}://{_site_host or 'localhost'}"
-).rstrip("/")
-_site = urlsplit(SITE_URL)
-if (
-    _site.scheme not in ("http", "https")
-    or not re.fullmatch(r"[\w.-]+(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?", _site.netloc)
-    or f"{_site.scheme}://{_site.netloc}" != SITE_URL
-):
-    raise ImproperlyConfigured(
-        "SITE_URL must be the site's address, http:// or https:// and a host name, with a "
-        f"port if needed and no path, such as https://news.example.org; got {SITE_URL!r}."
-    )
+SITE_URL = configuration.site_url(env, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS)
 # Let the app serve uploaded files itself: for development and `make serve` on one machine only;
 # in production the web server, a CDN or the storage backend serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
@@ -384,35 +300,18 @@ ARTICLES_PER_PAGE = 20
 
 # The WordPress import commits this many posts (with their comments), or pictures, at a time:
 # between two batches the site's own writes, readers' replies among them, go through.
-_batch = env.str("WORDPRESS_IMPORT_BATCH", default="50").strip()
-if not _batch.isdigit() or int(_batch) < 1:
-    raise ImproperlyConfigured(
-        f"WORDPRESS_IMPORT_BATCH must be a whole number of posts, at least 1, not {_batch!r}."
-    )
-WORDPRESS_IMPORT_BATCH = int(_batch)
+WORDPRESS_IMPORT_BATCH = configuration.import_batch(env)
 
 # Reader replies: limits and anti-abuse (see README, "Replies and moderation").
 REPLY_NAME_MAX_LENGTH = 100
 REPLY_MAX_LENGTH = env.int("REPLY_MAX_LENGTH", default=5000)
 # At most this many replies in this many seconds from one client, e.g. 5/60.
-try:
-    REPLY_RATE_LIMIT = tuple(int(n) for n in env.str("REPLY_RATE_LIMIT", default="5/60").split("/"))
-except ValueError:
-    REPLY_RATE_LIMIT = ()
-if len(REPLY_RATE_LIMIT) != 2 or min(REPLY_RATE_LIMIT) < 1:
-    raise ImproperlyConfigured(
-        "REPLY_RATE_LIMIT must be two positive whole numbers, replies/seconds, such as 5/60."
-    )
+REPLY_RATE_LIMIT = configuration.reply_rate_limit(env)
 REPLY_MIN_SECONDS = env.int("REPLY_MIN_SECONDS", default=2)  # faster than this is held
 REPLY_CLOSE_AFTER_DAYS = env.int("REPLY_CLOSE_AFTER_DAYS", default=14)  # 0: never
 REPLY_PAGE_SIZE = env.int("REPLY_PAGE_SIZE", default=50)  # top-level replies a page
 # Live pages: updates a page, and how often an open page asks for new ones.
-LIVE_UPDATES_PER_PAGE = env.int("LIVE_UPDATES_PER_PAGE", default=20)
-LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=30)
-if LIVE_UPDATES_PER_PAGE < 1 or LIVE_POLL_SECONDS < 1:
-    raise ImproperlyConfigured(
-        "LIVE_UPDATES_PER_PAGE and LIVE_POLL_SECONDS must be whole numbers of at least 1."
-    )
+LIVE_UPDATES_PER_PAGE, LIVE_POLL_SECONDS = configuration.live_pages(env)
 REPLY_MAX_DEPTH = 3
 REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
@@ -421,31 +320,20 @@ REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
 # The proxies in front (Varnish, a load balancer) whose X-Forwarded-For and X-Request-ID are
 # believed: addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8). From anyone else the
 # connection's own address counts (newsroom/security/client.py).
-TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-for _proxy in TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_proxy, strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(
-            "TRUSTED_PROXIES must be IP addresses or networks, comma-separated, such as "
-            f"127.0.0.1,10.0.0.0/8; got {_proxy!r}."
-        ) from None
-if env.str("NUM_PROXIES", default="0").strip() not in ("", "0"):
-    raise ImproperlyConfigured(
-        "NUM_PROXIES is no longer read: it trusted X-Forwarded-For from any client that reached "
-        "the app directly. Set TRUSTED_PROXIES to your proxies' addresses or networks instead "
-        "(TRUSTED_PROXIES=127.0.0.1 for Varnish on the same machine), and remove NUM_PROXIES."
-    )
+# (NUM_PROXIES, which trusted X-Forwarded-For from anyone, is refused with what to set instead.)
+TRUSTED_PROXIES = configuration.trusted_proxies(env)
 
 # E-mail from one address: smtp://, smtp+tls:// (STARTTLS, port 587), smtp+ssl:// (port 465),
 # with user:password@host:port; consolemail:// (the default) prints messages instead.
-try:
-    vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-except (ImproperlyConfigured, ValueError) as error:
-    raise ImproperlyConfigured(
-        f"EMAIL_URL is not an e-mail address django-environ reads ({error}); use e.g. "
-        "smtp+tls://user:password@mail.example.org:587 or consolemail://."
-    ) from None
+_email = configuration.email(env)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT")  # none given: 25, or 465 with smtp+ssl://
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)  # smtp+tls://
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)  # smtp+ssl://
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH", "")  # filemail://
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds before a silent server fails
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

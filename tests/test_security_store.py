@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Reply
-from newsroom.security import ratelimit
 from newsroom.models import SecurityCount
+from newsroom.security import ratelimit
 from newsroom.tasks import daily_jobs
 from tests.factories import make_article, reply_data
 from tests.test_concurrency import at_once

@@ -116,3 +116,15 @@ def test_the_reply_limit_is_a_setting_not_a_migration():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
+
+
+def test_each_email_setting_comes_from_email_url_and_no_port_means_the_schemes_own():
+    """No port in EMAIL_URL leaves EMAIL_PORT unset, so smtplib uses 465 with SSL, 25 without."""
+    read = (
+        "from django.conf import settings as s; print(s.EMAIL_BACKEND.rsplit('.', 2)[1], "
+        "s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_SSL, s.EMAIL_USE_TLS, s.EMAIL_HOST_USER or '-')"
+    )
+    ssl = _manage("shell", "-c", read, DEBUG="true", EMAIL_URL="smtp+ssl://ed:pw@mail.example.org")
+    assert ssl.stdout.strip().endswith("smtp mail.example.org None True False ed"), ssl.stderr
+    console = _manage("shell", "-c", read, DEBUG="true")
+    assert console.stdout.strip().endswith("console localhost None False False -"), console.stderr
