@@ -1,4 +1,4 @@
-"""Background work of replies (see newsroom/tasks.py)."""
+"""Background work of replies (see newsroom/tasks/)."""
 
 from django.conf import settings
 from django_tasks import task

@@ -131,7 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background work (newsroom/tasks.py): queued in the database, run by `manage.py worker`.
+# Background work (newsroom/tasks/): queued in the database, run by `manage.py worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A task still marked running this long after it started is taken for abandoned (its worker
 # was killed) and queued again: keep it above the longest task.

@@ -1,7 +1,8 @@
 """The layout holds: imports run one way, so each part can be read on its own.
 
-`newsroom/` is the core (page cache, purges, desk sign-in, rate limits, the client address)
-and imports neither app; `articles` never imports `comments`; `comments` may import both; `wordpress` (the import
+`newsroom/`'s subpackages are the core (page cache, purges, the desk's sign-in and roles,
+security, background work) and import no app, nor name one in a string: an app's permissions
+and addresses come from its AppConfig, read through the app registry; `articles` never imports `comments`; `comments` may import both; `wordpress` (the import
 from WordPress) may import all three, and nothing imports it.
 Only the shell (urls, wsgi, asgi, settings, context processors, the Jinja environment and
 site-wide commands) sees everything, and nothing imports the shell. No first-party import

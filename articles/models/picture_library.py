@@ -159,7 +159,7 @@ class Image(models.Model):
 
 @task()
 def make_renditions_later(image_pk: int) -> bool:
-    """A worker makes an uploaded picture's renditions (newsroom/tasks.py); saving them purges
+    """A worker makes an uploaded picture's renditions (newsroom/tasks/); saving them purges
     the pages showing it, which showed the original until then. Returns whether any were made."""
     image = Image.objects.filter(pk=image_pk).first()
     if image is None:
