@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -307,6 +308,20 @@ def test_reading_the_posting_address_gets_405_naming_post(client, article):
     response = client.get(reverse("comments:post", args=[article.pk]))
     assert response.status_code == 405
     assert response["Allow"] == "POST"
+
+
+def test_readers_post_only_where_an_app_declares_it(article, monkeypatch):
+    """The addresses taking readers' posts are the apps' `reader_post_paths`, read at start."""
+    refused = "can’t be done at this address"
+    assert refused in Client().post("/latest/").content.decode()
+    articles = apps.get_app_config("articles")
+    monkeypatch.setattr(articles, "reader_post_paths", ("/latest/",), raising=False)
+    # A new server reads the declaration: the post reaches the view, which reads only.
+    assert refused not in Client().post("/latest/").content.decode()
+    monkeypatch.setattr(apps.get_app_config("comments"), "reader_post_paths", ())
+    response = Client().post(reverse("comments:post", args=[article.pk]), reply_data())
+    assert response.status_code == 405
+    assert refused in response.content.decode()
 
 
 def test_a_signed_in_reply_without_its_token_keeps_the_text_and_offers_a_fresh_form(
