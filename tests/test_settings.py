@@ -108,11 +108,3 @@ def test_behind_a_transaction_pooler_no_server_side_cursors_are_used():
     wrong = _manage("check", DEBUG="true", DATABASE_TRANSACTION_POOLER="perhaps")
     assert wrong.returncode != 0
     assert "DATABASE_TRANSACTION_POOLER must be true or false, not 'perhaps'" in wrong.stderr
-
-
-def test_the_reply_limit_is_a_setting_not_a_migration():
-    result = _manage(
-        "makemigrations", "--check", "--dry-run", DEBUG="true", REPLY_MAX_LENGTH="8000"
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "No changes detected" in result.stdout
