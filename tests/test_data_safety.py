@@ -144,6 +144,7 @@ def test_backup_and_restore_on_sqlite_keeps_everything(tmp_path):
     assert after["seed"] == 200
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",

@@ -121,6 +121,7 @@ def _answers(port: int) -> bool:
         return False
 
 
+@pytest.mark.varnish
 @pytest.mark.skipif(
     not shutil.which("varnishd"),
     reason="needs Debian's varnish and varnish-modules (CI's .ci/run installs them)",
