@@ -1,4 +1,4 @@
-# The README's commands. `make run` to try the site, `make test` to run the suite.
+# The commands the README and docs/ give. `make run` to try the site, `make test` to run the suite.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PORT ?= 8000
@@ -83,7 +83,7 @@ serve-varnish: $(STAMP) .env
 test: $(DEV_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Figures, not tests: run by hand and record what it prints in the README.
+# Figures, not tests: run by hand and record what it prints in docs/performance.md.
 bench: $(DEV_STAMP)
 	$(PY) bench/images.py
 	$(PY) bench/pages.py

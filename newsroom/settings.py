@@ -390,7 +390,7 @@ if not _batch.isdigit() or int(_batch) < 1:
     )
 WORDPRESS_IMPORT_BATCH = int(_batch)
 
-# Reader replies: limits and anti-abuse (see README, "Replies and moderation").
+# Reader replies: limits and anti-abuse (see docs/moderation.md).
 REPLY_MAX_LENGTH = env.int("REPLY_MAX_LENGTH", default=5000)
 # At most this many replies in this many seconds from one client, e.g. 5/60.
 try:

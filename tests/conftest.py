@@ -36,6 +36,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 # a single test's by its own `@pytest.mark.<kind>`; tests/browser/ is all `browser`.
 KINDS_BY_FILE = {
     "test_concurrency.py": ("postgres",),
+    "test_docs.py": ("slow",),
     "test_hostile.py": ("slow",),
     "test_hostile_cache.py": ("varnish", "slow"),
     "test_properties.py": ("slow",),
