@@ -1,3 +1,4 @@
+import functools
 import os
 import tempfile
 import time
@@ -8,13 +9,24 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
-from hypothesis import settings as hypothesis_settings
 
-# Property-based tests draw the same examples on every run, so CI is repeatable;
-# HYPOTHESIS_PROFILE=explore draws new ones (run it now and then, and keep what it finds).
-hypothesis_settings.register_profile("repeatable", derandomize=True)
-hypothesis_settings.register_profile("explore", derandomize=False, max_examples=2000)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+@functools.cache
+def _hypothesis_profiles() -> None:
+    """Property-based tests draw the same examples on every run, so CI is repeatable;
+    HYPOTHESIS_PROFILE=explore draws new ones (run it now and then, and keep what it finds)."""
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("repeatable", derandomize=True)
+    hypothesis_settings.register_profile("explore", derandomize=False, max_examples=2000)
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+def pytest_collectstart(collector):
+    """Hypothesis is loaded (a second's work) only for the files that use it, before they are
+    imported, so their `@settings` start from the profile."""
+    if isinstance(collector, pytest.Module) and "from hypothesis" in collector.path.read_text():
+        _hypothesis_profiles()
 
 
 @pytest.fixture(scope="session")
