@@ -1,27 +1,38 @@
-# The README's commands. `make run` to try the site, `make test` to run the suite.
+# The commands the README and docs/ give. `make run` to try the site, `make test` to run the suite.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run serve serve-varnish test lint lock format bench lighthouse clean
 
-# Exactly the versions and files in requirements.lock, each checked against its hash.
+# Exactly the versions and files in a lock, each checked against its hash: the production lock
+# (requirements.lock) for `make serve`, the development lock (requirements-dev.lock: the same
+# pins and the tools to test, measure and lint) for everything else.
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	touch $(STAMP)
 
+$(DEV_STAMP): requirements-dev.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
 # After changing pyproject.toml's dependencies: pin them (and what they need) with hashes,
 # keeping the other pins; `make lock UPGRADE=1` moves every pin to the newest allowed release.
+# The development lock is resolved under the production one, so both pin the same versions.
+LOCK_FLAGS = --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
 lock:
 	test -x .venv-lock/bin/pip-compile || \
 		{ $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet 'pip-tools>=7.6,<8'; }
-	.venv-lock/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras --allow-unsafe \
-		--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) \
-		--output-file requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile $(LOCK_FLAGS) --extra dev --constraint requirements.lock \
+		--output-file requirements-dev.lock pyproject.toml
 	.venv-lock/bin/python scripts/check_lock.py --stamp
 
 # A local .env for development: DEBUG on and a fresh secret key. Never committed.
@@ -30,7 +41,7 @@ lock:
 		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
 	@echo "Wrote .env for local development (DEBUG on, a new SECRET_KEY)."
 
-run: $(STAMP) .env
+run: $(DEV_STAMP) .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 	@echo
@@ -69,11 +80,11 @@ serve-varnish: $(STAMP) .env
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends varnish varnish-modules; }
 	@bash deploy/varnish/serve.sh $(PORT)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Figures, not tests: run by hand and record what it prints in the README.
-bench: $(STAMP)
+# Figures, not tests: run by hand and record what it prints in docs/performance.md.
+bench: $(DEV_STAMP)
 	$(PY) bench/images.py
 	$(PY) bench/pages.py
 	$(PY) bench/readpath.py
@@ -84,16 +95,16 @@ bench: $(STAMP)
 	$(PY) bench/hostile.py
 
 # Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
-lighthouse: $(STAMP)
+lighthouse: $(DEV_STAMP)
 	$(PY) bench/lighthouse.py
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(PY) scripts/check_lock.py
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

@@ -73,9 +73,7 @@ class Reply(models.Model):
         help_text="The top-level reply this one sits under; empty for a top-level reply.",
     )
     depth = models.PositiveSmallIntegerField("depth", default=0, editable=False)
-    name = models.CharField(
-        "name", max_length=settings.REPLY_NAME_MAX_LENGTH, validators=[no_control_characters]
-    )
+    name = models.CharField("name", max_length=100, validators=[no_control_characters])
     email = models.EmailField(
         "e-mail",
         max_length=254,

@@ -302,8 +302,7 @@ ARTICLES_PER_PAGE = 20
 # between two batches the site's own writes, readers' replies among them, go through.
 WORDPRESS_IMPORT_BATCH = configuration.import_batch(env)
 
-# Reader replies: limits and anti-abuse (see README, "Replies and moderation").
-REPLY_NAME_MAX_LENGTH = 100
+# Reader replies: limits and anti-abuse (see docs/moderation.md).
 REPLY_MAX_LENGTH = env.int("REPLY_MAX_LENGTH", default=5000)
 # At most this many replies in this many seconds from one client, e.g. 5/60.
 REPLY_RATE_LIMIT = configuration.reply_rate_limit(env)

@@ -1,19 +1,32 @@
+import functools
 import os
 import tempfile
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
-from hypothesis import settings as hypothesis_settings
 
-# Property-based tests draw the same examples on every run, so CI is repeatable;
-# HYPOTHESIS_PROFILE=explore draws new ones (run it now and then, and keep what it finds).
-hypothesis_settings.register_profile("repeatable", derandomize=True)
-hypothesis_settings.register_profile("explore", derandomize=False, max_examples=2000)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+@functools.cache
+def _hypothesis_profiles() -> None:
+    """Property-based tests draw the same examples on every run, so CI is repeatable;
+    HYPOTHESIS_PROFILE=explore draws new ones (run it now and then, and keep what it finds)."""
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("repeatable", derandomize=True)
+    hypothesis_settings.register_profile("explore", derandomize=False, max_examples=2000)
+    hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+def pytest_collectstart(collector):
+    """Hypothesis is loaded (a second's work) only for the files that use it, before they are
+    imported, so their `@settings` start from the profile."""
+    if isinstance(collector, pytest.Module) and "from hypothesis" in collector.path.read_text():
+        _hypothesis_profiles()
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +44,52 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
 
 
-@pytest.fixture(scope="session", autouse=True)
+# Kinds of test, chosen with `-m` (docs/development.md): a whole file's kind by its name here,
+# a single test's by its own `@pytest.mark.<kind>`; tests/browser/ is all `browser`.
+KINDS_BY_FILE = {
+    "test_concurrency.py": ("postgres",),
+    "test_docs.py": ("slow",),
+    "test_hostile.py": ("slow",),
+    "test_hostile_cache.py": ("varnish", "slow"),
+    "test_properties.py": ("slow",),
+    "test_schema_settings.py": ("slow",),
+    "test_serve.py": ("slow",),
+    "test_settings.py": ("slow",),
+    "test_varnish.py": ("varnish", "slow"),
+    "test_worker_supervisor.py": ("slow",),
+}
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = Path(item.path)
+        kinds = KINDS_BY_FILE.get(path.name, ())
+        if BROWSER_TESTS in path.parents:
+            kinds = (*kinds, "browser", "slow")
+        for kind in kinds:
+            item.add_marker(kind)
+
+
+@pytest.fixture(scope="session")
 def collected_static():
-    """Pages are rendered with the production static storage (hashed, compressed names)."""
+    """Pages are rendered with the production static storage (hashed, compressed names), so
+    a test that renders one needs the static files collected first: once a run."""
     call_command("collectstatic", "--noinput", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def static_files_for_pages(request):
+    """Every test that uses the database (so may render a page) gets the static files; tests
+    that read code, settings or files only start at once. A test that renders a page without
+    the database requests `collected_static` itself."""
+    uses_database = request.node.get_closest_marker("django_db") or not {
+        "db",
+        "transactional_db",
+        "live_server",
+    }.isdisjoint(request.fixturenames)
+    if uses_database:
+        request.getfixturevalue("collected_static")
 
 
 def _member_of(django_user_model, group_name, username):

@@ -1,5 +1,5 @@
 """Data safety: articles with replies are archived rather than deleted unless an editor insists,
-and the README's backup and restore procedure works end to end on SQLite."""
+and the documented backup and restore procedure (docs/operations.md) works end to end on SQLite."""
 
 import json
 import subprocess
@@ -100,7 +100,7 @@ print(json.dumps({
 
 
 def test_backup_and_restore_on_sqlite_keeps_everything(tmp_path):
-    """The README's procedure, command by command, from one database file to a new one."""
+    """The documented procedure, command by command, from one database file to a new one."""
     env = {
         "DEBUG": "true",
         "CACHE_URL": "locmemcache://backup-test",
@@ -144,6 +144,7 @@ def test_backup_and_restore_on_sqlite_keeps_everything(tmp_path):
     assert after["seed"] == 200
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",

@@ -97,6 +97,7 @@ def test_health_check_reports_a_database_that_does_not_answer(client, monkeypatc
     assert response.json()["database"] == "failing"
 
 
+@pytest.mark.postgres
 @pytest.mark.skipif(
     "redis" not in django_settings.CACHES["default"]["BACKEND"].lower(),
     reason="needs CACHE_URL=redis://… (CI's second pass runs it against the machine's Redis)",

@@ -168,6 +168,7 @@ def test_a_body_that_arrives_in_time_is_read_whole(served):
     assert f"location: {ARTICLE}#reply-" in head.lower()
 
 
+@pytest.mark.varnish
 def test_slow_request_bodies_through_varnish_never_reach_the_app(served, tmp_path_factory):
     if not shutil.which("varnishd"):
         pytest.skip("needs Debian's varnish and varnish-modules (CI's .ci/run installs them)")

@@ -1,4 +1,4 @@
-"""`make serve`, as the README gives it: set up, then serve in production mode. Run against a
+"""`make serve`, as docs/operations.md gives it: set up, then serve in production mode. Run against a
 database, static and media folders and a cache of its own, so the checkout is left alone."""
 
 import contextlib
@@ -29,7 +29,7 @@ def _get(url):
 
 @contextlib.contextmanager
 def serving(target: str, port: int, folder: Path, **settings: str):
-    """`make <target> PORT=port` as the README runs it, with its database, static and media
+    """`make <target> PORT=port` as docs/operations.md runs it, with its database, static and media
     folders and cache in `folder` (the checkout is left alone), once /healthz answers; stopped
     with its process group afterwards. Yields the server's process and its log's path."""
     env = {k: v for k, v in os.environ.items() if k not in CLEARED} | {
@@ -43,7 +43,7 @@ def serving(target: str, port: int, folder: Path, **settings: str):
     log_path = folder / f"{target}.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            ["make", "--no-print-directory", target, f"PORT={port}"],  # noqa: S607 - as the README
+            ["make", "--no-print-directory", target, f"PORT={port}"],  # noqa: S607 - as the docs
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         try:
@@ -121,12 +121,13 @@ def _answers(port: int) -> bool:
         return False
 
 
+@pytest.mark.varnish
 @pytest.mark.skipif(
     not shutil.which("varnishd"),
     reason="needs Debian's varnish and varnish-modules (CI's .ci/run installs them)",
 )
 def test_make_serve_varnish_serves_pages_from_varnish(tmp_path):
-    """The README's command itself, as whoever runs it (root here: Varnish then reads its
+    """The documented command itself, as whoever runs it (root here: Varnish then reads its
     configuration as its own unprivileged user)."""
     port = _free_pair()
     base = f"http://127.0.0.1:{port}"

@@ -110,14 +110,6 @@ def test_behind_a_transaction_pooler_no_server_side_cursors_are_used():
     assert "DATABASE_TRANSACTION_POOLER must be true or false, not 'perhaps'" in wrong.stderr
 
 
-def test_the_reply_limit_is_a_setting_not_a_migration():
-    result = _manage(
-        "makemigrations", "--check", "--dry-run", DEBUG="true", REPLY_MAX_LENGTH="8000"
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "No changes detected" in result.stdout
-
-
 def test_each_email_setting_comes_from_email_url_and_no_port_means_the_schemes_own():
     """No port in EMAIL_URL leaves EMAIL_PORT unset, so smtplib uses 465 with SSL, 25 without."""
     read = (

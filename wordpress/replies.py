@@ -117,7 +117,7 @@ class Replies:
             self.report.skip("replies", label, "no text")
             return None
         status = REPLY_STATUS.get(comment.approved, Reply.Status.REJECTED)
-        name = plain_text(comment.author)[: settings.REPLY_NAME_MAX_LENGTH] or "Anonymous"
+        name = plain_text(comment.author)[: Reply._meta.get_field("name").max_length] or "Anonymous"
         email = comment.email.strip()[:254]
         try:
             validate_email(email)

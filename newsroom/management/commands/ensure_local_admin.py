@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if settings.TWO_FACTOR_REQUIRED == "none":
             self.stdout.write(
                 "The password alone opens this local desk; in production editors also give a "
-                "code from their phone (TWO_FACTOR_REQUIRED, see the README)."
+                "code from their phone (TWO_FACTOR_REQUIRED, see docs/security.md)."
             )
         else:
             self.stdout.write(
