@@ -83,7 +83,10 @@ CHANGED = {
 
 
 def _variables_read_by_settings() -> set[str]:
-    source = (ROOT / "newsroom/settings.py").read_text()
+    # settings.py reads the environment itself or through configuration.py's checked readers.
+    source = "".join(
+        (ROOT / f"newsroom/{name}.py").read_text() for name in ("settings", "configuration")
+    )
     call = r"\b(?:env(?:_bool)?(?:\.\w+)?|os\.environ\.get|os\.getenv)\(\s*['\"]([A-Z][A-Z0-9_]+)"
     return set(re.findall(call, source))
 
