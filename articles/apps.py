@@ -7,7 +7,5 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import cache_tags
-        from articles.models import connect_chrome_signals
 
-        connect_chrome_signals()
         cache_tags.connect()

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from js_asset import Media
 
-from articles import audit, changes, notes, previews, revisions, workflow
-from articles.admin import live as live_admin
+from articles import changes, notes, previews, revisions, workflow
 from articles.admin.library import thumbnail
 from articles.forms import ArticleForm, BylineFormSet
 from articles.models import (
@@ -27,6 +26,7 @@ from articles.models import (
     WorkingCopy,
 )
 from articles.views import article_page
+from audit import log
 
 # What the browser sends with the form but is not the article's content.
 NOT_CONTENT = frozenset({"csrfmiddlewaretoken", "loaded_version", "_save", "_continue",
@@ -306,8 +306,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         replies = obj.replies.count()
         super().delete_model(request, obj)
-        audit.record(
-            audit.Action.DELETE,
+        log.record(
+            log.Action.DELETE,
             by=request.user,
             subject=obj.headline,
             detail=f"article {obj.pk}, with {replies} repl{'y' if replies == 1 else 'ies'}",
@@ -357,8 +357,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         # The body editor's import map is an inline script: it runs under this response's nonce.
-        if "live_form" in context:
-            context["media"] += context["live_form"].media
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
 
@@ -401,8 +399,6 @@ class ArticleAdmin(admin.ModelAdmin):
         extra = {}
         if article is not None:
             extra = self._desk(request, article)
-            if article.live_from:
-                extra |= live_admin.panel(request, article) | {"live_panel": True}
         return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -481,13 +477,8 @@ class ArticleAdmin(admin.ModelAdmin):
                  name="articles_article_revisions"),
             path("<int:pk>/preview-links/", self.admin_site.admin_view(self.preview_links_view),
                  name="articles_article_preview_links"),
-            path("<int:pk>/live/", self.admin_site.admin_view(self.live_view),
-                 name="articles_article_live"),
         ]  # fmt: skip
         return own + super().get_urls()
-
-    def live_view(self, request, pk):
-        return live_admin.live_view(self, request, pk)
 
     def _article_or_404(self, request, pk, allowed):
         article = self.get_object(request, str(pk))
