@@ -1,8 +1,10 @@
 """The layout holds: imports run one way, so each part can be read on its own.
 
 `newsroom/` is the core (page cache, purges, desk sign-in, rate limits, the client address)
-and imports neither app; `articles` never imports `comments`; `comments` may import both; `wordpress` (the import
-from WordPress) may import all three, and nothing imports it.
+and imports no app; `audit` (the desk log) imports only the core; `articles` may import both;
+`live` (live coverage) and `chrome` (the header, footer and banner) build on articles and import
+neither each other nor anything after them; `comments` may import all of those; `wordpress` (the
+import from WordPress) may import everything, and nothing imports it.
 Only the shell (urls, wsgi, asgi, settings, context processors, the Jinja environment and
 site-wide commands) sees everything, and nothing imports the shell. No first-party import
 hides inside a function, except Django's `AppConfig.ready()`.
@@ -12,7 +14,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("articles", "comments", "newsroom", "wordpress")
+APPS = ("articles", "audit", "chrome", "comments", "live", "newsroom", "wordpress")
 SHELL = {
     "newsroom.urls",
     "newsroom.wsgi",
@@ -24,9 +26,12 @@ SHELL = {
 }
 MAY_IMPORT = {
     "newsroom": {"newsroom"},
-    "articles": {"articles", "newsroom"},
-    "comments": {"comments", "articles", "newsroom"},
-    "wordpress": {"wordpress", "comments", "articles", "newsroom"},
+    "audit": {"audit", "newsroom"},
+    "articles": {"articles", "audit", "newsroom"},
+    "live": {"live", "articles", "audit", "newsroom"},
+    "chrome": {"chrome", "articles", "audit", "newsroom"},
+    "comments": {"comments", "live", "chrome", "articles", "audit", "newsroom"},
+    "wordpress": {"wordpress", "comments", "live", "chrome", "articles", "audit", "newsroom"},
 }
 
 
