@@ -21,8 +21,7 @@ def may_post(user, article: Article) -> bool:
     if user.has_perm("articles.publish_article"):
         return True
     return (
-        user.has_perm("live.add_liveupdate")
-        and article.bylines.filter(author__user=user).exists()
+        user.has_perm("live.add_liveupdate") and article.bylines.filter(author__user=user).exists()
     )
 
 

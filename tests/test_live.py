@@ -161,9 +161,7 @@ def test_a_deleted_update_is_gone_and_in_the_desk_log(editor_client):
     article = live_article()
     (update,) = add_updates(article, 1)
     warm(article.get_absolute_url())
-    editor_client.post(
-        reverse("admin:live_liveupdate_delete", args=[update.pk]), {"post": "yes"}
-    )
+    editor_client.post(reverse("admin:live_liveupdate_delete", args=[update.pk]), {"post": "yes"})
     assert not LiveUpdate.objects.exists()
     assert "Update number 1" not in page_text(Client(), article.get_absolute_url())
     entry = AuditEntry.objects.get(action=AuditEntry.Action.LIVE_DELETE)
