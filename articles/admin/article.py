@@ -1,7 +1,7 @@
-"""The article admin: the editors' main tool. Lists with workflow actions; the change form
-laid out as a writing column and a publishing panel, whose saves of a live article are kept as
-changes over it; autosave, previews of what is on screen, revisions, preview links, and a
-careful delete."""
+"""The article admin: the editors' main tool. The change form laid out as a writing column and
+a publishing panel, whose saves of a live article are kept as changes over it, and a careful
+delete. Its list actions are in `actions`, its inlines in `inlines`, and its own pages
+(autosave, previews, revisions, preview links) in `desk_pages`."""
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -18,12 +18,7 @@ from articles.admin.desk_pages import DeskPages
 from articles.admin.inlines import ArticleNoteInline, BylineInline, staged_authors
 from articles.admin.library import thumbnail
 from articles.forms import ArticleForm
-from articles.models import (
-    Article,
-    ArticleNote,
-    Byline,
-    WorkingCopy,
-)
+from articles.models import Article, ArticleNote, Byline, WorkingCopy
 from audit import log
 
 

@@ -4,11 +4,7 @@ from django.contrib import admin
 
 from articles import workflow
 from articles.forms import BylineFormSet
-from articles.models import (
-    Article,
-    ArticleNote,
-    Byline,
-)
+from articles.models import Article, ArticleNote, Byline
 
 
 class BylineInline(admin.TabularInline):

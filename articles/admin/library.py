@@ -10,11 +10,7 @@ from django.views.decorators.http import require_POST
 
 from articles import topics
 from articles.images import PictureField
-from articles.models import (
-    Author,
-    Image,
-    Topic,
-)
+from articles.models import Author, Image, Topic
 
 
 @admin.register(Topic)
