@@ -97,3 +97,25 @@ def test_a_database_from_before_the_move_keeps_its_rows_permissions_and_history(
         "audit.view_auditentry",
     ):
         assert editor.has_perm(permission), permission
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("articles/auditentry/?action=publish", "audit/auditentry/?action=publish"),
+        ("articles/breakingnews/", "chrome/breakingnews/"),
+        ("articles/liveupdate/7/change/", "live/liveupdate/7/change/"),
+    ],
+)
+def test_a_bookmarked_desk_page_from_before_the_move_leads_to_its_new_address(
+    editor_client, old, new
+):
+    response = editor_client.get(f"/admin/{old}")
+    assert (response.status_code, response["Location"]) == (301, f"/admin/{new}")
+
+
+def test_the_desk_log_is_read_at_its_new_address(editor_client, editor):
+    make_article(headline="Count begins")
+    AuditEntry.objects.create(action="publish", actor=editor, subject="Count begins")
+    page = editor_client.get("/admin/audit/auditentry/").content.decode()
+    assert "Count begins" in page
