@@ -15,14 +15,11 @@ class ArticlesConfig(AppConfig):
             "articles.publish_article",
             *(f"articles.{a}_byline" for a in _CRUD),
             *(f"articles.{a}_articlenote" for a in _CRUD),
-            *(f"articles.{a}_liveupdate" for a in _CRUD),
             "articles.view_revision",
             "articles.view_previewlink",
-            "articles.view_auditentry",
             *(f"articles.{a}_topic" for a in _CRUD),
             *(f"articles.{a}_author" for a in _CRUD),
             *(f"articles.{a}_image" for a in _CRUD),
-            *(f"articles.{a}_breakingnews" for a in _CRUD),
             *(f"flatpages.{a}_flatpage" for a in _CRUD),
         ],
         "Writers": [
@@ -31,8 +28,6 @@ class ArticlesConfig(AppConfig):
             "articles.view_article",
             *(f"articles.{a}_byline" for a in _CRUD),
             *(f"articles.{a}_articlenote" for a in _CRUD),
-            # On live pages they are bylined on (articles/live.py checks).
-            *(f"articles.{a}_liveupdate" for a in _CRUD),
             "articles.view_topic",
             "articles.view_author",
             "articles.add_image",
@@ -46,7 +41,5 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import cache_tags
-        from articles.models import connect_chrome_signals
 
-        connect_chrome_signals()
         cache_tags.connect()

@@ -9,8 +9,8 @@ Tags:
 - `articles`: which articles are published at all (home, latest, archives, feeds, search).
 - `sitemaps`: the sitemaps, which list topics and authors too.
 - `chrome`: the header and footer of every page (top bar, banner, footer pages).
-- `live-<pk>`: a live page's updates: the page itself and its endpoint for new updates. An
-  update posted, corrected, pinned or deleted purges this alone: no listing shows updates.
+The live pages' updates (live/cache_tags.py) and the banner (chrome/cache_tags.py) have their
+own tags and purges.
 
 Changes no reader can see purge nothing: a draft or an article in review saved, a revision,
 a desk-log entry, a preview link. An article scheduled for later purges the listings it will
@@ -33,11 +33,8 @@ from articles.models import (
     Article,
     ArticleNote,
     Author,
-    BreakingNews,
     Byline,
     Image,
-    LiveUpdate,
-    SiteChrome,
     Topic,
     published_q,
 )
@@ -61,10 +58,6 @@ def topic_tag(pk) -> str:
 
 def author_tag(pk) -> str:
     return f"author-{pk}"
-
-
-def live_tag(pk) -> str:
-    return f"live-{pk}"
 
 
 def tag_teasers(request, articles, *tags: str) -> None:
@@ -102,10 +95,9 @@ def seconds_to_next_publication() -> float | None:
 
 
 def everything_changed() -> None:
-    """A change made in bulk, without the signals of single saves (an import): the header and
-    footer are rebuilt, the next publication found again and every page purged."""
+    """A change made in bulk, without the signals of single saves (an import): the next
+    publication found again and every page purged (the caller rebuilds the header and footer)."""
     cache.delete(NEXT_PUBLICATION_KEY)
-    SiteChrome.rebuild()
     purges.purge(EVERY_PAGE)
 
 
@@ -157,8 +149,6 @@ def _article_saved(sender, instance: Article, raw=False, **kwargs):
     tags = {article_tag(instance.pk), SITEMAPS} if was or now else set()
     if was != now or (moved and (now or scheduled)):
         tags |= _listing_tags(instance, before)
-    if tags and BreakingNews.objects.filter(is_active=True, article=instance).exists():
-        tags.add(CHROME)  # the banner links to it
     purges.purge(*tags)
 
 
@@ -191,11 +181,6 @@ def _byline_changed(sender, instance: Byline, raw=False, **kwargs):
         return
     if _published(instance.article_id):
         purges.purge(article_tag(instance.article_id), author_tag(instance.author_id))
-
-
-def _live_update_changed(sender, instance: LiveUpdate, raw=False, **kwargs):
-    if not raw and _published(instance.article_id):
-        purges.purge(live_tag(instance.article_id))
 
 
 def _note_changed(sender, instance: ArticleNote, raw=False, **kwargs):
@@ -237,11 +222,9 @@ def connect() -> None:
         (Article, _article_saved, _article_deleted),
         (Byline, _byline_changed, _byline_changed),
         (ArticleNote, _note_changed, _note_changed),
-        (LiveUpdate, _live_update_changed, _live_update_changed),
         (Author, _author_changed, _author_changed),
         (Topic, _topic_changed, _topic_changed),
         (Image, _image_changed, _image_changed),
-        (BreakingNews, _chrome_changed, _chrome_changed),
         (FlatPage, _chrome_changed, _chrome_changed),
     ]
     pre_save.connect(_article_saving, sender=Article, dispatch_uid="purge-Article-saving")

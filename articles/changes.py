@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from articles import audit, workflow
+from articles import workflow
 from articles.models import Article, Author, Byline, Image, Revision, Topic
 from articles.richtext import sanitize_body
+from audit import log
 
 Content = dict  # field name -> value as JSON keeps it (ids, ISO times)
 
@@ -202,7 +203,7 @@ def stage(
     article.changes, article.changes_status = kept, state
     article.updated_by, article.updated_at = by, now
     if submit and kept:
-        audit.record_article(audit.Action.CHANGES_SUBMITTED, article, by=by)
+        log.record_article(log.Action.CHANGES_SUBMITTED, article, by=by)
     return revision
 
 
@@ -240,7 +241,7 @@ def publish(article: Article, *, by, now: datetime | None = None) -> Article:
     if not content.get("publish_at"):
         content["publish_at"] = _time(article.publish_at or now or timezone.now())
     write(article, content, by=by)
-    audit.record_article(audit.Action.CHANGES_PUBLISHED, article, by=by)
+    log.record_article(log.Action.CHANGES_PUBLISHED, article, by=by)
     return article
 
 
@@ -262,7 +263,7 @@ def submit(article: Article, *, by) -> None:
         return  # submitted with the save that kept them
     Article.objects.filter(pk=article.pk).update(changes_status=Article.Changes.IN_REVIEW)
     article.changes_status = Article.Changes.IN_REVIEW
-    audit.record_article(audit.Action.CHANGES_SUBMITTED, article, by=by)
+    log.record_article(log.Action.CHANGES_SUBMITTED, article, by=by)
 
 
 @transaction.atomic
@@ -275,4 +276,4 @@ def discard(article: Article, *, by) -> None:
         changes=None, changes_status=Article.Changes.NONE, updated_by=by, updated_at=timezone.now()
     )
     article.changes, article.changes_status = None, Article.Changes.NONE
-    audit.record_article(audit.Action.CHANGES_DISCARDED, article, by=by)
+    log.record_article(log.Action.CHANGES_DISCARDED, article, by=by)

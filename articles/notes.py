@@ -1,12 +1,12 @@
 """Corrections and updates: the only thing that moves an article's honest "Updated" time."""
 
-from articles import audit
+from audit import log
 
 
 def noted(article, notes, *, by) -> None:
     """After editors add or change notes (each moved `modified_at` as it was saved): log each."""
     article.refresh_from_db(fields=["modified_at"])
     for note in notes:
-        audit.record_article(
-            audit.Action.NOTE, article, by=by, detail=f"{note.get_kind_display()}: {note.text}"
+        log.record_article(
+            log.Action.NOTE, article, by=by, detail=f"{note.get_kind_display()}: {note.text}"
         )

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import audit
 from articles.models import PreviewLink
+from audit import log
 
 SALT = "newsroom.articles.preview"
 
@@ -24,8 +24,8 @@ def make(article, *, by, now=None) -> tuple[PreviewLink, str]:
             created_at=now,
             expires_at=now + timedelta(hours=settings.PREVIEW_LINK_HOURS),
         )
-        audit.record_article(
-            audit.Action.PREVIEW_MADE,
+        log.record_article(
+            log.Action.PREVIEW_MADE,
             article,
             by=by,
             detail=f"link {link.pk}, expires {timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}",
@@ -57,6 +57,4 @@ def revoke(link: PreviewLink, *, by, now=None) -> None:
     link.revoked_at = now or timezone.now()
     link.revoked_by = by
     link.save(update_fields=["revoked_at", "revoked_by"])
-    audit.record_article(
-        audit.Action.PREVIEW_REVOKED, link.article, by=by, detail=f"link {link.pk}"
-    )
+    log.record_article(log.Action.PREVIEW_REVOKED, link.article, by=by, detail=f"link {link.pk}")

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
-from articles import audit, changes
+from articles import changes
 from articles.models import Article, Author, Image, Revision, Topic
+from audit import log
 
 LABELS = {
     "headline": "Headline",
@@ -177,5 +178,5 @@ def restore(revision: Revision, *, by) -> Revision:
         new = Revision.objects.create(
             article=article, created_by=by, note=note, **changes.as_revision_fields(content)
         )
-    audit.record_article(audit.Action.REVISION_RESTORED, article, by=by, detail=new.note)
+    log.record_article(log.Action.REVISION_RESTORED, article, by=by, detail=new.note)
     return new

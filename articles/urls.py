@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import feeds, live_pages, views
+from articles import feeds, views
 
 app_name = "articles"
 
@@ -22,8 +22,6 @@ urlpatterns = [
     path("feed/authors/<slug:slug>/", feeds.AuthorFeed(), name="author-feed"),
     path("feed/atom/authors/<slug:slug>/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
     # Topic and article addresses come last: their first segment is any topic's slug.
-    path("<slug:topic>/<slug:slug>/updates/", live_pages.updates, name="live-updates"),
-    path("<slug:topic>/<slug:slug>/feed/", live_pages.UpdatesFeed(), name="live-feed"),
     path("<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("<slug:topic>/<slug:slug>/", views.article_detail, name="article"),
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import ListView, TemplateView
 
-from articles import changes, live_pages, metadata, previews
+from articles import changes, metadata, previews
 from articles import search as search_module
 from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
@@ -126,10 +126,14 @@ class AuthorView(PublishedListView):
 @dataclass(frozen=True)
 class PagePart:
     """Something another app shows on the article page (the replies app: its replies, their
-    count and the form): what to read with the article, and what it adds to the page."""
+    count and the form; live coverage: its updates): what to read with the article, what it
+    adds to the page and to the page's structured data, and whether previews show it."""
 
     select_related: tuple[str, ...]
     context: Callable[..., dict]  # (request, article, **options) -> template variables
+    # (request, article, data, template variables) -> the page's schema.org data
+    structured_data: Callable[..., dict] | None = None
+    in_previews: bool = False
 
 
 _page_parts: list[PagePart] = []
@@ -188,13 +192,14 @@ def article_page(request, article, *, status=200, preview=False, **options):
     corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
     if not preview:  # a preview is never cached
         tag_teasers(request, [article], *(topic_tag(t.pk) for t in further_topics))
-    parts = live_pages.context(request, article) if article.live_from and article.pk else {}
-    if not preview:
-        for part in _page_parts:
-            parts |= part.context(request, article, **options)
+    shown = [part for part in _page_parts if part.in_previews or not preview]
+    parts = {}
+    for part in shown:
+        parts |= part.context(request, article, **options)
     data = metadata.news_article(request, article, corrections=corrections)
-    if article.live_from:
-        data = metadata.live_blog(request, article, data, parts["live"]["updates"])
+    for part in shown:
+        if part.structured_data:
+            data = part.structured_data(request, article, data, parts)
     response = render(
         request,
         "articles/article_detail.html",

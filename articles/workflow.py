@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from articles import audit
 from articles.models import Article
+from audit import log
 
 Status = Article.Status
 
@@ -44,17 +44,17 @@ D, R, P, A = Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.ARCHIVED
 TRANSITIONS: tuple[Transition, ...] = (
     #          name         label                       from           to  who may
     Transition("submit",    "Submit for review",        frozenset({D}),       R, CHANGE_PERMISSION,
-               audit.Action.SUBMIT, "submitted for review"),
+               log.Action.SUBMIT, "submitted for review"),
     Transition("withdraw",  "Back to draft",            frozenset({R}),       D, CHANGE_PERMISSION,
-               audit.Action.WITHDRAW, "sent back to draft"),
+               log.Action.WITHDRAW, "sent back to draft"),
     Transition("publish",   "Publish",                  frozenset({D, R}),    P, PUBLISH_PERMISSION,
-               audit.Action.PUBLISH, "published"),
+               log.Action.PUBLISH, "published"),
     Transition("unpublish", "Unpublish",                frozenset({P}),       D, PUBLISH_PERMISSION,
-               audit.Action.UNPUBLISH, "unpublished and back to draft"),
+               log.Action.UNPUBLISH, "unpublished and back to draft"),
     Transition("archive",   "Archive",                  frozenset({D, R, P}), A, PUBLISH_PERMISSION,
-               audit.Action.ARCHIVE, "archived"),
+               log.Action.ARCHIVE, "archived"),
     Transition("restore",   "Restore from the archive", frozenset({A}),       D, PUBLISH_PERMISSION,
-               audit.Action.RESTORE, "restored to draft"),
+               log.Action.RESTORE, "restored to draft"),
 )  # fmt: skip
 BY_NAME = {t.name: t for t in TRANSITIONS}
 
@@ -158,7 +158,7 @@ def apply(article: Article, transition: Transition, *, by, now=None) -> None:
         if article.publish_at is None or article.publish_at <= now:
             article.publish_at = now
         else:
-            action = audit.Action.SCHEDULE
+            action = log.Action.SCHEDULE
         article.published_by = by
         fields += ["publish_at", "published_by"]
     article.updated_by = by
@@ -166,7 +166,7 @@ def apply(article: Article, transition: Transition, *, by, now=None) -> None:
     when = (
         f"for {timezone.localtime(article.publish_at):%Y-%m-%d %H:%M}" if article.publish_at else ""
     )
-    audit.record_article(
+    log.record_article(
         action, article, by=by, detail=when if transition.target == Status.PUBLISHED else ""
     )
 

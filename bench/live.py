@@ -40,7 +40,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.models import Article, LiveUpdate, Topic  # noqa: E402
+from articles.models import Article, Topic  # noqa: E402
+from live.models import LiveUpdate  # noqa: E402
 
 RUNS = 200
 

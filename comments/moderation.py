@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from articles import audit
+from audit import log
 from comments import cache_tags
 from comments.models import ModerationSettings, Reply, Rule
 
@@ -183,9 +183,9 @@ def replies_open(article, *, close_after_days: int, now: datetime | None = None)
 
 
 _LOGGED = {
-    Reply.Status.APPROVED: audit.Action.APPROVE,
-    Reply.Status.REJECTED: audit.Action.REJECT,
-    Reply.Status.SPAM: audit.Action.SPAM,
+    Reply.Status.APPROVED: log.Action.APPROVE,
+    Reply.Status.REJECTED: log.Action.REJECT,
+    Reply.Status.SPAM: log.Action.SPAM,
 }
 
 
@@ -213,7 +213,7 @@ def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> in
 
 def log_replies(action: str, ids: list[int], *, by) -> None:
     """One desk-log entry for an action on many replies, naming them all."""
-    audit.record(
+    log.record(
         action,
         by=by,
         subject=f"{len(ids)} repl{'y' if len(ids) == 1 else 'ies'}",

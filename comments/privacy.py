@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import audit
+from audit import log
 from comments import cache_tags
 from comments.models import Reply
 from comments.moderation import log_replies
@@ -70,5 +70,5 @@ def erase_repliers(replies, *, by, now=None) -> int:
         cache_tags.replies_changed(
             Reply.objects.filter(pk__in=ids).approved().values_list("article_id", flat=True)
         )
-        log_replies(audit.Action.ERASE, ids, by=by)
+        log_replies(log.Action.ERASE, ids, by=by)
     return count

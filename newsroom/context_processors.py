@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from articles.cache_tags import CHROME
-from articles.models import SiteChrome
+from chrome.models import SiteChrome
 from newsroom import purges
 
 

@@ -47,7 +47,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "audit",
     "articles",
+    "live",
+    "chrome",
     "comments",
     "wordpress",
     # Last, so that its post_migrate handler runs after every app's permissions exist.

@@ -12,6 +12,18 @@ from newsroom.desk.logins import StaffPasswordResetForm
 from newsroom.http.views import healthz
 
 
+class MovedDeskPage(RedirectView):
+    """Live updates, banners and the desk log had their desk pages under the articles app:
+    editors' bookmarks of those addresses lead to the same pages under their own apps."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, model, rest, **kwargs):
+        app = {"liveupdate": "live", "breakingnews": "chrome", "auditentry": "audit"}[model]
+        query = self.request.META.get("QUERY_STRING", "")
+        return f"/{settings.ADMIN_URL}{app}/{model}/{rest}" + (f"?{query}" if query else "")
+
+
 class FaviconView(RedirectView):
     """Browsers ask for /favicon.ico on every site, the admin included."""
 
@@ -51,9 +63,14 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(extra_context=desk_context),
         name="password_reset_complete",
     ),
+    re_path(
+        rf"^{settings.ADMIN_URL}articles/(?P<model>liveupdate|breakingnews|auditentry)/(?P<rest>.*)$",
+        MovedDeskPage.as_view(),
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("pages/", include("django.contrib.flatpages.urls")),
     path("replies/", include("comments.urls")),
+    path("", include("live.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import workflow
-from articles.models import Article, BreakingNews, Revision
+from articles.models import Article, Revision
+from chrome.models import BreakingNews
 from comments import moderation
 from comments.models import Reply
 from newsroom import purges
@@ -86,7 +87,7 @@ def test_a_banner_cleared_with_the_list_action_leaves_every_page_at_once(editor_
         warm(url)
         assert "Polls are closing" in Client().get(url).content.decode()
     response = editor_client.post(
-        reverse("admin:articles_breakingnews_changelist"),
+        reverse("admin:chrome_breakingnews_changelist"),
         {"action": "clear_selected", "_selected_action": [banner.pk]},
     )
     assert response.status_code == 302
@@ -216,7 +217,7 @@ def test_a_failed_purge_is_logged_kept_and_sent_again(
     purge_server.RequestHandlerClass.answer = 503
     article = make_article()
     response = editor_client.post(
-        reverse("admin:articles_breakingnews_add"),
+        reverse("admin:chrome_breakingnews_add"),
         {"text": "Storm warning", "is_active": "on", "raised_at_0": "2026-12-01",
          "raised_at_1": "10:00:00"},
     )  # fmt: skip

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, BreakingNews
+from articles.models import Article
+from chrome.models import BreakingNews
 from comments import moderation
 from comments.models import Reply
 from newsroom import cache as page_cache

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import AuditEntry
+from audit.models import AuditEntry
 from comments import moderation
 from comments.models import Reply
 from tests.factories import make_article, make_reply, reply_data

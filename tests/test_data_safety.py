@@ -8,7 +8,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from articles.models import Article, AuditEntry
+from articles.models import Article
+from audit.models import AuditEntry
 from comments.models import Reply
 from tests.factories import make_article, make_reply
 from tests.test_settings import _manage

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, BreakingNews, Image, Topic
+from articles.models import Article, Image, Topic
+from chrome.models import BreakingNews
 from comments.models import Reply
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import previews, revisions
-from articles.models import Article, ArticleNote, AuditEntry, Byline, PreviewLink, Revision
+from articles.models import Article, ArticleNote, Byline, PreviewLink, Revision
+from audit.models import AuditEntry
 from tests.factories import make_article, make_author, make_image, make_topic
 from tests.test_workflow import change_form_data
 
@@ -290,7 +291,7 @@ def test_desk_log_lists_editorial_and_moderation_decisions(editor_client, editor
     )
     make_reply(make_article(), status="pending")
     moderation.approve(Reply.objects.all(), by=editor)
-    log = reverse("admin:articles_auditentry_changelist")
+    log = reverse("admin:audit_auditentry_changelist")
     page = editor_client.get(log).content.decode()
     assert "Logged story" in page and "Published" in page and "Replies approved" in page
     filtered = editor_client.get(log, {"action__exact": "approve"}).content.decode()

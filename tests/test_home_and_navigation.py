@@ -7,7 +7,8 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.utils import timezone
 
-from articles.models import Article, BreakingNews
+from articles.models import Article
+from chrome.models import BreakingNews
 from tests.factories import make_article, make_topic
 
 pytestmark = pytest.mark.django_db

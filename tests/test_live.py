@@ -13,8 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import live
-from articles.models import Article, AuditEntry, LiveUpdate, Revision
+from articles.models import Article, Revision
+from audit.models import AuditEntry
+from live import coverage as live
+from live.models import LiveUpdate
 from tests.factories import cache_use, make_article, make_author, page_text, warm
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +145,7 @@ def test_a_correction_is_shown_as_such_and_logged(editor_client, editor):
     article = live_article()
     (update,) = add_updates(article, 1)
     response = editor_client.post(
-        reverse("admin:articles_liveupdate_change", args=[update.pk]),
+        reverse("admin:live_liveupdate_change", args=[update.pk]),
         {"headline": "", "body": "<p>Turnout was 64%, not 46%.</p>", "image": ""},
     )
     assert response.status_code == 302
@@ -159,9 +161,7 @@ def test_a_deleted_update_is_gone_and_in_the_desk_log(editor_client):
     article = live_article()
     (update,) = add_updates(article, 1)
     warm(article.get_absolute_url())
-    editor_client.post(
-        reverse("admin:articles_liveupdate_delete", args=[update.pk]), {"post": "yes"}
-    )
+    editor_client.post(reverse("admin:live_liveupdate_delete", args=[update.pk]), {"post": "yes"})
     assert not LiveUpdate.objects.exists()
     assert "Update number 1" not in page_text(Client(), article.get_absolute_url())
     entry = AuditEntry.objects.get(action=AuditEntry.Action.LIVE_DELETE)
@@ -388,7 +388,7 @@ def _editor():
 def test_the_correction_page_offers_the_rich_editor_under_its_nonce(editor_client):
     article = live_article()
     (update,) = add_updates(article, 1)
-    response = editor_client.get(reverse("admin:articles_liveupdate_change", args=[update.pk]))
+    response = editor_client.get(reverse("admin:live_liveupdate_change", args=[update.pk]))
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
     page = response.content.decode()
     assert f'<script type="importmap" nonce="{nonce}">' in page

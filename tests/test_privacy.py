@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import AuditEntry
+from audit.models import AuditEntry
 from comments.models import Reply
 from tests.factories import make_article, make_reply
 

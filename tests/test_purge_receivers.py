@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from articles.models import BreakingNews
+from chrome.models import BreakingNews
 from comments.models import Reply
 from newsroom import purges
 from newsroom.models import PendingPurge

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, LiveUpdate, Topic
+from articles.models import Article, Author, Byline, Topic
 from comments.cache_tags import count_replies
 from comments.models import Reply
+from live.models import LiveUpdate
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Article, AuditEntry, Byline, Revision
+from articles.models import Article, Byline, Revision
+from audit.models import AuditEntry
 from newsroom import purges
 from tests.factories import cache_use, make_article, make_author, make_topic, warm
 from tests.test_workflow import change_form_data

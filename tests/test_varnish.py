@@ -16,10 +16,11 @@ from django.core.signals import request_started
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import live
-from articles.models import BreakingNews, LiveUpdate
+from chrome.models import BreakingNews
 from comments import moderation
 from comments.models import Reply
+from live import coverage as live
+from live.models import LiveUpdate
 from newsroom import purges
 from tests.factories import make_article, make_reply, reply_data
 
@@ -177,7 +178,7 @@ def test_a_banner_cleared_from_the_list_disappears_from_varnish_at_once(front, e
         assert "Storm is coming" in read(front, url)[1]
     client.force_login(editor)
     client.post(
-        reverse("admin:articles_breakingnews_changelist"),
+        reverse("admin:chrome_breakingnews_changelist"),
         {"action": "clear_selected", "_selected_action": [banner.pk]},
     )
     for url in ("/", article.get_absolute_url()):

@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles.models import Article, AuditEntry, Author, Byline, Image, Topic
+from articles.models import Article, Author, Byline, Image, Topic
+from audit.models import AuditEntry
 from comments.models import Reply, ReplyCount
 from tests.factories import make_topic, page_text
 from wordpress.models import ImportedItem, OldAddress

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, AuditEntry
+from articles.models import Article
+from audit.models import AuditEntry
 from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import audit, cache_tags
+from articles import cache_tags
 from articles.models import ARTICLE_SEARCH_VECTOR, Article, Image
+from audit import log
+from chrome.models import SiteChrome
 from comments.cache_tags import count_replies
 from wordpress import wxr
 from wordpress.content import BodyConverter
@@ -227,10 +229,11 @@ class Importer(Library, Posts, Replies):
     def finish(self) -> None:
         if self.dry_run:
             return
+        SiteChrome.rebuild()
         cache_tags.everything_changed()
         counts = self.report.counts
-        audit.record(
-            audit.Action.IMPORT,
+        log.record(
+            log.Action.IMPORT,
             by=None,
             subject=f"WordPress export of {self.report.site}",
             detail=", ".join(

@@ -1,5 +1,5 @@
 """The articles app in the admin (the desk): one module for the article, one for the rest."""
 
-from articles.admin import article, library, live
+from articles.admin import article, library
 
-__all__ = ["article", "library", "live"]
+__all__ = ["article", "library"]

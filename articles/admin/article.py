@@ -1,79 +1,25 @@
-"""The article admin: the editors' main tool. Lists with workflow actions; the change form
-laid out as a writing column and a publishing panel, whose saves of a live article are kept as
-changes over it; autosave, previews of what is on screen, revisions, preview links, and a
-careful delete."""
+"""The article admin: the editors' main tool. The change form laid out as a writing column and
+a publishing panel, whose saves of a live article are kept as changes over it, and a careful
+delete. Its list actions are in `actions`, its inlines in `inlines`, and its own pages
+(autosave, previews, revisions, preview links) in `desk_pages`."""
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
 from js_asset import Media
 
-from articles import audit, changes, notes, previews, revisions, workflow
-from articles.admin import live as live_admin
+from articles import changes, notes, revisions, workflow
+from articles.admin.actions import WorkflowActions
+from articles.admin.desk_pages import DeskPages
+from articles.admin.inlines import ArticleNoteInline, BylineInline, staged_authors
 from articles.admin.library import thumbnail
-from articles.forms import ArticleForm, BylineFormSet
-from articles.models import (
-    Article,
-    ArticleNote,
-    Byline,
-    WorkingCopy,
-)
-from articles.views import article_page
-
-# What the browser sends with the form but is not the article's content.
-NOT_CONTENT = frozenset({"csrfmiddlewaretoken", "loaded_version", "_save", "_continue",
-                         "_addanother", "_transition", "_preview"})  # fmt: skip
-
-
-def _needs(step: str) -> str:
-    """The admin permission (`has_<name>_permission` below) a list action's step asks for,
-    read from the workflow's table."""
-    return (
-        "publish" if workflow.BY_NAME[step].permission == workflow.PUBLISH_PERMISSION else "submit"
-    )
-
-
-class BylineInline(admin.TabularInline):
-    model = Byline
-    formset = BylineFormSet
-    extra = 0
-    min_num = 0
-    autocomplete_fields = ["author"]
-    verbose_name = "author"
-    verbose_name_plural = "bylines, in order"
-    desk_column = "side"
-
-    def get_extra(self, request, obj=None, **kwargs):
-        # Bylines kept with unpublished changes are shown as rows of their own.
-        return len(_staged_authors(obj))
-
-
-class ArticleNoteInline(admin.StackedInline):
-    model = ArticleNote
-    extra = 0
-    desk_column = "main"
-    verbose_name_plural = "updates and corrections (published at once)"
-
-    def has_add_permission(self, request, obj=None):
-        # A note on a live article goes live at once, with the changes it explains: editors'.
-        live = obj is not None and obj.status == Article.Status.PUBLISHED
-        return super().has_add_permission(request, obj) and (
-            not live or request.user.has_perm(workflow.PUBLISH_PERMISSION)
-        )
-
-
-def _staged_authors(article: Article | None) -> list[int]:
-    if article is None or not article.changes_id:
-        return []
-    return article.changes.content.get("authors") or []
+from articles.forms import ArticleForm
+from articles.models import Article, ArticleNote, Byline, WorkingCopy
+from audit import log
 
 
 def _is_live(article: Article, change: bool) -> bool:
@@ -82,7 +28,7 @@ def _is_live(article: Article, change: bool) -> bool:
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
     list_display = ["headline", "status_label", "publish_at", "byline", "primary_topic"]
     list_filter = ["status", "changes_status", "is_featured", "primary_topic", "authors"]
     list_select_related = ["primary_topic"]
@@ -196,7 +142,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, BylineInline) and (authors := _staged_authors(obj)):
+        if isinstance(inline, BylineInline) and (authors := staged_authors(obj)):
             kwargs |= {
                 "queryset": Byline.objects.none(),
                 "initial": [{"author": pk, "order": n} for n, pk in enumerate(authors)],
@@ -221,44 +167,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="by")
     def byline(self, article):
         return ", ".join(author.name for author in article.byline_authors) or "—"
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm(workflow.PUBLISH_PERMISSION)
-
-    def has_submit_permission(self, request):
-        return request.user.has_perm(workflow.CHANGE_PERMISSION)
-
-    # List actions
-
-    def _run(self, request, queryset, name):
-        now = timezone.now()
-        outcome = workflow.transition_many(queryset, name, by=request.user, now=now)
-        if count := len(outcome.done):
-            message = ngettext(
-                "%(count)d article %(done)s", "%(count)d articles %(done)s", count
-            ) % {"count": count, "done": workflow.BY_NAME[name].done}
-            scheduled = sum(1 for a in outcome.done if a.is_scheduled(now))
-            if name == "publish" and scheduled:
-                message += f" ({scheduled} scheduled for later)"
-            self.message_user(request, message + ".", messages.SUCCESS)
-        for refusal in outcome.refused.values():
-            self.message_user(request, refusal, messages.WARNING)
-
-    @admin.action(description="Submit selected articles for review", permissions=[_needs("submit")])
-    def submit_selected(self, request, queryset):
-        self._run(request, queryset, "submit")
-
-    @admin.action(description="Publish selected articles", permissions=[_needs("publish")])
-    def publish_selected(self, request, queryset):
-        self._run(request, queryset, "publish")
-
-    @admin.action(description="Unpublish selected articles", permissions=[_needs("unpublish")])
-    def unpublish_selected(self, request, queryset):
-        self._run(request, queryset, "unpublish")
-
-    @admin.action(description="Archive selected articles", permissions=[_needs("archive")])
-    def archive_selected(self, request, queryset):
-        self._run(request, queryset, "archive")
 
     # Leaving the site: archiving keeps everything; deleting is one article at a time, from its
     # own page, where the consequences are spelled out and "Archive instead" comes first.
@@ -306,8 +214,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         replies = obj.replies.count()
         super().delete_model(request, obj)
-        audit.record(
-            audit.Action.DELETE,
+        log.record(
+            log.Action.DELETE,
             by=request.user,
             subject=obj.headline,
             detail=f"article {obj.pk}, with {replies} repl{'y' if replies == 1 else 'ies'}",
@@ -357,8 +265,6 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, **kwargs):
         # The body editor's import map is an inline script: it runs under this response's nonce.
-        if "live_form" in context:
-            context["media"] += context["live_form"].media
         context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
         return super().render_change_form(request, context, *args, **kwargs)
 
@@ -401,8 +307,6 @@ class ArticleAdmin(admin.ModelAdmin):
         extra = {}
         if article is not None:
             extra = self._desk(request, article)
-            if article.live_from:
-                extra |= live_admin.panel(request, article) | {"live_panel": True}
         return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -468,179 +372,3 @@ class ArticleAdmin(admin.ModelAdmin):
         if request.POST.get("_transition"):
             return self.response_change(request, obj)
         return super().response_add(request, obj, post_url_continue)
-
-    def get_urls(self):
-        own = [
-            path("preview/", self.admin_site.admin_view(self.preview_view),
-                 name="articles_article_preview_new"),
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
-                 name="articles_article_preview"),
-            path("<int:pk>/autosave/", self.admin_site.admin_view(self.autosave_view),
-                 name="articles_article_autosave"),
-            path("<int:pk>/revisions/", self.admin_site.admin_view(self.revisions_view),
-                 name="articles_article_revisions"),
-            path("<int:pk>/preview-links/", self.admin_site.admin_view(self.preview_links_view),
-                 name="articles_article_preview_links"),
-            path("<int:pk>/live/", self.admin_site.admin_view(self.live_view),
-                 name="articles_article_live"),
-        ]  # fmt: skip
-        return own + super().get_urls()
-
-    def live_view(self, request, pk):
-        return live_admin.live_view(self, request, pk)
-
-    def _article_or_404(self, request, pk, allowed):
-        article = self.get_object(request, str(pk))
-        if article is None:
-            raise Http404("No such article.")
-        if not allowed(request.user, article):
-            raise PermissionDenied
-        return article
-
-    def autosave_view(self, request, pk):
-        """POST: keep what is in the form as this editor's working copy (never a revision,
-        never seen by readers); with `discard`, drop it. Answers JSON for the desk's script."""
-        if request.method != "POST":
-            return JsonResponse({"error": "Autosave takes a POST."}, status=405)
-        article = Article.objects.filter(pk=pk).first()  # its bylines only if a writer's
-        if article is None or not workflow.can_edit(request.user, article):
-            return JsonResponse({"error": "You may not edit this article."}, status=403)
-        kept = WorkingCopy.objects.filter(article=article, user=request.user)
-        if request.POST.get("discard"):
-            kept.delete()
-            return JsonResponse({"discarded": True})
-        fields = [[k, v] for k, values in request.POST.lists() if k not in NOT_CONTENT
-                  for v in values]  # fmt: skip
-        now = timezone.now()
-        if not kept.update(fields=fields, saved_at=now):
-            WorkingCopy.objects.create(article=article, user=request.user, fields=fields,
-                                       saved_at=now)  # fmt: skip
-        return JsonResponse({"saved_at": now.isoformat()})
-
-    def preview_view(self, request, pk=None):
-        """The article page as readers would see it. GET: the article as kept (its unpublished
-        changes, if any). POST: what is in the form now, saved or not; nothing is stored."""
-        article = None if pk is None else self._article_or_404(request, pk, workflow.can_preview)
-        if request.method != "POST":
-            if article is None:
-                raise Http404("Nothing to preview yet.")
-            if article.changes_id:
-                content = changes.of_revision(article.changes)
-                article = changes.as_article(article, content)
-            return article_page(request, article, preview=True)
-        if article is None and not self.has_add_permission(request):
-            raise PermissionDenied
-        form = self.get_form(request, article, change=article is not None)(
-            request.POST, instance=article
-        )
-        bylines = None
-        for inline in self.get_inline_instances(request, article):
-            if isinstance(inline, BylineInline):
-                formset = inline.get_formset(request, article)
-                prefix = formset.get_default_prefix()
-                bylines = formset(**self.get_formset_kwargs(request, article, inline, prefix))
-        form.is_valid()
-        problems = [
-            (form.fields[name].label if name in form.fields else name, " ".join(errors))
-            for name, errors in form.errors.items()
-            if name != "__all__"  # a newer save elsewhere does not stop a preview
-        ]
-        if bylines is not None and not bylines.is_valid():
-            problems += [
-                (f"byline {n}", " ".join(" ".join(e) for e in errors.values()))
-                for n, errors in enumerate(bylines.errors, 1)
-                if errors
-            ] + [("bylines", " ".join(bylines.non_form_errors()))] * bool(bylines.non_form_errors())
-        if problems:
-            return TemplateResponse(
-                request,
-                "admin/articles/article/preview_problems.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "opts": self.opts,
-                    "title": "The preview needs a few things first",
-                    "problems": problems,
-                },
-                status=400,
-            )
-        authors = bylines.authors() if bylines is not None else []
-        content = changes.of_form(form.cleaned_data, authors)
-        copy = changes.as_article(article or Article(status=Article.Status.DRAFT), content)
-        return article_page(request, copy, preview=True)
-
-    def revisions_view(self, request, pk):
-        article = self._article_or_404(request, pk, workflow.can_preview)
-        if request.method == "POST":
-            if not workflow.can_edit(request.user, article):
-                raise PermissionDenied
-            revision = get_object_or_404(article.revisions, pk=request.POST.get("restore"))
-            if request.POST.get("confirm") != "yes":
-                return TemplateResponse(
-                    request,
-                    "admin/articles/article/restore_confirmation.html",
-                    {
-                        **self.admin_site.each_context(request),
-                        "opts": self.opts,
-                        "original": article,
-                        "revision": revision,
-                        "title": "Restore this revision?",
-                        "is_live": article.status == Article.Status.PUBLISHED,
-                    },
-                )
-            revisions.restore(revision, by=request.user)
-            if article.status == Article.Status.PUBLISHED:
-                message = (
-                    "The revision is restored as unpublished changes: readers still see the "
-                    "live version until the changes are published."
-                )
-            else:
-                message = "The revision is restored, as a new revision."
-            self.message_user(request, message)
-            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
-        history = list(article.revisions.select_related("created_by"))
-        older, newer = revisions.chosen_pair(history, request.GET.get("a"), request.GET.get("b"))
-        changed = revisions.diff(older, newer) if older else []
-        return TemplateResponse(
-            request,
-            "admin/articles/article/revisions.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "original": article,
-                "title": f"Revisions of “{article.headline}”",
-                "history": history,
-                "older": older,
-                "newer": newer,
-                "changes": changed,
-                "can_restore": workflow.can_edit(request.user, article),
-            },
-        )
-
-    def preview_links_view(self, request, pk):
-        article = self._article_or_404(request, pk, workflow.can_preview)
-        made = None
-        if request.method == "POST":
-            if request.POST.get("revoke"):
-                if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
-                    raise PermissionDenied
-                link = get_object_or_404(article.preview_links, pk=request.POST["revoke"])
-                previews.revoke(link, by=request.user)
-                self.message_user(request, "The link is revoked: it no longer opens the article.")
-            else:
-                _, made = previews.make(article, by=request.user)
-                made = request.build_absolute_uri(made)
-        return TemplateResponse(
-            request,
-            "admin/articles/article/preview_links.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "original": article,
-                "title": f"Preview links for “{article.headline}”",
-                "links": article.preview_links.select_related("created_by", "revoked_by"),
-                "made": made,
-                "hours": settings.PREVIEW_LINK_HOURS,
-                "can_revoke": request.user.has_perm(workflow.PUBLISH_PERMISSION),
-                "now": timezone.now(),
-            },
-        )

@@ -1,5 +1,4 @@
-"""The admin of what articles are made from and shown with: topics, authors, pictures, the
-breaking-news banner, and the desk log."""
+"""The admin of what articles are made from: topics, authors, pictures."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -7,19 +6,11 @@ from django.db import models
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html
-from django.utils.text import capfirst
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from articles import topics
 from articles.images import PictureField
-from articles.models import (
-    AuditEntry,
-    Author,
-    BreakingNews,
-    Image,
-    Topic,
-)
+from articles.models import Author, Image, Topic
 
 
 @admin.register(Topic)
@@ -113,48 +104,6 @@ class ImageAdmin(admin.ModelAdmin):
             url,
             width,
             height,
-        )
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "actor", "subject", "detail"]
-    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["actor"]
-    search_fields = ["subject", "detail"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(BreakingNews)
-class BreakingNewsAdmin(admin.ModelAdmin):
-    list_display = ["text", "is_active", "raised_at", "article"]
-    list_editable = ["is_active"]
-    list_select_related = ["article"]
-    autocomplete_fields = ["article"]
-    actions = ["clear_selected"]
-
-    @admin.action(description="Clear selected banners from the site", permissions=["change"])
-    def clear_selected(self, request, queryset):
-        count = 0
-        for banner in queryset.filter(is_active=True):  # saved one by one: the pages follow
-            banner.is_active = False
-            banner.save(update_fields=["is_active"])
-            count += 1
-        self.message_user(
-            request,
-            capfirst(
-                ngettext("%(count)d banner cleared.", "%(count)d banners cleared.", count)
-                % {"count": count}
-            ),
         )
 
 

@@ -10,10 +10,8 @@ from articles.models.article import (
     published_q,
 )
 from articles.models.authors import Author
-from articles.models.chrome import BreakingNews, SiteChrome, connect_chrome_signals
-from articles.models.live import LiveUpdate
 from articles.models.picture_library import Image
-from articles.models.records import AuditEntry, PreviewLink, Revision, WorkingCopy
+from articles.models.records import PreviewLink, Revision, WorkingCopy
 from articles.models.topics import RESERVED_SLUGS, Topic, validate_topic_slug
 
 __all__ = [
@@ -22,19 +20,14 @@ __all__ = [
     "Article",
     "ArticleNote",
     "ArticleQuerySet",
-    "AuditEntry",
     "Author",
-    "BreakingNews",
     "Byline",
     "FormerSlug",
     "Image",
-    "LiveUpdate",
     "PreviewLink",
     "Revision",
-    "SiteChrome",
     "Topic",
     "WorkingCopy",
-    "connect_chrome_signals",
     "published_q",
     "validate_topic_slug",
 ]

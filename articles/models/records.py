@@ -1,4 +1,4 @@
-"""The newsroom's records: revisions, preview links and the desk log."""
+"""An article's records: revisions, working copies and preview links."""
 
 from django.conf import settings
 from django.db import models
@@ -81,62 +81,3 @@ class PreviewLink(models.Model):
 
     def is_active(self, now=None) -> bool:
         return self.revoked_at is None and (now or timezone.now()) < self.expires_at
-
-
-class AuditEntry(models.Model):
-    """One line of the desk's log: who did what to which article or reply, and when."""
-
-    class Action(models.TextChoices):
-        SUBMIT = "submit", "Submitted for review"
-        WITHDRAW = "withdraw", "Sent back to draft"
-        PUBLISH = "publish", "Published"
-        SCHEDULE = "schedule", "Scheduled"
-        UNPUBLISH = "unpublish", "Unpublished"
-        ARCHIVE = "archive", "Archived"
-        RESTORE = "restore", "Restored from the archive"
-        REVISION_RESTORED = "revision_restored", "Revision restored"
-        CHANGES_SUBMITTED = "changes_submitted", "Changes to a live article submitted"
-        CHANGES_PUBLISHED = "changes_published", "Changes to a live article published"
-        CHANGES_DISCARDED = "changes_discarded", "Changes to a live article discarded"
-        NOTE = "note", "Correction or update added"
-        PREVIEW_MADE = "preview_made", "Preview link made"
-        PREVIEW_REVOKED = "preview_revoked", "Preview link revoked"
-        APPROVE = "approve", "Replies approved"
-        REJECT = "reject", "Replies rejected"
-        SPAM = "spam", "Replies marked as spam"
-        ERASE = "erase", "Replier's details erased on request"
-        DELETE = "delete", "Deleted"
-        IMPORT = "import", "Imported"
-        LIVE_POST = "live_post", "Live update posted"
-        LIVE_CORRECT = "live_correct", "Live update corrected"
-        LIVE_DELETE = "live_delete", "Live update deleted"
-        KEY_POINT = "key_point", "Key points changed"
-        LIVE_END = "live_end", "Live coverage ended"
-
-    at = models.DateTimeField("when", default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="who",
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    action = models.CharField("what", max_length=30, choices=Action.choices, db_index=True)
-    article = models.ForeignKey(
-        Article,
-        verbose_name="article",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    subject = models.CharField("about", max_length=300)
-    detail = models.TextField("details", blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = "desk log entry"
-        verbose_name_plural = "desk log"
-
-    def __str__(self):
-        return f"{self.get_action_display()}: {self.subject}"

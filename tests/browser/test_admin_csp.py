@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from articles import live
-from articles.models import BreakingNews
+from chrome.models import BreakingNews
+from live import coverage as live
 from tests.browser.conftest import DESKTOP
 from tests.factories import make_article, make_author, make_image, make_reply, make_topic
 from wordpress.models import OldAddress
@@ -123,7 +123,7 @@ def test_no_admin_page_breaks_the_content_security_policy(site_url, page_at):
     changes = [
         f"/admin/articles/article/{article.pk}/change/",
         f"/admin/articles/article/{running.pk}/change/",  # with its live desk
-        f"/admin/articles/liveupdate/{update.pk}/change/",  # the correction page
+        f"/admin/live/liveupdate/{update.pk}/change/",  # the correction page
     ]
     for path in pages:
         visit(path)
@@ -142,8 +142,8 @@ def test_no_admin_page_breaks_the_content_security_policy(site_url, page_at):
     report = "".join(f"\n{path}\n  " + "\n  ".join(found) for path, found in refused.items())
     assert not refused, "Admin pages with a CSP violation or a script error:" + report
     models = {"/".join(p.split("/")[2:4]) for p in changes}
-    made = {"articles/article", "articles/liveupdate", "articles/topic", "articles/author"}
-    made |= {"articles/image", "articles/breakingnews", "articles/auditentry", "auth/user"}
+    made = {"articles/article", "live/liveupdate", "articles/topic", "articles/author"}
+    made |= {"articles/image", "chrome/breakingnews", "audit/auditentry", "auth/user"}
     made |= {"comments/reply", "comments/moderationsettings", "flatpages/flatpage"}
     made |= {"wordpress/oldaddress"}
     assert made <= models, "a change page of each model with data was seen"

@@ -11,7 +11,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from articles.models import LiveUpdate
+from live.models import LiveUpdate
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.browser.test_admin_csp import watch_csp
 from tests.factories import make_article
@@ -207,7 +207,7 @@ def test_a_correction_is_made_in_the_rich_editor_and_readers_see_it(site_url, pa
     check = watch_csp(desk)
     _sign_in_as_editor(desk, site_url, f"/admin/articles/article/{article.pk}/change/")
     desk.get_by_role("link", name="Correct").click()
-    assert desk.url.endswith(f"/admin/articles/liveupdate/{update.pk}/change/")
+    assert desk.url.endswith(f"/admin/live/liveupdate/{update.pk}/change/")
     editor = desk.locator(".ProseMirror[contenteditable=true]")
     expect(editor).to_be_visible()
     expect(editor.locator("strong")).to_have_text("low"), "the words, not their HTML"

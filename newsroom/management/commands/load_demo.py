@@ -14,8 +14,10 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles.models import Article, Author, BreakingNews, Byline, Image, LiveUpdate, Topic
+from articles.models import Article, Author, Byline, Image, Topic
+from chrome.models import BreakingNews
 from comments.models import ModerationSettings, Reply
+from live.models import LiveUpdate
 from newsroom.demo import content
 
 SEED_FILE = Path(content.__file__).with_name("seed-article.txt")

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from articles import audit
-from articles.models import Article, LiveUpdate, Revision
+from articles.models import Article, Revision
+from audit import log
+from live.models import LiveUpdate
 
 MAX_KEY_POINTS = 5
 
@@ -20,8 +21,7 @@ def may_post(user, article: Article) -> bool:
     if user.has_perm("articles.publish_article"):
         return True
     return (
-        user.has_perm("articles.add_liveupdate")
-        and article.bylines.filter(author__user=user).exists()
+        user.has_perm("live.add_liveupdate") and article.bylines.filter(author__user=user).exists()
     )
 
 
@@ -47,7 +47,7 @@ def _history(update: LiveUpdate, *, by, what: str, action: str) -> None:
         dek=article.dek,
         body=article.body,
     )
-    audit.record_article(action, article, by=by, detail=note)
+    log.record_article(action, article, by=by, detail=note)
 
 
 @transaction.atomic
@@ -56,7 +56,7 @@ def post(article: Article, *, by, body: str, headline: str = "", image=None) -> 
     update = LiveUpdate(article=article, headline=headline, body=body, image=image, posted_by=by)
     update.full_clean()
     update.save()
-    _history(update, by=by, what=f"Live update {update.pk} posted", action=audit.Action.LIVE_POST)
+    _history(update, by=by, what=f"Live update {update.pk} posted", action=log.Action.LIVE_POST)
     return update
 
 
@@ -69,7 +69,7 @@ def correct(update: LiveUpdate, *, by, body: str, headline: str, image=None) -> 
     update.full_clean()
     update.save()
     _history(
-        update, by=by, what=f"Live update {update.pk} corrected", action=audit.Action.LIVE_CORRECT
+        update, by=by, what=f"Live update {update.pk} corrected", action=log.Action.LIVE_CORRECT
     )
     return update
 
@@ -77,9 +77,7 @@ def correct(update: LiveUpdate, *, by, body: str, headline: str, image=None) -> 
 @transaction.atomic
 def delete(update: LiveUpdate, *, by) -> None:
     _check(by, update.article)
-    _history(
-        update, by=by, what=f"Live update {update.pk} deleted", action=audit.Action.LIVE_DELETE
-    )
+    _history(update, by=by, what=f"Live update {update.pk} deleted", action=log.Action.LIVE_DELETE)
     update.delete()
 
 
@@ -97,7 +95,7 @@ def set_key_point(update: LiveUpdate, pinned: bool, *, by) -> LiveUpdate:
     update.is_key_point = pinned
     update.save(update_fields=["is_key_point"])
     what = "pinned as a key point" if pinned else "no longer a key point"
-    audit.record_article(audit.Action.KEY_POINT, article, by=by, detail=f"{update}: {what}")
+    log.record_article(log.Action.KEY_POINT, article, by=by, detail=f"{update}: {what}")
     return update
 
 
@@ -106,7 +104,7 @@ def end_coverage(article: Article, *, by, at=None) -> Article:
     article.live_until = at or timezone.now()
     article.updated_by = by
     article.save()
-    audit.record_article(audit.Action.LIVE_END, article, by=by)
+    log.record_article(log.Action.LIVE_END, article, by=by)
     return article
 
 

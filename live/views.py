@@ -13,9 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 
-from articles import live
-from articles.cache_tags import article_tag, live_tag
+from articles.cache_tags import article_tag
 from articles.models import Article
+from live import coverage as live
+from live import metadata
+from live.cache_tags import live_tag
 from newsroom import purges
 from newsroom.cache import do_not_store, reads_query
 
@@ -54,6 +56,18 @@ def context(request, article: Article) -> dict:
             "poll_seconds": settings.LIVE_POLL_SECONDS,
         }
     }
+
+
+def article_part(request, article: Article, **options) -> dict:
+    """On the article page, a live page's part (`context`); nothing on any other article."""
+    return context(request, article) if article.live_from and article.pk else {}
+
+
+def structured_data(request, article: Article, data: dict, parts: dict) -> dict:
+    """A live page's structured data: a LiveBlogPosting of the updates shown."""
+    if "live" not in parts:
+        return data
+    return metadata.live_blog(request, article, data, parts["live"]["updates"])
 
 
 def _live_article(slug: str) -> Article:
@@ -108,7 +122,7 @@ def updates(request, topic, slug):
             ),
             "running": article.is_live(),
             "html": render_to_string(
-                "articles/_live_updates.html", {"updates": shown, "article": article}, request
+                "live/_live_updates.html", {"updates": shown, "article": article}, request
             )
             if shown
             else "",

@@ -6,8 +6,7 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.utils import timezone
 
-from articles.models.article import Article
-from articles.models.topics import Topic
+from articles.models import Article, Topic
 from newsroom import purges
 
 
@@ -45,6 +44,7 @@ class BreakingNews(models.Model):
         ordering = ["-raised_at"]
         verbose_name = "breaking-news banner"
         verbose_name_plural = "breaking-news banners"
+        db_table = "articles_breakingnews"  # kept from when it was part of the articles app
 
     def __str__(self):
         return self.text
@@ -65,6 +65,7 @@ class SiteChrome(models.Model):
     class Meta:
         verbose_name = "site header and footer"
         verbose_name_plural = verbose_name
+        db_table = "articles_sitechrome"  # kept from when it was part of the articles app
 
     def __str__(self):
         return "The site's header and footer"

@@ -2,7 +2,7 @@
 
 import logging
 
-from articles.models import AuditEntry
+from audit.models import AuditEntry
 
 logger = logging.getLogger("newsroom.audit")
 Action = AuditEntry.Action

@@ -8,8 +8,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 
-from articles.models.article import Article
-from articles.models.picture_library import Image
+from articles.models import Article, Image
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 
 
@@ -67,6 +66,7 @@ class LiveUpdate(models.Model):
     class Meta:
         ordering = ["-posted_at", "-pk"]
         verbose_name = "live update"
+        db_table = "articles_liveupdate"  # kept from when it was part of the articles app
         indexes = [
             models.Index(fields=["article", "-posted_at", "-id"], name="live_update_page_idx"),
             models.Index(

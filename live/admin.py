@@ -1,6 +1,8 @@
 """Live coverage at the desk: posting an update from the live page's own admin page in one
 click (without leaving it), pinning key points, ending the coverage (once confirmed);
-correcting and deleting updates on their own pages. Each change goes through `articles.live`."""
+correcting and deleting updates on their own pages. Each change goes through `live.coverage`.
+The article admin is extended here with the panel and its address: articles knows nothing of
+live coverage beyond the article's own `live_from` and `live_until`."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,11 +12,13 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from js_asset import Media
 
-from articles import live
-from articles.models import Article, LiveUpdate
+from articles.admin.article import ArticleAdmin
+from articles.models import Article
+from live import coverage as live
+from live.models import LiveUpdate
 
 NOT_CONFIRMED = "The coverage was not ended: confirm it first."
 
@@ -47,7 +51,7 @@ def _answer(request, article, *, message="", error="", status=200):
     if request.headers.get("Accept") == "application/json":
         article.refresh_from_db()
         html = render_to_string(
-            "admin/articles/article/_live_recent.html", panel(request, article), request
+            "admin/live/liveupdate/_live_recent.html", panel(request, article), request
         )
         return JsonResponse({"recent": html, "message": message, "error": error}, status=status)
     if error:
@@ -66,7 +70,7 @@ def _confirm_end(model_admin, request, article):
         "opts": model_admin.opts,
         "article": article,
     }
-    return TemplateResponse(request, "admin/articles/liveupdate/end_coverage.html", context)
+    return TemplateResponse(request, "admin/live/liveupdate/end_coverage.html", context)
 
 
 def live_view(model_admin, request, pk):
@@ -158,3 +162,29 @@ class LiveUpdateAdmin(admin.ModelAdmin):
         return redirect(
             reverse("admin:articles_article_change", args=[obj.article_id]) + "#live-desk"
         )
+
+
+class LiveArticleAdmin(ArticleAdmin):
+    """The article admin, with a live page's panel above its form and the panel's address."""
+
+    def _desk(self, request, article):
+        context = super()._desk(request, article)
+        if article is not None and article.pk is not None and article.live_from:
+            context |= panel(request, article) | {"live_panel": True}
+        return context
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if "live_form" in context:
+            context["media"] += context["live_form"].media
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.live_view)
+        return [path("<int:pk>/live/", view, name="articles_article_live"), *super().get_urls()]
+
+    def live_view(self, request, pk):
+        return live_view(self, request, pk)
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, LiveArticleAdmin)

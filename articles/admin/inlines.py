@@ -1,0 +1,42 @@
+"""The article form's inlines: its bylines (in order) and its notes."""
+
+from django.contrib import admin
+
+from articles import workflow
+from articles.forms import BylineFormSet
+from articles.models import Article, ArticleNote, Byline
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    formset = BylineFormSet
+    extra = 0
+    min_num = 0
+    autocomplete_fields = ["author"]
+    verbose_name = "author"
+    verbose_name_plural = "bylines, in order"
+    desk_column = "side"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Bylines kept with unpublished changes are shown as rows of their own.
+        return len(staged_authors(obj))
+
+
+class ArticleNoteInline(admin.StackedInline):
+    model = ArticleNote
+    extra = 0
+    desk_column = "main"
+    verbose_name_plural = "updates and corrections (published at once)"
+
+    def has_add_permission(self, request, obj=None):
+        # A note on a live article goes live at once, with the changes it explains: editors'.
+        live = obj is not None and obj.status == Article.Status.PUBLISHED
+        return super().has_add_permission(request, obj) and (
+            not live or request.user.has_perm(workflow.PUBLISH_PERMISSION)
+        )
+
+
+def staged_authors(article: Article | None) -> list[int]:
+    if article is None or not article.changes_id:
+        return []
+    return article.changes.content.get("authors") or []

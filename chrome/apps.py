@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ChromeConfig(AppConfig):
+    name = "chrome"
+    verbose_name = "Site header and footer"
+
+    # What each role may do here (synced by newsroom/desk/roles.py).
+    roles = {"Editors": [f"chrome.{a}_breakingnews" for a in ("add", "change", "delete", "view")]}
+
+    def ready(self):
+        from chrome import cache_tags
+        from chrome.models import connect_chrome_signals
+
+        connect_chrome_signals()
+        cache_tags.connect()
