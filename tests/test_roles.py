@@ -26,7 +26,8 @@ def test_groups_exist_after_migrate_with_their_declared_permissions():
 
 def test_each_app_declares_its_own_share_of_a_role():
     editors = {p.split(".")[0] for p in declared_roles()["Editors"]}
-    assert editors == {"articles", "flatpages", "comments", "wordpress"}
+    assert editors == {"articles", "audit", "chrome", "live", "flatpages", "comments", "wordpress"}
+    assert {p.split(".")[0] for p in declared_roles()["Writers"]} == {"articles", "live"}
     assert set(apps.get_app_config("comments").roles) == {"Editors", "Moderators"}
     assert "Moderators" not in apps.get_app_config("articles").roles
 
