@@ -41,9 +41,9 @@ from articles.models import (
     Topic,
     published_q,
 )
-from newsroom import purges
-from newsroom.cache import limit_lifetime
-from newsroom.models import EVERY_PAGE
+from newsroom.pagecache import EVERY_PAGE
+from newsroom.pagecache.middleware import limit_lifetime
+from newsroom.pagecache.tags import purge, tag
 
 ARTICLES = "articles"
 SITEMAPS = "sitemaps"
@@ -75,7 +75,7 @@ def tag_teasers(request, articles, *tags: str) -> None:
         if article.primary_topic_id:
             shown.add(topic_tag(article.primary_topic_id))
         shown.update(author_tag(byline.author_id) for byline in article.bylines.all())
-    purges.tag(request, *shown)
+    tag(request, *shown)
 
 
 def seconds_to_next_publication() -> float | None:
@@ -106,7 +106,7 @@ def everything_changed() -> None:
     footer are rebuilt, the next publication found again and every page purged."""
     cache.delete(NEXT_PUBLICATION_KEY)
     SiteChrome.rebuild()
-    purges.purge(EVERY_PAGE)
+    purge(EVERY_PAGE)
 
 
 # What decides where an article is listed, and how (the "Live" label).
@@ -159,7 +159,7 @@ def _article_saved(sender, instance: Article, raw=False, **kwargs):
         tags |= _listing_tags(instance, before)
     if tags and BreakingNews.objects.filter(is_active=True, article=instance).exists():
         tags.add(CHROME)  # the banner links to it
-    purges.purge(*tags)
+    purge(*tags)
 
 
 def _article_deleting(sender, instance: Article, **kwargs):
@@ -169,7 +169,7 @@ def _article_deleting(sender, instance: Article, **kwargs):
 
 
 def _article_deleted(sender, instance: Article, **kwargs):
-    purges.purge(*getattr(instance, "_purge_on_delete", ()))
+    purge(*getattr(instance, "_purge_on_delete", ()))
 
 
 def _published(pk) -> bool:
@@ -180,37 +180,37 @@ def _topics_changed(sender, instance, action, pk_set, **kwargs):
     if not isinstance(instance, Article) or not _published(instance.pk):
         return
     if action in ("post_add", "post_remove"):
-        purges.purge(article_tag(instance.pk), *map(topic_tag, pk_set or ()))
+        purge(article_tag(instance.pk), *map(topic_tag, pk_set or ()))
     elif action == "pre_clear":
         topics = instance.topics.values_list("pk", flat=True)
-        purges.purge(article_tag(instance.pk), *map(topic_tag, topics))
+        purge(article_tag(instance.pk), *map(topic_tag, topics))
 
 
 def _byline_changed(sender, instance: Byline, raw=False, **kwargs):
     if raw:
         return
     if _published(instance.article_id):
-        purges.purge(article_tag(instance.article_id), author_tag(instance.author_id))
+        purge(article_tag(instance.article_id), author_tag(instance.author_id))
 
 
 def _live_update_changed(sender, instance: LiveUpdate, raw=False, **kwargs):
     if not raw and _published(instance.article_id):
-        purges.purge(live_tag(instance.article_id))
+        purge(live_tag(instance.article_id))
 
 
 def _note_changed(sender, instance: ArticleNote, raw=False, **kwargs):
     if not raw and _published(instance.article_id):
-        purges.purge(article_tag(instance.article_id), SITEMAPS)  # its "Updated" time too
+        purge(article_tag(instance.article_id), SITEMAPS)  # its "Updated" time too
 
 
 def _author_changed(sender, instance: Author, raw=False, **kwargs):
     if not raw:
-        purges.purge(author_tag(instance.pk), SITEMAPS)
+        purge(author_tag(instance.pk), SITEMAPS)
 
 
 def _topic_changed(sender, instance: Topic, raw=False, **kwargs):
     if not raw:
-        purges.purge(topic_tag(instance.pk), SITEMAPS, CHROME)
+        purge(topic_tag(instance.pk), SITEMAPS, CHROME)
 
 
 def _image_changed(sender, instance: Image, raw=False, **kwargs):
@@ -222,12 +222,12 @@ def _image_changed(sender, instance: Image, raw=False, **kwargs):
         .values_list("pk", flat=True)
     )
     authors = Author.objects.filter(photo=instance).values_list("pk", flat=True)
-    purges.purge(*map(article_tag, articles), *map(author_tag, authors))
+    purge(*map(article_tag, articles), *map(author_tag, authors))
 
 
 def _chrome_changed(sender, raw=False, **kwargs):
     if not raw:
-        purges.purge(CHROME)
+        purge(CHROME)
 
 
 def connect() -> None:

@@ -17,8 +17,8 @@ from articles import changes, live_pages, metadata, previews
 from articles import search as search_module
 from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
-from newsroom import purges
-from newsroom.cache import do_not_store, reads_query
+from newsroom.pagecache.middleware import do_not_store, reads_query
+from newsroom.pagecache.tags import tag
 
 
 def home(request):
@@ -273,7 +273,7 @@ class ArchiveIndexView(TemplateView):
             .annotate(count=Count("pk"))
             .order_by("-month")
         )
-        purges.tag(self.request, ARTICLES)
+        tag(self.request, ARTICLES)
         years: dict[int, list] = {}
         for row in months:
             years.setdefault(row["month"].year, []).append(row)
@@ -321,7 +321,7 @@ def news_sitemap(request):
         .select_related("primary_topic")
         .order_by("-publish_at")[:1000]
     )
-    purges.tag(request, ARTICLES, SITEMAPS)
+    tag(request, ARTICLES, SITEMAPS)
     return render(
         request,
         "articles/news_sitemap.xml",

@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 
 from articles.models import Article
 from comments.models import Reply, ReplyCount
-from newsroom import purges
+from newsroom.pagecache.tags import purge
 
 
 def replies_tag(article_pk) -> str:
@@ -31,7 +31,7 @@ def replies_changed(article_pks) -> None:
     count_replies(pks)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: count_replies(pks, lock=True))
-    purges.purge(*map(replies_tag, pks))
+    purge(*map(replies_tag, pks))
 
 
 def count_replies(article_pks, *, lock: bool = False) -> None:

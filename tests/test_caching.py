@@ -11,7 +11,7 @@ from articles import workflow
 from articles.models import Article, BreakingNews
 from comments import moderation
 from comments.models import Reply
-from newsroom import cache as page_cache
+from newsroom.pagecache import middleware as page_cache
 from tests.factories import make_article, make_reply, make_topic, page_text
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The WSGI front of the page cache: cached pages for anonymous readers without Django's
 request handling, with the same headers and bytes for everyone, and nothing stale."""
 
+import dataclasses
 import io
 import sys
 
@@ -12,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Reply
-from newsroom.front import PageCacheFront
+from newsroom.pagecache.front import PageCacheFront
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +154,7 @@ def test_an_expired_page_goes_back_to_django(front):
     url = make_article().get_absolute_url()
     get(front, url)
     key = next(iter(front.pages))
-    front.pages[key] = (0, *front.pages[key][1:])  # its lifetime is over
+    front.pages[key] = dataclasses.replace(front.pages[key], expires=0)  # its lifetime is over
     get(front, url)
     assert front.app.calls == 2
 

@@ -20,7 +20,7 @@ from articles import live
 from articles.models import BreakingNews, LiveUpdate
 from comments import moderation
 from comments.models import Reply
-from newsroom import purges
+from newsroom.pagecache import shared
 from tests.factories import make_article, make_reply, reply_data
 
 VCL = Path(__file__).resolve().parent.parent / "deploy/varnish/newsroom.vcl"
@@ -94,7 +94,7 @@ def app_requests():
 def fetch(port, path, *, method="GET", headers=None, body=None):
     """A request through Varnish, by a reader who comes after the purges of every change made
     so far have gone out (the app sends them from a background thread)."""
-    assert purges.wait_sent(timeout=10), "the purges went out"
+    assert shared.wait_sent(timeout=10), "the purges went out"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request(method, path, body=body, headers={"Host": "localhost", **(headers or {})})
     response = connection.getresponse()

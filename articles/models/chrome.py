@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models.article import Article
 from articles.models.topics import Topic
-from newsroom import purges
+from newsroom.pagecache import sequence
 
 
 class BreakingNewsQuerySet(models.QuerySet):
@@ -75,8 +75,9 @@ class SiteChrome(models.Model):
     @staticmethod
     def current() -> dict:
         """The header and footer. Each process reads them once per purge: every change to
-        them purges the `chrome` tag, which moves the purge stamp (newsroom/purges.py)."""
-        stamp = purges.stamp()
+        them purges the `chrome` tag, which moves the purge stamp
+        (newsroom/pagecache/sequence.py)."""
+        stamp = sequence.stamp()
         remembered = SiteChrome._remembered
         if stamp is not None and remembered is not None and remembered[0] == stamp:
             return remembered[1]

@@ -1,161 +1,43 @@
-"""Tags: what a page shows, and what a change purges.
+"""The shared caches in front (Varnish's xkey, a CDN's purge endpoint): purges sent over HTTP.
 
-A view tags its page with what it displays (`tag(request, "article-7", "topic-2")`); a change a
-reader would see purges the tags it touches (`purge("article-7")`). The apps declare their own
-tags (`articles/cache_tags.py`, `comments/cache_tags.py`); this module knows neither app.
-
-A purge reaches two places once the change commits:
-- this app's page cache (`newsroom/cache.py`) and the WSGI front (`newsroom/front.py`), at once,
-  inside the request: a reader never gets the old page from the app after the save answered;
-- every shared cache named in CACHE_PURGE_URLS (Varnish's xkey, a CDN's purge endpoint), over
-  HTTP, never inside the request. The tags are added to that cache's row in `PendingPurge` (the
-  outbox, one row per cache, tags merged), and a thread of this process sends the row, with
-  PURGE_TIMEOUT_SECONDS for the whole exchange; the row goes once the cache answers 2xx. A purge
-  that fails is logged and stays owed: sent with the next purge, by a background task a minute
-  later (then after 5, 30, 120 and 720 minutes), by the daily jobs and by
-  `manage.py retry_purges`. Rows for caches no longer configured are dropped, with a warning.
-
-How the app's own cache learns of purges. Every purge takes the next number of one sequence and
-records, under that number, the tags it purged (the purge log), and for each tag the number of
-its last purge (the tag's mark). A stored page keeps the sequence number read before it was
-rendered, and is fresh while none of its tags has a later mark. The sequence lives in the cache
-(Redis in production, shared by every app server), or, with PURGE_SEQUENCE_FILE, in a small file
-that every worker on one machine maps into memory and reads in well under a microsecond.
+Every shared cache named in CACHE_PURGE_URLS is purged over HTTP, never inside the request. The
+tags are added to that cache's row in `PendingPurge` (the outbox, one row per cache, tags
+merged), and a thread of this process sends the row, with PURGE_TIMEOUT_SECONDS for the whole
+exchange; the row goes once the cache answers 2xx. A purge that fails is logged and stays owed:
+sent with the next purge, by a background task a minute later (then after 5, 30, 120 and 720
+minutes), by the daily jobs and by `manage.py retry_purges`. Rows for caches no longer
+configured are dropped, with a warning.
 """
 
 import atexit
-import fcntl
 import logging
-import mmap
 import os
 import socket
 import ssl
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.db import DatabaseError, connection, connections, transaction
+from django.core.cache import cache
+from django.db import DatabaseError, connections
 from django.utils import timezone
 from django_tasks import task
 
-from newsroom.models import PendingPurge
+from newsroom.pagecache.models import PendingPurge
 from newsroom.tasks import RETRY_MINUTES, retry_later
 
 logger = logging.getLogger(__name__)
-
-SEQUENCE_KEY = "purge:sequence"
-MARK_KEY = "purge:mark:{}"
-LOG_KEY = "purge:log:{}"
-LOG_SECONDS = 7 * 24 * 3600
-
-# Tags a purge could not record in the cache (Redis unreachable): recorded on this process's
-# next request, and until then this process serves no page from the cache.
-_owed: set[str] = set()
-
-
-def tag(request, *tags: str) -> None:
-    """Say that the page answering `request` shows these things."""
-    request.cache_tags = getattr(request, "cache_tags", set()) | set(tags)
-
-
-def purge(*tags: str) -> None:
-    """Purge every page tagged with one of `tags`, once the current transaction commits.
-
-    Inside a transaction the app's own cache is also purged at once, so that a page rendered
-    from data about to change is not served in between (as a test's transaction sees it)."""
-    tags = frozenset(t for t in tags if t)
-    if not tags:
-        return
-    if connection.in_atomic_block:
-        _record(tags)
-    transaction.on_commit(lambda: _purge_everywhere(tags))
-
-
-def sequence() -> int:
-    """The number of the latest purge; pay what is owed first."""
-    if _owed:
-        _record(frozenset(_owed))
-    return _store().read()
-
-
-def owing() -> bool:
-    return bool(_owed)
-
-
-def stamp() -> int | None:
-    """A number that moves with every purge, for a process to remember what only a purge can
-    change; None when it cannot tell (no purge recorded yet, one owed, or a cache that keeps
-    nothing and no sequence file)."""
-    number = sequence()
-    if not number or _owed:
-        return None
-    if not settings.PURGE_SEQUENCE_FILE and isinstance(caches["default"], DummyCache):
-        return None
-    return number
-
-
-def fresh(tags: Iterable[str], rendered_at: int) -> bool:
-    """Whether a page rendered at sequence number `rendered_at` shows nothing purged since.
-    A tag without a mark (never seen, or evicted) is taken as purged: better a miss than
-    a stale page."""
-    keys = [MARK_KEY.format(t) for t in tags]
-    marks = cache.get_many(keys)
-    return len(marks) == len(keys) and all(mark <= rendered_at for mark in marks.values())
-
-
-def mark_unseen(tags: Iterable[str], rendered_at: int) -> None:
-    """Give tags that have no mark one, so that `fresh()` can vouch for the page just stored
-    (`add` never lowers a mark a concurrent purge has just set)."""
-    keys = [MARK_KEY.format(t) for t in tags]
-    for key in keys - cache.get_many(keys).keys():
-        cache.add(key, rendered_at, timeout=None)
-
-
-def purged_since(known: int, current: int) -> set[str] | None:
-    """The tags purged after sequence number `known` up to `current`; None when the log no
-    longer (or not yet) holds one of them: the caller drops everything."""
-    if not known < current <= known + 1000:  # far behind, or the sequence began again
-        return None
-    numbers = range(known + 1, current + 1)
-    entries = cache.get_many([LOG_KEY.format(n) for n in numbers])
-    if len(entries) != len(numbers):
-        return None
-    return set().union(*entries.values())
-
-
-def _record(tags: frozenset[str]) -> None:
-    def write(number):
-        failed = cache.set_many({MARK_KEY.format(t): number for t in tags}, timeout=None)
-        failed += cache.set_many({LOG_KEY.format(number): set(tags)}, timeout=LOG_SECONDS)
-        if failed:
-            raise ValueError("the cache did not keep the purge")
-
-    try:
-        _store().advance(write)
-    except ValueError:
-        if not tags <= _owed:
-            logger.error("could not record a purge of %s; will try again", " ".join(sorted(tags)))
-        _owed.update(tags)
-    else:
-        _owed.difference_update(tags)
-
-
-def _purge_everywhere(tags: frozenset[str]) -> None:
-    _record(tags)
-    if settings.CACHE_PURGE_URLS:
-        queue_purges(tags)
 
 
 def queue_purges(tags: Iterable[str]) -> None:
     """Owe these tags to every shared cache, and wake the threads that send them."""
     tags = sorted(tags)
     urls = settings.CACHE_PURGE_URLS
+    if not urls:
+        return
     try:
         for url in urls:
             PendingPurge.owe(url, tags)
@@ -348,89 +230,3 @@ def _left(deadline: float) -> float:
     if left <= 0:
         raise TimeoutError
     return left
-
-
-def _first_number() -> int:
-    """Where a new sequence starts: the time in milliseconds. A sequence lost with its cache
-    (flushed, evicted) starts again above every number the old one gave, so no page stored
-    before looks newer than a purge made after."""
-    return int(time.time() * 1000)
-
-
-class _CacheSequence:
-    """The sequence in the cache, for several app servers (Redis). A purge holds a lock in
-    the cache while it records the log and marks, then moves the number, as with the file."""
-
-    LOCK_KEY = "purge:lock"
-    LOCK_WAIT_SECONDS = 3
-
-    def read(self) -> int:
-        return cache.get(SEQUENCE_KEY) or 0
-
-    def advance(self, write: Callable[[int], None]) -> int:
-        token = uuid.uuid4().hex
-        deadline = time.monotonic() + self.LOCK_WAIT_SECONDS
-        while not cache.add(self.LOCK_KEY, token, timeout=10):
-            if cache.get(self.LOCK_KEY) is None:
-                raise ValueError("the cache does not answer")
-            if time.monotonic() > deadline:  # a holder that died: its lock expires anyway
-                logger.warning("purge lock held for %ss; going on", self.LOCK_WAIT_SECONDS)
-                break
-            time.sleep(0.002)
-        try:
-            number = self.read() + 1 if self.read() else _first_number()
-            write(number)
-            cache.set(SEQUENCE_KEY, number, timeout=None)
-            if cache.get(SEQUENCE_KEY) != number:
-                raise ValueError("the cache did not keep the purge sequence")
-            return number
-        finally:
-            if cache.get(self.LOCK_KEY) == token:
-                cache.delete(self.LOCK_KEY)
-
-
-class _FileSequence:
-    """The sequence in an 8-byte file that every worker maps into memory: one machine only.
-    A purge holds the file's lock while it records the log and marks, then moves the number,
-    so a reader that sees a number finds its log entry."""
-
-    def __init__(self, path: str):
-        folder = os.path.dirname(path)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-        try:
-            if os.fstat(self.fd).st_size < 8:
-                os.write(self.fd, _first_number().to_bytes(8, "little"))
-        finally:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-        self.map = mmap.mmap(self.fd, 8)
-
-    def read(self) -> int:
-        return int.from_bytes(self.map[:8], "little")
-
-    def advance(self, write: Callable[[int], None]) -> int:
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-        try:
-            number = self.read() + 1 if self.read() else _first_number()
-            write(number)
-            self.map[:8] = number.to_bytes(8, "little")
-            return number
-        finally:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-
-
-_files: dict[tuple[int, str], _FileSequence] = {}
-_in_cache = _CacheSequence()
-
-
-def _store() -> _CacheSequence | _FileSequence:
-    path = settings.PURGE_SEQUENCE_FILE
-    if not path:
-        return _in_cache
-    # Opened in each process: a lock on a descriptor shared across fork() excludes no one.
-    key = (os.getpid(), path)
-    if key not in _files:
-        _files[key] = _FileSequence(path)
-    return _files[key]
