@@ -4,8 +4,8 @@ database backend: the queue is a table, so no new service runs and nothing queue
 The project's tasks: `articles.models.picture_library.make_renditions_later` after an upload,
 `comments.tasks.notify_moderators`, `newsroom.pagecache.shared.retry_purges`, and `daily` here,
 which sends `daily_jobs` for each app's nightly work. A worker runs them: `manage.py worker`,
-which also keeps the daily run scheduled and starts a new worker when one dies. A task whose worker died
-while running it is queued again once TASK_LEASE_SECONDS have passed since it started
+which also keeps the daily run scheduled and starts a new worker when one dies. A task whose
+worker died while running it is queued again once TASK_LEASE_SECONDS have passed since it started
 (`requeue_abandoned`). While no worker runs, tasks wait in the table; readers' pages never wait
 for one.
 """
