@@ -6,8 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from articles import cache_tags
-        from articles.models import connect_chrome_signals
+        from articles import purging
 
-        connect_chrome_signals()
-        cache_tags.connect()
+        purging.connect()

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from articles import audit, workflow
-from articles.models import Article, Author, Byline, Image, Revision, Topic
+from articles import audit, events, workflow
+from articles.models import Article, Author, Byline, Image, Revision, Topic, chrome
 from articles.richtext import sanitize_body
 
 Content = dict  # field name -> value as JSON keeps it (ids, ISO times)
@@ -239,8 +239,11 @@ def publish(article: Article, *, by, now: datetime | None = None) -> Article:
         raise ChangesError(f"To publish these changes, {', '.join(missing)}.")
     if not content.get("publish_at"):
         content["publish_at"] = _time(article.publish_at or now or timezone.now())
+    before = events.Listing.of(article, with_people=True)
     write(article, content, by=by)
     audit.record_article(audit.Action.CHANGES_PUBLISHED, article, by=by)
+    chrome.article_moved(article)
+    events.live_changes_published.send(sender=Article, article=article, before=before)
     return article
 
 

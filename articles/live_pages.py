@@ -14,8 +14,8 @@ from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 
 from articles import live
-from articles.cache_tags import article_tag, live_tag
 from articles.models import Article
+from articles.tags import article_tag, live_tag
 from newsroom.pagecache.middleware import do_not_store, reads_query
 from newsroom.pagecache.tags import tag
 

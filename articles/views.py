@@ -15,8 +15,8 @@ from django.views.generic import ListView, TemplateView
 
 from articles import changes, live_pages, metadata, previews
 from articles import search as search_module
-from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
+from articles.tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from newsroom.pagecache.middleware import do_not_store, reads_query
 from newsroom.pagecache.tags import tag
 
@@ -100,7 +100,7 @@ class TopicView(PublishedListView):
         return super().get_queryset().in_topic(self.topic)
 
     def listing_tags(self):
-        # Its subsections' new articles purge it too (`cache_tags._listing_tags`).
+        # Its subsections' new articles purge it too (`purging._listing_tags`).
         return (topic_tag(self.topic.pk),)
 
     def get_context_data(self, **kwargs):

@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
-from comments.cache_tags import replies_tag
 from comments.forms import ReplyForm
 from comments.models import Reply, ReplyCount
 from comments.moderation import replies_open
+from comments.tags import replies_tag
 from newsroom.pagecache.middleware import do_not_store
 from newsroom.pagecache.tags import tag
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from articles.cache_tags import CHROME
 from articles.models import SiteChrome
+from articles.tags import CHROME
 from newsroom.pagecache.tags import tag
 
 

@@ -21,7 +21,15 @@ from comments import moderation
 from comments.models import Reply
 from newsroom.pagecache import sequence, shared
 from newsroom.pagecache.models import PendingPurge
-from tests.factories import cache_use, make_article, make_reply, reply_data, run_worker, warm
+from tests.factories import (
+    cache_use,
+    make_article,
+    make_reply,
+    publish_changes,
+    reply_data,
+    run_worker,
+    warm,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +131,7 @@ def test_editing_a_published_article_purges_its_page_and_listings_not_other_arti
     two_articles,
 ):
     a, b = two_articles
-    a.headline = "Article A, corrected"
-    a.save()
+    publish_changes(a, headline="Article A, corrected")
     assert "Article A, corrected" in Client().get(a.get_absolute_url()).content.decode()
     assert "Article A, corrected" in Client().get("/").content.decode()
     assert cache_use(b.get_absolute_url()) == "hit"
@@ -198,8 +205,7 @@ def test_a_change_is_purged_over_http_after_commit_only(settings, purge_server):
     assert shared.wait_sent(timeout=10)
     purge_server.RequestHandlerClass.received.clear()
     with transaction.atomic():
-        article.headline = "Changed"
-        article.save()
+        publish_changes(article, headline="Changed")
         time.sleep(0.2)  # were a purge on its way before the commit, it would have arrived
         assert purge_server.RequestHandlerClass.received == [], "nothing before the commit"
     assert shared.wait_sent(timeout=10)
@@ -239,8 +245,7 @@ def test_a_worker_sends_a_refused_purge_again_until_the_cache_takes_it(settings,
     settings.CACHE_PURGE_URLS = [purge_server.url]
     purge_server.RequestHandlerClass.answer = 503
     article = make_article()
-    article.headline = "Storm moves east"
-    article.save()
+    publish_changes(article, headline="Storm moves east")
     assert shared.wait_sent(timeout=10)
     retries = DBTaskResult.objects.filter(
         task_path="newsroom.pagecache.shared.retry_purges", status="READY"
@@ -263,8 +268,7 @@ def test_a_worker_sends_a_refused_purge_again_until_the_cache_takes_it(settings,
 def test_a_purge_to_a_cache_that_is_down_never_fails_the_save(settings):
     settings.CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]  # nothing listens: refused at once
     article = make_article()
-    article.headline = "Saved anyway"
-    article.save()
+    publish_changes(article, headline="Saved anyway")
     assert Article.objects.get(pk=article.pk).headline == "Saved anyway"
     assert shared.wait_sent(timeout=10)
     owed = PendingPurge.objects.get()

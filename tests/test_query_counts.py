@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, LiveUpdate, Topic
-from comments.cache_tags import count_replies
+from comments.counts import count_replies
 from comments.models import Reply
 
 pytestmark = pytest.mark.django_db

@@ -23,9 +23,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import audit, cache_tags
-from articles.models import ARTICLE_SEARCH_VECTOR, Article, Image
-from comments.cache_tags import count_replies
+from articles import audit, events
+from articles.models import ARTICLE_SEARCH_VECTOR, Article, Image, SiteChrome
+from comments.counts import count_replies
 from wordpress import wxr
 from wordpress.content import BodyConverter
 from wordpress.library import Library
@@ -227,7 +227,8 @@ class Importer(Library, Posts, Replies):
     def finish(self) -> None:
         if self.dry_run:
             return
-        cache_tags.everything_changed()
+        SiteChrome.rebuild()  # topics, pages and articles came without the desk's services
+        events.import_finished.send(sender=type(self))
         counts = self.report.counts
         audit.record(
             audit.Action.IMPORT,

@@ -16,15 +16,17 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from js_asset import Media
 
-from articles import audit, changes, notes, previews, revisions, workflow
+from articles import audit, changes, events, notes, previews, revisions, workflow
 from articles.admin import live as live_admin
 from articles.admin.library import thumbnail
 from articles.forms import ArticleForm, BylineFormSet
 from articles.models import (
     Article,
     ArticleNote,
+    BreakingNews,
     Byline,
     WorkingCopy,
+    chrome,
 )
 from articles.views import article_page
 
@@ -305,7 +307,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         replies = obj.replies.count()
+        linked = BreakingNews.objects.filter(article=obj).exists()
+        events.article_deleted.send(sender=Article, article=obj)  # while its rows can be read
         super().delete_model(request, obj)
+        if linked:
+            chrome.changed()  # the banner no longer links to it
         audit.record(
             audit.Action.DELETE,
             by=request.user,

@@ -2,6 +2,8 @@
 breaking-news banner, and the desk log."""
 
 from django.contrib import admin, messages
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import JsonResponse
@@ -11,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from articles import topics
+from articles import events, topics
 from articles.images import PictureField
 from articles.models import (
     AuditEntry,
@@ -19,11 +21,49 @@ from articles.models import (
     BreakingNews,
     Image,
     Topic,
+    chrome,
 )
 
 
+class TellsReaders:
+    """A desk's save or delete tells readers' pages what happened (`told`): the models' own
+    save sends nothing. Said once the related objects are saved too; for a delete, just
+    before, while what it showed can still be read (pages are purged once it commits)."""
+
+    def told(self, obj) -> None:
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.told(form.instance)
+
+    def delete_model(self, request, obj):
+        self.told(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.told(obj)
+        super().delete_queryset(request, queryset)
+
+
+class ChangesChrome(TellsReaders):
+    """Banners and footer pages: the header and footer are rebuilt once per save or delete."""
+
+    def told(self, obj) -> None:
+        chrome.changed()
+
+    def delete_model(self, request, obj):
+        admin.ModelAdmin.delete_model(self, request, obj)
+        chrome.changed()
+
+    def delete_queryset(self, request, queryset):
+        admin.ModelAdmin.delete_queryset(self, request, queryset)
+        chrome.changed()
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TellsReaders, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "show_in_nav", "nav_order"]
     list_editable = ["show_in_nav", "nav_order"]
     list_filter = ["show_in_nav", ("parent", admin.RelatedOnlyFieldListFilter)]
@@ -50,22 +90,41 @@ class TopicAdmin(admin.ModelAdmin):
             return JsonResponse({"error": " ".join(refusal.messages)}, status=400)
         if created:
             self.log_addition(request, topic, [{"added": {}}])
+            self.told(topic)
         return JsonResponse(
             {"id": topic.pk, "text": str(topic), "created": created}, status=201 if created else 200
         )
 
+    def told(self, topic) -> None:
+        chrome.changed()  # the top bar's sections
+        events.topic_changed.send(sender=Topic, topic=topic)
+
+    def delete_model(self, request, obj):
+        events.topic_changed.send(sender=Topic, topic=obj)  # while it has its number
+        admin.ModelAdmin.delete_model(self, request, obj)
+        chrome.changed()
+
+    def delete_queryset(self, request, queryset):
+        for topic in queryset:
+            events.topic_changed.send(sender=Topic, topic=topic)
+        admin.ModelAdmin.delete_queryset(self, request, queryset)
+        chrome.changed()
+
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(TellsReaders, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "slug", "bio"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["photo", "user"]
 
+    def told(self, author) -> None:
+        events.author_changed.send(sender=Author, author=author)
+
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(TellsReaders, admin.ModelAdmin):
     list_display = ["thumbnail", "alt_text", "credit", "width", "height", "created_at"]
     list_display_links = ["thumbnail", "alt_text"]
     search_fields = ["alt_text", "caption", "credit"]
@@ -95,6 +154,9 @@ class ImageAdmin(admin.ModelAdmin):
                 "The sizes readers download are being made; until they are ready, pages show "
                 "this picture as uploaded.",
             )
+
+    def told(self, image) -> None:
+        events.picture_changed.send(sender=Image, image=image)
 
     @admin.display(description="picture")
     def thumbnail(self, image):
@@ -135,7 +197,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(BreakingNews)
-class BreakingNewsAdmin(admin.ModelAdmin):
+class BreakingNewsAdmin(ChangesChrome, admin.ModelAdmin):
     list_display = ["text", "is_active", "raised_at", "article"]
     list_editable = ["is_active"]
     list_select_related = ["article"]
@@ -144,11 +206,9 @@ class BreakingNewsAdmin(admin.ModelAdmin):
 
     @admin.action(description="Clear selected banners from the site", permissions=["change"])
     def clear_selected(self, request, queryset):
-        count = 0
-        for banner in queryset.filter(is_active=True):  # saved one by one: the pages follow
-            banner.is_active = False
-            banner.save(update_fields=["is_active"])
-            count += 1
+        count = queryset.filter(is_active=True).update(is_active=False)
+        if count:
+            chrome.changed()
         self.message_user(
             request,
             capfirst(
@@ -166,3 +226,11 @@ def thumbnail(image, *, alt: str = "") -> str:
     return format_html(
         '<img src="{}" alt="{}" width="96" height="{}">', url, alt, round(96 * height / width)
     )
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class FooterPageAdmin(ChangesChrome, FlatPageAdmin):
+    """Django's flat pages, whose titles the footer lists."""

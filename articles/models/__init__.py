@@ -10,7 +10,7 @@ from articles.models.article import (
     published_q,
 )
 from articles.models.authors import Author
-from articles.models.chrome import BreakingNews, SiteChrome, connect_chrome_signals
+from articles.models.chrome import BreakingNews, SiteChrome
 from articles.models.live import LiveUpdate
 from articles.models.picture_library import Image
 from articles.models.records import AuditEntry, PreviewLink, Revision, WorkingCopy
@@ -34,7 +34,6 @@ __all__ = [
     "SiteChrome",
     "Topic",
     "WorkingCopy",
-    "connect_chrome_signals",
     "published_q",
     "validate_topic_slug",
 ]

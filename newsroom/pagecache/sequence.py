@@ -135,7 +135,11 @@ class _CacheSequence:
     _process_lock = threading.Lock()
 
     def read(self) -> int:
-        return cache.get(SEQUENCE_KEY) or 0
+        number = cache.get(SEQUENCE_KEY)
+        if number is None:  # none yet, or lost with the cache (flushed): it begins now
+            cache.add(SEQUENCE_KEY, _first_number(), timeout=None)
+            number = cache.get(SEQUENCE_KEY)
+        return number or 0
 
     def advance(self, write: Callable[[int], None]) -> int:
         backend_lock = getattr(cache, "lock", None)
