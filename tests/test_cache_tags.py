@@ -9,14 +9,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import workflow
-from articles.models import Article, BreakingNews, Revision
+from articles.models import Article, BreakingNews, Revision, SiteChrome
 from comments import moderation
 from comments.models import Reply
 from newsroom.pagecache import sequence, shared
@@ -40,6 +41,9 @@ def two_articles():
     b = make_article(headline="Article B")
     warm("/", a.get_absolute_url(), b.get_absolute_url())
     return a, b
+
+
+RAISED = {"raised_at_0": "2026-12-01", "raised_at_1": "10:00:00"}
 
 
 def test_approving_a_reply_on_b_purges_b_and_leaves_a_and_the_home_page(two_articles, moderator):
@@ -85,6 +89,19 @@ def test_a_report_purges_nothing_until_the_reply_goes_back_to_the_queue(settings
     response = Client().get(url)
     assert response.wsgi_request.page_cache == "miss"
     assert "Reported words" not in response.content.decode()
+
+
+def test_a_banner_raised_at_the_desk_rebuilds_the_header_once_and_purges_it(editor_client):
+    SiteChrome.rebuild()  # the row every page reads the header from
+    warm("/")
+    banner = {"text": "Bridge closed", "is_active": "on"} | RAISED
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.post(reverse("admin:articles_breakingnews_add"), banner)
+    assert response.status_code == 302
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert len([sql for sql in writes if "articles_sitechrome" in sql]) == 1, "rebuilt once"
+    assert SiteChrome.objects.get().data["breaking"]["text"] == "Bridge closed"
+    assert "Bridge closed" in Client().get("/").content.decode()
 
 
 def test_a_banner_cleared_with_the_list_action_leaves_every_page_at_once(editor_client):

@@ -17,6 +17,9 @@ from tests.factories import make_article, make_reply, page_text, publish_changes
 pytestmark = pytest.mark.django_db
 
 
+RAISED = {"raised_at_0": "2026-12-01", "raised_at_1": "10:00:00"}
+
+
 def test_second_anonymous_request_is_served_without_a_query(client, django_assert_num_queries):
     article = make_article()
     page_text(client, article.get_absolute_url())
@@ -63,9 +66,13 @@ def test_approving_and_rejecting_replies_show_on_the_next_request(client, modera
 
 
 def _topic_form(topic, **changes) -> dict:
-    fields = {"name": topic.name, "slug": topic.slug, "description": topic.description,
-              "parent": "", "show_in_nav": "on" if topic.show_in_nav else "",
-              "nav_order": topic.nav_order}  # fmt: skip
+    fields = {
+        "name": topic.name,
+        "slug": topic.slug,
+        "description": topic.description,
+        "show_in_nav": "on" if topic.show_in_nav else "",
+        "nav_order": topic.nav_order,
+    }
     return {k: v for k, v in (fields | changes).items() if v != ""}
 
 
@@ -89,8 +96,7 @@ def test_topic_author_navigation_and_banner_changes_made_at_the_desk_show_at_onc
     data = {"name": "Renamed Author", "slug": author.slug, "bio": author.bio}
     assert editor_client.post(change, data).status_code == 302
     assert "Renamed Author" in page_text(client, article.get_absolute_url())
-    banner = {"text": "Polls close now", "is_active": "on", "raised_at_0": "2026-12-01",
-              "raised_at_1": "10:00:00"}  # fmt: skip
+    banner = {"text": "Polls close now", "is_active": "on"} | RAISED
     assert editor_client.post(reverse("admin:articles_breakingnews_add"), banner).status_code == 302
     assert "Polls close now" in page_text(client, "/")
 
