@@ -18,6 +18,7 @@ from PIL import Image as PILImage
 
 from articles import changes
 from articles.models import Article, Author, Byline, Image, Topic
+from comments import counts
 from comments.models import Reply
 
 _numbers = itertools.count(1)
@@ -70,7 +71,8 @@ def make_article(*, authors=None, topics=(), **overrides) -> Article:
 
 
 def make_reply(article, *, parent=None, **overrides) -> Reply:
-    """An approved reply, unless told otherwise."""
+    """An approved reply, unless told otherwise, counted under its article as the services
+    that show replies count them."""
     n = next(_numbers)
     fields = {
         "name": f"Reader {n}",
@@ -78,11 +80,14 @@ def make_reply(article, *, parent=None, **overrides) -> Reply:
         "body": f"Reply number {n}.",
         "status": Reply.Status.APPROVED,
     }
-    return Reply.objects.create(
+    reply = Reply.objects.create(
         article=article,
         parent=parent,
         **fields | overrides,
     )
+    if reply.status == Reply.Status.APPROVED:
+        counts.recount([article.pk])
+    return reply
 
 
 def post_reply(client, article, token: str, *, n: int = 0):
