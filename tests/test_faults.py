@@ -12,7 +12,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from comments.models import Reply
 from newsroom.pagecache import middleware as page_cache
 from newsroom.pagecache import sequence
-from tests.factories import make_article, reply_data
+from tests.factories import make_article, publish_changes, reply_data
 
 pytestmark = pytest.mark.django_db
 
@@ -115,8 +115,7 @@ def test_a_change_made_while_redis_was_away_is_not_hidden_by_old_pages(client, m
         raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(RedisCacheClient, "get_client", unreachable)
-    article.headline = "Changed during the outage"
-    article.save()  # the purge cannot be recorded now
+    publish_changes(article, headline="Changed during the outage")  # not recorded now
     assert "Changed during the outage" in client.get(url).content.decode()
 
     monkeypatch.setattr(RedisCacheClient, "get_client", real)  # Redis is back, old pages too

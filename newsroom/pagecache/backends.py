@@ -70,11 +70,12 @@ _folder_or = _fails_soft("the cache folder", (OSError,))
 
 
 class _RedisLock:
-    def __init__(self, lock):
-        self._lock = lock
+    def __init__(self, make_lock):
+        self._make_lock, self._lock = make_lock, None
 
     def acquire(self) -> bool:
         try:
+            self._lock = self._make_lock()
             return bool(self._lock.acquire())
         except UNAVAILABLE as error:
             _warn("Redis", "lock", error)
@@ -126,8 +127,12 @@ class ResilientRedisCache(RedisCache):
         """Redis's own lock on `name`, expiring after `timeout` seconds if its holder dies;
         `acquire()` waits up to `blocking_timeout` seconds."""
         key = self.make_and_validate_key(name)
-        client = self._cache.get_client(key, write=True)
-        return _RedisLock(client.lock(key, timeout=timeout, blocking_timeout=blocking_timeout))
+
+        def make_lock():
+            client = self._cache.get_client(key, write=True)
+            return client.lock(key, timeout=timeout, blocking_timeout=blocking_timeout)
+
+        return _RedisLock(make_lock)
 
     add = _redis_or(False)(RedisCache.add)
     get = _redis_or(lambda key, default=None, **_: default)(RedisCache.get)
