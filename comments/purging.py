@@ -11,12 +11,12 @@ def _replies_changed(sender, article_ids, **kwargs):
 
 
 def connect() -> None:
-    for event in (
-        events.reply_approved,
-        events.reply_rejected,
-        events.reply_hidden_by_reports,
-        events.reply_sent_back,
-        events.replies_deleted,
-        events.replies_erased,
+    for name in (
+        "reply_approved",
+        "reply_rejected",
+        "reply_hidden_by_reports",
+        "reply_sent_back",
+        "replies_deleted",
+        "replies_erased",
     ):
-        event.connect(_replies_changed, dispatch_uid=f"purge-replies-{id(event)}")
+        getattr(events, name).connect(_replies_changed, dispatch_uid=f"purge-{name}")
