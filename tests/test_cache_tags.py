@@ -291,3 +291,14 @@ def test_a_purge_to_a_cache_that_is_down_never_fails_the_save(settings):
     owed = PendingPurge.objects.get()
     assert owed.url == "http://127.0.0.1:9/" and owed.attempts >= 1
     assert f"article-{article.pk}" in owed.tags.split()
+
+
+def test_a_footer_page_added_at_the_desk_shows_in_every_footer_at_once(editor_client, settings):
+    SiteChrome.rebuild()
+    warm("/")
+    data = {"url": "/about/", "title": "About us", "content": "<p>Who we are.</p>"}
+    response = editor_client.post(
+        reverse("admin:flatpages_flatpage_add"), data | {"sites": [settings.SITE_ID]}
+    )
+    assert response.status_code == 302
+    assert 'href="/pages/about/">About us</a>' in Client().get("/").content.decode()
