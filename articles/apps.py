@@ -40,6 +40,6 @@ class ArticlesConfig(AppConfig):
     uncached_paths = ("/preview/",)
 
     def ready(self):
-        from articles import cache_tags
+        from articles import purging
 
-        cache_tags.connect()
+        purging.connect()

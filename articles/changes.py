@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
-from articles import workflow
+from articles import events, workflow
 from articles.models import Article, Author, Byline, Image, Revision, Topic
 from articles.richtext import sanitize_body
 from audit import log
@@ -240,8 +240,10 @@ def publish(article: Article, *, by, now: datetime | None = None) -> Article:
         raise ChangesError(f"To publish these changes, {', '.join(missing)}.")
     if not content.get("publish_at"):
         content["publish_at"] = _time(article.publish_at or now or timezone.now())
+    before = events.Listing.of(article, with_people=True)
     write(article, content, by=by)
     log.record_article(log.Action.CHANGES_PUBLISHED, article, by=by)
+    events.live_changes_published.send(sender=Article, article=article, before=before)
     return article
 
 

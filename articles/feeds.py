@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from articles.cache_tags import ARTICLES, author_tag, tag_teasers, topic_tag
 from articles.models import Article, Author, Topic
+from articles.tags import ARTICLES, author_tag, tag_teasers, topic_tag
 
 FEED_SIZE = 30
 _RELATIVE = re.compile(r'(href|src)="/(?!/)')

@@ -8,10 +8,10 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from articles import cache_tags
+from articles import tags
 from articles.models import Article, Author, Topic
-from newsroom import purges
-from newsroom.cache import do_not_store, reads_query
+from newsroom.pagecache.middleware import do_not_store, reads_query
+from newsroom.pagecache.tags import tag
 
 
 class ArticleSitemap(Sitemap):
@@ -51,7 +51,7 @@ def index(request):
     Addresses use the host the request came to (checked against ALLOWED_HOSTS), like the rest
     of the site, rather than the sites framework's single stored domain.
     """
-    purges.tag(request, cache_tags.ARTICLES, cache_tags.SITEMAPS)
+    tag(request, tags.ARTICLES, tags.SITEMAPS)
     items = []
     for section, sitemap_class in SITEMAPS.items():
         url = request.build_absolute_uri(reverse("sitemap-section", kwargs={"section": section}))
@@ -79,7 +79,7 @@ def section(request, section):
         raise Http404("No such page of the sitemap.") from exc
     except PageNotAnInteger as exc:
         raise Http404("Sitemap pages are numbered.") from exc
-    purges.tag(request, cache_tags.ARTICLES, cache_tags.SITEMAPS)
+    tag(request, tags.ARTICLES, tags.SITEMAPS)
     asked = request.GET.get("p")
     if asked and (not asked.isdigit() or asked.startswith("0")):
         do_not_store(request)  # `?p=02`

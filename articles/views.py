@@ -15,10 +15,10 @@ from django.views.generic import ListView, TemplateView
 
 from articles import changes, metadata, previews
 from articles import search as search_module
-from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
-from newsroom import purges
-from newsroom.cache import do_not_store, reads_query
+from articles.tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
+from newsroom.pagecache.middleware import do_not_store, reads_query
+from newsroom.pagecache.tags import tag
 
 
 def home(request):
@@ -100,7 +100,7 @@ class TopicView(PublishedListView):
         return super().get_queryset().in_topic(self.topic)
 
     def listing_tags(self):
-        # Its subsections' new articles purge it too (`cache_tags._listing_tags`).
+        # Its subsections' new articles purge it too (`purging._listing_tags`).
         return (topic_tag(self.topic.pk),)
 
     def get_context_data(self, **kwargs):
@@ -278,7 +278,7 @@ class ArchiveIndexView(TemplateView):
             .annotate(count=Count("pk"))
             .order_by("-month")
         )
-        purges.tag(self.request, ARTICLES)
+        tag(self.request, ARTICLES)
         years: dict[int, list] = {}
         for row in months:
             years.setdefault(row["month"].year, []).append(row)
@@ -326,7 +326,7 @@ def news_sitemap(request):
         .select_related("primary_topic")
         .order_by("-publish_at")[:1000]
     )
-    purges.tag(request, ARTICLES, SITEMAPS)
+    tag(request, ARTICLES, SITEMAPS)
     return render(
         request,
         "articles/news_sitemap.xml",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from articles import events
 from articles.models import Article
 from audit import log
 
@@ -152,6 +153,7 @@ def apply(article: Article, transition: Transition, *, by, now=None) -> None:
     """Make a checked transition and log it; callers hold the transaction."""
     now = now or timezone.now()
     action = transition.action
+    before, was_published = events.Listing.of(article), article.status == Status.PUBLISHED
     article.status = transition.target
     fields = ["status", "updated_at", "updated_by"]
     if transition.target == Status.PUBLISHED:
@@ -169,6 +171,10 @@ def apply(article: Article, transition: Transition, *, by, now=None) -> None:
     log.record_article(
         action, article, by=by, detail=when if transition.target == Status.PUBLISHED else ""
     )
+    if transition.target == Status.PUBLISHED:
+        events.article_published.send(sender=Article, article=article, before=before)
+    elif was_published:
+        events.article_unpublished.send(sender=Article, article=article, before=before)
 
 
 @transaction.atomic

@@ -130,7 +130,7 @@ def build(dataset: str) -> None:
         ),
         batch_size=5000,
     )
-    from comments.cache_tags import count_replies
+    from comments.counts import count_replies
 
     for start in range(0, len(articles), 1000):
         count_replies([a.pk for a in articles[start : start + 1000]])

@@ -1,14 +1,33 @@
-"""The breaking-news banner in the admin: raised and cleared by editors."""
+"""The header and footer in the admin: the breaking-news banner, raised and cleared by editors,
+and the footer's pages (Django's flat pages). Each save or delete rebuilds them once."""
 
 from django.contrib import admin
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.models import FlatPage
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
-from chrome.models import BreakingNews
+from articles.admin.library import TellsReaders
+from chrome.models import BreakingNews, changed
+
+
+class ChangesChrome(TellsReaders):
+    """Banners and footer pages: the header and footer are rebuilt once per save or delete."""
+
+    def told(self, obj) -> None:
+        changed()
+
+    def delete_model(self, request, obj):
+        admin.ModelAdmin.delete_model(self, request, obj)
+        changed()
+
+    def delete_queryset(self, request, queryset):
+        admin.ModelAdmin.delete_queryset(self, request, queryset)
+        changed()
 
 
 @admin.register(BreakingNews)
-class BreakingNewsAdmin(admin.ModelAdmin):
+class BreakingNewsAdmin(ChangesChrome, admin.ModelAdmin):
     list_display = ["text", "is_active", "raised_at", "article"]
     list_editable = ["is_active"]
     list_select_related = ["article"]
@@ -17,11 +36,9 @@ class BreakingNewsAdmin(admin.ModelAdmin):
 
     @admin.action(description="Clear selected banners from the site", permissions=["change"])
     def clear_selected(self, request, queryset):
-        count = 0
-        for banner in queryset.filter(is_active=True):  # saved one by one: the pages follow
-            banner.is_active = False
-            banner.save(update_fields=["is_active"])
-            count += 1
+        count = queryset.filter(is_active=True).update(is_active=False)
+        if count:
+            changed()
         self.message_user(
             request,
             capfirst(
@@ -29,3 +46,11 @@ class BreakingNewsAdmin(admin.ModelAdmin):
                 % {"count": count}
             ),
         )
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class FooterPageAdmin(ChangesChrome, FlatPageAdmin):
+    """Django's flat pages, whose titles the footer lists."""

@@ -9,8 +9,6 @@ class ChromeConfig(AppConfig):
     roles = {"Editors": [f"chrome.{a}_breakingnews" for a in ("add", "change", "delete", "view")]}
 
     def ready(self):
-        from chrome import cache_tags
-        from chrome.models import connect_chrome_signals
+        from chrome import purging
 
-        connect_chrome_signals()
-        cache_tags.connect()
+        purging.connect()

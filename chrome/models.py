@@ -3,11 +3,11 @@ the one row the header and footer are read from."""
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from articles.models import Article, Topic
-from newsroom import purges
+from chrome import events
+from newsroom.pagecache import sequence
 
 
 class BreakingNewsQuerySet(models.QuerySet):
@@ -54,10 +54,10 @@ class SiteChrome(models.Model):
     """What every page's header and footer show: the top bar's sections, the breaking-news
     banner and the footer pages, kept in one row so that a page reads them in one query.
 
-    Rebuilt by the change itself whenever a topic, a banner, an article or a footer page
-    changes: at once, inside the change's transaction, and again once it commits (so that of
-    two concurrent changes, the later rebuild sees both). Readers never write it; before its
-    first rebuild they read the three tables instead.
+    Rebuilt once by the service that changes what it shows (a banner, a footer page, a topic
+    in the top bar, the article a banner links to: `changed()`, see chrome/purging.py), inside
+    the change's transaction with the row locked. Readers never write it; before its first
+    rebuild they read the three tables instead.
     """
 
     data = models.JSONField(default=dict, editable=False)
@@ -76,8 +76,9 @@ class SiteChrome(models.Model):
     @staticmethod
     def current() -> dict:
         """The header and footer. Each process reads them once per purge: every change to
-        them purges the `chrome` tag, which moves the purge stamp (newsroom/purges.py)."""
-        stamp = purges.stamp()
+        them purges the `chrome` tag, which moves the purge stamp
+        (newsroom/pagecache/sequence.py)."""
+        stamp = sequence.stamp()
         remembered = SiteChrome._remembered
         if stamp is not None and remembered is not None and remembered[0] == stamp:
             return remembered[1]
@@ -118,23 +119,20 @@ class SiteChrome(models.Model):
 
     @staticmethod
     def rebuild() -> None:
-        def save():
-            SiteChrome.objects.update_or_create(pk=1, defaults={"data": SiteChrome.build()})
+        """Build the row again, once: its lock is taken first, so that of two changes made at
+        once the later waits for the earlier to commit and builds from both."""
+        with transaction.atomic():
+            locked = SiteChrome.objects.select_for_update().filter(pk=1).values_list("pk")
+            exists = bool(list(locked))
+            data = SiteChrome.build()
+            if exists:
+                SiteChrome.objects.filter(pk=1).update(data=data)
+            else:
+                SiteChrome.objects.update_or_create(pk=1, defaults={"data": data})
 
-        save()
-        transaction.on_commit(save)
 
-
-def _chrome_changed(sender, **kwargs):
+def changed() -> None:
+    """The header or footer changed (a banner, a footer page, the top bar's sections): the
+    row is rebuilt and readers' pages are told (`events.chrome_changed`)."""
     SiteChrome.rebuild()
-
-
-def connect_chrome_signals() -> None:
-    from django.contrib.flatpages.models import FlatPage
-    from django.db.models.signals import m2m_changed, post_save
-
-    for model in (Topic, BreakingNews, Article, FlatPage):
-        uid = f"chrome-{model.__name__}"
-        post_save.connect(_chrome_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_chrome_changed, sender=model, dispatch_uid=f"{uid}-delete")
-    m2m_changed.connect(_chrome_changed, sender=FlatPage.sites.through, dispatch_uid="chrome-sites")
+    events.chrome_changed.send(sender=SiteChrome)

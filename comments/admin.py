@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
-from comments import cache_tags, moderation, privacy
+from comments import counts, events, moderation, privacy
 from comments.models import ModerationSettings, Reply, Rule, queue_ordering
 from newsroom.rendering.highlighting import highlight
 
@@ -169,8 +169,23 @@ class ReplyAdmin(admin.ModelAdmin):
             action(Reply.objects.filter(pk=obj.pk), by=request.user)
         elif "status" in form.changed_data:
             Reply.objects.filter(pk=obj.pk).update(status=obj.status)
-            if form.initial.get("status") == Reply.Status.APPROVED:
-                cache_tags.replies_changed([obj.article_id])  # no longer shown
+            if form.initial.get("status") == Reply.Status.APPROVED:  # no longer shown
+                counts.recount([obj.article_id])
+                events.reply_sent_back.send(sender=Reply, article_ids={obj.article_id})
+
+    def delete_model(self, request, obj):
+        shown = obj.status == Reply.Status.APPROVED
+        super().delete_model(request, obj)
+        if shown:
+            counts.recount([obj.article_id])
+            events.replies_deleted.send(sender=Reply, article_ids={obj.article_id})
+
+    def delete_queryset(self, request, queryset):
+        articles = set(queryset.approved().values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        if articles:
+            counts.recount(articles)
+            events.replies_deleted.send(sender=Reply, article_ids=articles)
 
 
 @admin.register(ModerationSettings)

@@ -28,10 +28,10 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from articles.views import PagePart, add_to_article_page
-        from comments import cache_tags, display, privacy
+        from comments import display, privacy, purging
         from newsroom.tasks import daily_jobs
 
-        cache_tags.connect()
+        purging.connect()
         daily_jobs.connect(privacy.forget_clients_daily, dispatch_uid="daily-forget-clients")
         # Replies, their count (read with the article) and the form, under every article.
         add_to_article_page(

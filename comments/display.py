@@ -6,12 +6,12 @@ from django.db.models import Q
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
-from comments.cache_tags import replies_tag
 from comments.forms import ReplyForm
 from comments.models import Reply, ReplyCount
 from comments.moderation import replies_open
-from newsroom import purges
-from newsroom.cache import do_not_store
+from comments.tags import replies_tag
+from newsroom.pagecache.middleware import do_not_store
+from newsroom.pagecache.tags import tag
 
 # Links in readers' text carry these; nothing else in a reply is markup.
 READER_LINK_REL = 'rel="nofollow ugc noopener"'
@@ -49,7 +49,7 @@ def reply_context(request, article, *, reply_form: ReplyForm | None = None) -> d
     One query whatever the number of replies: a page of top-level replies and every approved
     reply under them. The counts come with the article (`ReplyCount`).
     """
-    purges.tag(request, replies_tag(article.pk))
+    tag(request, replies_tag(article.pk))
     approved = Reply.objects.approved().filter(article=article)
     paginator = Paginator(approved.filter(parent=None), settings.REPLY_PAGE_SIZE)
     replies, threads = counts(article)

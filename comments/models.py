@@ -159,7 +159,7 @@ class Reply(models.Model):
 class ReplyCount(models.Model):
     """How many approved replies an article has, and how many of them start a thread: read
     with the article in its page's one query, and counted again by every change that shows
-    or hides a reply (`comments.cache_tags.replies_changed`)."""
+    or hides a reply (`comments.counts.recount`)."""
 
     article = models.OneToOneField(
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="reply_counts"

@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from audit import log
-from comments import cache_tags
+from comments import counts, events
 from comments.models import ModerationSettings, Reply, Rule
 
 DUPLICATE = "You have already posted this reply to this article; it is with our moderators."
@@ -204,10 +204,13 @@ def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> in
         status=status, moderated_by=by, moderated_at=now or timezone.now()
     )
     if count:
-        # update() sends no signals: the pages of replies shown or hidden now are purged here.
         shown = Reply.Status.APPROVED
-        cache_tags.replies_changed(a for _, a, was in rows if shown in (was, status))
+        articles = {a for _, a, was in rows if shown in (was, status)}
+        counts.recount(articles)
         log_replies(_LOGGED[status], changing, by=by)
+        if articles:
+            event = events.reply_approved if status == shown else events.reply_rejected
+            event.send(sender=Reply, article_ids=articles)
     return count
 
 
@@ -252,4 +255,6 @@ def report(reply: Reply, *, threshold: int) -> Reply:
             f"{reply.moderation_reason}\nReported by {reply.report_count} readers.".strip()
         )
         reply.save(update_fields=["status", "rules", "moderation_reason"])
+        counts.recount([reply.article_id])
+        events.reply_hidden_by_reports.send(sender=Reply, article_ids={reply.article_id})
     return reply

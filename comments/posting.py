@@ -7,7 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles.models import Article
-from comments import moderation, tasks
+from comments import counts, events, moderation, tasks
 from comments.forms import ReplyForm
 from comments.models import ModerationSettings, Reply
 from newsroom.security import ratelimit
@@ -69,6 +69,9 @@ def submit(
             ip_hash=client,
             user_agent=user_agent(request),
         )
+        if reply.status == Reply.Status.APPROVED:  # by the policy: readers see it at once
+            counts.recount([article.pk])
+            events.reply_approved.send(sender=Reply, article_ids={article.pk})
         if reply.status == Reply.Status.PENDING and settings.REPLY_NOTIFY_EMAILS:
             # Sent by a worker, retried while the mail server fails; queued with the reply.
             queue = settings.SITE_URL + reverse("admin:comments_reply_changelist")

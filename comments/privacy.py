@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit import log
-from comments import cache_tags
+from comments import events
 from comments.models import Reply
 from comments.moderation import log_replies
 
@@ -67,8 +67,8 @@ def erase_repliers(replies, *, by, now=None) -> int:
     )
     if count:
         # Names are shown under the articles (update() sends no signals).
-        cache_tags.replies_changed(
-            Reply.objects.filter(pk__in=ids).approved().values_list("article_id", flat=True)
-        )
+        shown = Reply.objects.filter(pk__in=ids).approved().values_list("article_id", flat=True)
+        if articles := set(shown):
+            events.replies_erased.send(sender=Reply, article_ids=articles)
         log_replies(log.Action.ERASE, ids, by=by)
     return count

@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 
-
 _CRUD = ("add", "change", "delete", "view")
 
 
@@ -17,9 +16,9 @@ class LiveConfig(AppConfig):
 
     def ready(self):
         from articles.views import PagePart, add_to_article_page
-        from live import cache_tags, views
+        from live import purging, views
 
-        cache_tags.connect()
+        purging.connect()
         # Key points and updates on a live page, in its previews too.
         add_to_article_page(
             PagePart(

@@ -1,5 +1,5 @@
 """Live coverage: who may post to a live page, and each change to its updates, recorded in
-the revision history and the desk log. Readers' pages are purged by `cache_tags` signals."""
+the revision history and the desk log; each sends `events.live_page_updated`."""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,8 +7,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles import events as article_events
 from articles.models import Article, Revision
 from audit import log
+from live import events
 from live.models import LiveUpdate
 
 MAX_KEY_POINTS = 5
@@ -57,6 +59,7 @@ def post(article: Article, *, by, body: str, headline: str = "", image=None) -> 
     update.full_clean()
     update.save()
     _history(update, by=by, what=f"Live update {update.pk} posted", action=log.Action.LIVE_POST)
+    events.live_page_updated.send(sender=LiveUpdate, article=article)
     return update
 
 
@@ -71,6 +74,7 @@ def correct(update: LiveUpdate, *, by, body: str, headline: str, image=None) -> 
     _history(
         update, by=by, what=f"Live update {update.pk} corrected", action=log.Action.LIVE_CORRECT
     )
+    events.live_page_updated.send(sender=LiveUpdate, article=update.article)
     return update
 
 
@@ -79,6 +83,7 @@ def delete(update: LiveUpdate, *, by) -> None:
     _check(by, update.article)
     _history(update, by=by, what=f"Live update {update.pk} deleted", action=log.Action.LIVE_DELETE)
     update.delete()
+    events.live_page_updated.send(sender=LiveUpdate, article=update.article)
 
 
 @transaction.atomic
@@ -96,15 +101,18 @@ def set_key_point(update: LiveUpdate, pinned: bool, *, by) -> LiveUpdate:
     update.save(update_fields=["is_key_point"])
     what = "pinned as a key point" if pinned else "no longer a key point"
     log.record_article(log.Action.KEY_POINT, article, by=by, detail=f"{update}: {what}")
+    events.live_page_updated.send(sender=LiveUpdate, article=article)
     return update
 
 
 @transaction.atomic
 def end_coverage(article: Article, *, by, at=None) -> Article:
+    before = events.Listing.of(article)
     article.live_until = at or timezone.now()
     article.updated_by = by
     article.save()
     log.record_article(log.Action.LIVE_END, article, by=by)
+    article_events.live_changes_published.send(sender=Article, article=article, before=before)
     return article
 
 

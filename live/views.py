@@ -13,13 +13,13 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 
-from articles.cache_tags import article_tag
 from articles.models import Article
+from articles.tags import article_tag
 from live import coverage as live
 from live import metadata
-from live.cache_tags import live_tag
-from newsroom import purges
-from newsroom.cache import do_not_store, reads_query
+from live.tags import live_tag
+from newsroom.pagecache.middleware import do_not_store, reads_query
+from newsroom.pagecache.tags import tag
 
 SINCE_EXAMPLE = "2026-12-01T09:30:00Z"
 
@@ -27,7 +27,7 @@ SINCE_EXAMPLE = "2026-12-01T09:30:00Z"
 def context(request, article: Article) -> dict:
     """The live part of an article page: key points, one page of updates (newest first; the
     page holding `?update=<id>` when asked), the newest update's time. Three queries."""
-    purges.tag(request, live_tag(article.pk))
+    tag(request, live_tag(article.pk))
     updates = article.live_updates.select_related("image").order_by("-posted_at", "-pk")
     wanted = request.GET.get("update")
     number = live.page_holding(article, wanted) if wanted else request.GET.get("page") or 1
@@ -90,7 +90,7 @@ def updates(request, topic, slug):
     first. Every open page asks with the same `since`, so a shared cache answers them all
     until an update is posted (which purges `live-<pk>`)."""
     article = _live_article(slug)
-    purges.tag(request, live_tag(article.pk), article_tag(article.pk))
+    tag(request, live_tag(article.pk), article_tag(article.pk))
     raw = request.GET.get("since", "")
     try:
         since = parse_datetime(raw.replace(" ", "+")) if raw else None
@@ -140,7 +140,7 @@ class UpdatesFeed(Feed):
 
     def get_object(self, request, topic, slug):
         article = _live_article(slug)
-        purges.tag(request, live_tag(article.pk), article_tag(article.pk))
+        tag(request, live_tag(article.pk), article_tag(article.pk))
         return article
 
     def title(self, article):

@@ -46,12 +46,13 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from newsroom import purges, tasks
+        from newsroom import tasks
         from newsroom.desk.roles import sync_roles_after_migrate
+        from newsroom.pagecache import shared
         from newsroom.security import ratelimit
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)
-        tasks.daily_jobs.connect(purges.retry_owed_purges, dispatch_uid="daily-purges")
+        tasks.daily_jobs.connect(shared.retry_owed_purges, dispatch_uid="daily-purges")
         tasks.daily_jobs.connect(ratelimit.forget_expired, dispatch_uid="daily-security-counts")
 
 

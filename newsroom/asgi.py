@@ -26,7 +26,7 @@ from django.core.wsgi import get_wsgi_application
 
 django_application = get_wsgi_application()
 
-from newsroom.front import PageCacheFront  # noqa: E402 - needs the settings loaded above
+from newsroom.pagecache.front import PageCacheFront  # noqa: E402 - needs the settings loaded above
 
 SPOOL_BYTES = 1024 * 1024
 # A response larger than this is sent a piece at a time as the application makes it.

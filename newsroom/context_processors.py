@@ -4,9 +4,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from articles.cache_tags import CHROME
 from chrome.models import SiteChrome
-from newsroom import purges
+from chrome.tags import CHROME
+from newsroom.pagecache.tags import tag
 
 
 def site(request):
@@ -14,7 +14,7 @@ def site(request):
     read in one query on first use (see `SiteChrome`). `signed_in`: the page is for someone
     with a session (staff), whose forms carry Django's token; readers' pages carry none."""
     chrome = SimpleLazyObject(SiteChrome.current)
-    purges.tag(request, CHROME)
+    tag(request, CHROME)
     return {
         "site_name": settings.SITE_NAME,
         "signed_in": settings.SESSION_COOKIE_NAME in request.COOKIES,

@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Outside the session, CSRF and messages middleware: a hit needs none of them, and a
     # response that sets a cookie is seen, and never stored.
-    "newsroom.cache.ReaderPageCacheMiddleware",
+    "newsroom.pagecache.middleware.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,20 +142,21 @@ TASK_LEASE_SECONDS = configuration.task_lease_seconds(env)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://newsroom")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # An unreachable Redis is a miss, not a 500 (newsroom/cache_backends.py), found out fast.
-    CACHES["default"]["BACKEND"] = "newsroom.cache_backends.ResilientRedisCache"
+    # An unreachable Redis is a miss, not a 500 (newsroom/pagecache/backends.py), found out fast.
+    CACHES["default"]["BACKEND"] = "newsroom.pagecache.backends.ResilientRedisCache"
     _timeout = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": _timeout, "socket_timeout": _timeout}
     )
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
     # A full or read-only cache folder is a miss, not a 500; the folder is counted now and
-    # then, not at every write (newsroom/cache_backends.py).
-    CACHES["default"]["BACKEND"] = "newsroom.cache_backends.ResilientFileBasedCache"
-# The anonymous readers' page cache (newsroom/cache.py); 0 switches it off.
+    # then, not at every write (newsroom/pagecache/backends.py).
+    CACHES["default"]["BACKEND"] = "newsroom.pagecache.backends.ResilientFileBasedCache"
+# The anonymous readers' page cache (newsroom/pagecache/); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Shared caches in front (Varnish, a CDN) to purge by tag after every change readers see: a list
-# of addresses taking PURGE requests with the tags in CACHE_TAG_HEADER (newsroom/purges.py).
+# of addresses taking PURGE requests with the tags in CACHE_TAG_HEADER
+# (newsroom/pagecache/shared.py).
 CACHE_PURGE_URLS = env.list("CACHE_PURGE_URLS", default=[])
 for _url in CACHE_PURGE_URLS:
     if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", _url):
@@ -292,7 +293,7 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 # Never a reader's page, so never kept by the page cache; each app adds its own (newsroom/apps.py).
 PAGE_CACHE_SKIP = (f"/{ADMIN_URL}", "/healthz", "/static/", "/media/")
 # Staff's session cookie goes to the desk only: readers' pages are the same for staff as for
-# everyone (their cookies are dropped there anyway, newsroom/cache.py).
+# everyone (their cookies are dropped there anyway, newsroom/pagecache/middleware.py).
 SESSION_COOKIE_PATH = f"/{ADMIN_URL}"
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 # How often the article form sends an editor's working copy while it has unsaved changes.

@@ -11,6 +11,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 django_application = get_wsgi_application()
 
-from newsroom.front import PageCacheFront  # noqa: E402 - needs the settings loaded above
+from newsroom.pagecache.front import PageCacheFront  # noqa: E402 - needs the settings loaded above
 
 application = PageCacheFront(django_application)

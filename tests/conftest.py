@@ -196,9 +196,9 @@ def clock(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def purges_sent():
-    """Purges to shared caches go out from a background thread (newsroom/purges.py): none is
+    """Purges to shared caches go out from a background thread (newsroom/pagecache/shared.py): none is
     still on its way when the next test begins (or the test database is emptied)."""
-    from newsroom import purges
+    from newsroom.pagecache import shared
 
-    yield purges
-    assert purges.wait_sent(timeout=30), "a purge was still being sent 30 s after the test"
+    yield shared
+    assert shared.wait_sent(timeout=30), "a purge was still being sent 30 s after the test"

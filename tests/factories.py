@@ -6,6 +6,8 @@ import time
 from datetime import timedelta
 from unittest import mock
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -14,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from articles import changes
 from articles.models import Article, Author, Byline, Image, Topic
+from comments import counts
 from comments.models import Reply
 
 _numbers = itertools.count(1)
@@ -67,7 +71,8 @@ def make_article(*, authors=None, topics=(), **overrides) -> Article:
 
 
 def make_reply(article, *, parent=None, **overrides) -> Reply:
-    """An approved reply, unless told otherwise."""
+    """An approved reply, unless told otherwise, counted under its article as the services
+    that show replies count them."""
     n = next(_numbers)
     fields = {
         "name": f"Reader {n}",
@@ -75,11 +80,14 @@ def make_reply(article, *, parent=None, **overrides) -> Reply:
         "body": f"Reply number {n}.",
         "status": Reply.Status.APPROVED,
     }
-    return Reply.objects.create(
+    reply = Reply.objects.create(
         article=article,
         parent=parent,
         **fields | overrides,
     )
+    if reply.status == Reply.Status.APPROVED:
+        counts.recount([article.pk])
+    return reply
 
 
 def post_reply(client, article, token: str, *, n: int = 0):
@@ -144,3 +152,21 @@ def run_worker(**options) -> None:
     leaves out the same check around each request."""
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
         call_command("worker", "--batch", **{"verbosity": 0, **options})
+
+
+def desk_editor():
+    """A member of the Editors group, as the desk's services want one."""
+    user, created = get_user_model().objects.get_or_create(
+        username="desk-editor", defaults={"email": "desk@example.org", "is_staff": True}
+    )
+    if created:
+        user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def publish_changes(article: Article, **content) -> Article:
+    """Change a published article as an editor does at the desk: the changes kept over the live
+    version, then made live ("Publish changes"). Returns the article as now stored."""
+    editor = desk_editor()
+    changes.stage(article, content, by=editor)
+    return changes.publish(article, by=editor)

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Reply
-from newsroom import cache_backends, purges
-from newsroom.cache_backends import ResilientFileBasedCache
+from newsroom.pagecache import backends as cache_backends
+from newsroom.pagecache import sequence
+from newsroom.pagecache.backends import ResilientFileBasedCache
 from tests.factories import make_article, make_reply, reply_data, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def warnings_anew():
 def _folder_cache(location: Path, **options) -> dict:
     return {
         "default": {
-            "BACKEND": "newsroom.cache_backends.ResilientFileBasedCache",
+            "BACKEND": "newsroom.pagecache.backends.ResilientFileBasedCache",
             "LOCATION": str(location),
             "OPTIONS": options,
         }
@@ -62,7 +63,7 @@ def read_only_folder(tmp_path, settings):
         folder.chmod(0o500)
     settings.CACHES = _folder_cache(folder)
     yield folder
-    purges._owed.clear()
+    sequence._owed.clear()
     if os.geteuid() == 0:
         _unmount(folder)
     else:
@@ -80,7 +81,7 @@ def full_folder(tmp_path, settings):
         (folder / "filler").write_bytes(b"x" * 1024 * 1024)
     settings.CACHES = _folder_cache(folder)
     yield folder
-    purges._owed.clear()
+    sequence._owed.clear()
     _unmount(folder)
 
 
@@ -88,13 +89,13 @@ def full_folder(tmp_path, settings):
 def redis_at_a_closed_port(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
+            "BACKEND": "newsroom.pagecache.backends.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     yield
-    purges._owed.clear()
+    sequence._owed.clear()
 
 
 def _everything_a_person_does_is_answered(django_user_model, caplog, warning: str):

@@ -9,20 +9,29 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import workflow
 from articles.models import Article, Revision
-from chrome.models import BreakingNews
+from chrome.models import BreakingNews, SiteChrome
 from comments import moderation
 from comments.models import Reply
-from newsroom import purges
-from newsroom.models import PendingPurge
-from tests.factories import cache_use, make_article, make_reply, reply_data, run_worker, warm
+from newsroom.pagecache import sequence, shared
+from newsroom.pagecache.models import PendingPurge
+from tests.factories import (
+    cache_use,
+    make_article,
+    make_reply,
+    publish_changes,
+    reply_data,
+    run_worker,
+    warm,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +42,9 @@ def two_articles():
     b = make_article(headline="Article B")
     warm("/", a.get_absolute_url(), b.get_absolute_url())
     return a, b
+
+
+RAISED = {"raised_at_0": "2026-12-01", "raised_at_1": "10:00:00"}
 
 
 def test_approving_a_reply_on_b_purges_b_and_leaves_a_and_the_home_page(two_articles, moderator):
@@ -49,19 +61,19 @@ def test_approving_a_reply_on_b_purges_b_and_leaves_a_and_the_home_page(two_arti
 @pytest.mark.parametrize("status", ["pending", "spam", "rejected"])
 def test_a_reply_no_reader_sees_purges_nothing(two_articles, status):
     _, b = two_articles
-    before = purges.sequence()
+    before = sequence.current()
     make_reply(b, status=status)
-    assert purges.sequence() == before
+    assert sequence.current() == before
     assert cache_use(b.get_absolute_url()) == "hit"
 
 
 def test_a_reader_posting_a_held_reply_purges_nothing(two_articles):
     _, b = two_articles
-    before = purges.sequence()
+    before = sequence.current()
     response = Client().post(reverse("comments:post", args=[b.pk]), reply_data())
     assert response.status_code == 302
     assert Reply.objects.get().status == Reply.Status.PENDING
-    assert purges.sequence() == before
+    assert sequence.current() == before
     assert cache_use(b.get_absolute_url()) == "hit"
 
 
@@ -71,13 +83,26 @@ def test_a_report_purges_nothing_until_the_reply_goes_back_to_the_queue(settings
     reply = make_reply(article, body="Reported words")
     url = article.get_absolute_url()
     warm(url)
-    before = purges.sequence()
+    before = sequence.current()
     moderation.report(reply, threshold=2)
-    assert purges.sequence() == before and cache_use(url) == "hit"
+    assert sequence.current() == before and cache_use(url) == "hit"
     moderation.report(reply, threshold=2)  # past the threshold: hidden again
     response = Client().get(url)
     assert response.wsgi_request.page_cache == "miss"
     assert "Reported words" not in response.content.decode()
+
+
+def test_a_banner_raised_at_the_desk_rebuilds_the_header_once_and_purges_it(editor_client):
+    SiteChrome.rebuild()  # the row every page reads the header from
+    warm("/")
+    banner = {"text": "Bridge closed", "is_active": "on"} | RAISED
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.post(reverse("admin:articles_breakingnews_add"), banner)
+    assert response.status_code == 302
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert len([sql for sql in writes if "articles_sitechrome" in sql]) == 1, "rebuilt once"
+    assert SiteChrome.objects.get().data["breaking"]["text"] == "Bridge closed"
+    assert "Bridge closed" in Client().get("/").content.decode()
 
 
 def test_a_banner_cleared_with_the_list_action_leaves_every_page_at_once(editor_client):
@@ -111,12 +136,12 @@ def test_a_reply_set_back_to_pending_on_its_form_disappears_at_once(moderator_cl
 def test_saving_a_draft_a_revision_or_a_log_entry_purges_nothing(editor):
     draft = make_article(status="draft", headline="Not yet")
     warm("/")
-    before = purges.sequence()
+    before = sequence.current()
     draft.headline = "Still not yet"
     draft.save()
     Revision.objects.create(article=draft, headline="Still not yet", created_by=editor)
     workflow.transition(draft, "submit", by=editor)
-    assert purges.sequence() == before
+    assert sequence.current() == before
     assert cache_use("/") == "hit"
 
 
@@ -124,8 +149,7 @@ def test_editing_a_published_article_purges_its_page_and_listings_not_other_arti
     two_articles,
 ):
     a, b = two_articles
-    a.headline = "Article A, corrected"
-    a.save()
+    publish_changes(a, headline="Article A, corrected")
     assert "Article A, corrected" in Client().get(a.get_absolute_url()).content.decode()
     assert "Article A, corrected" in Client().get("/").content.decode()
     assert cache_use(b.get_absolute_url()) == "hit"
@@ -196,14 +220,13 @@ def test_pages_name_their_tags_for_a_shared_cache_when_purges_are_configured(set
 def test_a_change_is_purged_over_http_after_commit_only(settings, purge_server):
     settings.CACHE_PURGE_URLS = [purge_server.url]
     article = make_article()
-    assert purges.wait_sent(timeout=10)
+    assert shared.wait_sent(timeout=10)
     purge_server.RequestHandlerClass.received.clear()
     with transaction.atomic():
-        article.headline = "Changed"
-        article.save()
+        publish_changes(article, headline="Changed")
         time.sleep(0.2)  # were a purge on its way before the commit, it would have arrived
         assert purge_server.RequestHandlerClass.received == [], "nothing before the commit"
-    assert purges.wait_sent(timeout=10)
+    assert shared.wait_sent(timeout=10)
     ((path, tags),) = purge_server.RequestHandlerClass.received
     assert path == "/" and f"article-{article.pk}" in tags.split()
     assert not PendingPurge.objects.exists(), "the cache took it: nothing is owed"
@@ -222,7 +245,7 @@ def test_a_failed_purge_is_logged_kept_and_sent_again(
          "raised_at_1": "10:00:00"},
     )  # fmt: skip
     assert response.status_code == 302, "the editor's save went through"
-    assert purges.wait_sent(timeout=10)
+    assert shared.wait_sent(timeout=10)
     assert any("kept to retry" in r.getMessage() for r in caplog.records)
     (waiting,) = PendingPurge.objects.all()
     assert "chrome" in waiting.tags.split() and "503" in waiting.last_error
@@ -240,10 +263,11 @@ def test_a_worker_sends_a_refused_purge_again_until_the_cache_takes_it(settings,
     settings.CACHE_PURGE_URLS = [purge_server.url]
     purge_server.RequestHandlerClass.answer = 503
     article = make_article()
-    article.headline = "Storm moves east"
-    article.save()
-    assert purges.wait_sent(timeout=10)
-    retries = DBTaskResult.objects.filter(task_path="newsroom.purges.retry_purges", status="READY")
+    publish_changes(article, headline="Storm moves east")
+    assert shared.wait_sent(timeout=10)
+    retries = DBTaskResult.objects.filter(
+        task_path="newsroom.pagecache.shared.retry_purges", status="READY"
+    )
     (first,) = retries
     assert timezone.now() < first.run_after <= timezone.now() + timedelta(minutes=1)
     retries.update(run_after=timezone.now())  # a minute passes; the cache still refuses
@@ -262,10 +286,20 @@ def test_a_worker_sends_a_refused_purge_again_until_the_cache_takes_it(settings,
 def test_a_purge_to_a_cache_that_is_down_never_fails_the_save(settings):
     settings.CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]  # nothing listens: refused at once
     article = make_article()
-    article.headline = "Saved anyway"
-    article.save()
+    publish_changes(article, headline="Saved anyway")
     assert Article.objects.get(pk=article.pk).headline == "Saved anyway"
-    assert purges.wait_sent(timeout=10)
+    assert shared.wait_sent(timeout=10)
     owed = PendingPurge.objects.get()
     assert owed.url == "http://127.0.0.1:9/" and owed.attempts >= 1
     assert f"article-{article.pk}" in owed.tags.split()
+
+
+def test_a_footer_page_added_at_the_desk_shows_in_every_footer_at_once(editor_client, settings):
+    SiteChrome.rebuild()
+    warm("/")
+    data = {"url": "/about/", "title": "About us", "content": "<p>Who we are.</p>"}
+    response = editor_client.post(
+        reverse("admin:flatpages_flatpage_add"), data | {"sites": [settings.SITE_ID]}
+    )
+    assert response.status_code == 302
+    assert 'href="/pages/about/">About us</a>' in Client().get("/").content.decode()

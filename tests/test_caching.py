@@ -7,15 +7,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
-from articles.models import Article
-from chrome.models import BreakingNews
+from articles import events, workflow
+from articles.models import Article, Topic
 from comments import moderation
 from comments.models import Reply
-from newsroom import cache as page_cache
-from tests.factories import make_article, make_reply, make_topic, page_text
+from newsroom.pagecache import middleware as page_cache
+from tests.factories import make_article, make_reply, page_text, publish_changes
 
 pytestmark = pytest.mark.django_db
+
+
+RAISED = {"raised_at_0": "2026-12-01", "raised_at_1": "10:00:00"}
 
 
 def test_second_anonymous_request_is_served_without_a_query(client, django_assert_num_queries):
@@ -31,7 +33,8 @@ def test_the_cache_really_serves_old_bytes_until_a_change_is_signalled(client):
     Article.objects.filter(pk=article.pk).update(headline="Changed behind its back")
     assert "Original headline" in page_text(client, "/"), "served from the cache"
     article.refresh_from_db()
-    article.save()  # any save through the models tells the cache
+    before = events.Listing.of(article)  # a service tells the cache what happened
+    events.live_changes_published.send(sender=Article, article=article, before=before)
     assert "Changed behind its back" in page_text(client, "/")
 
 
@@ -47,8 +50,7 @@ def test_workflow_steps_show_on_the_next_request(client, editor, step):
 def test_an_edit_shows_on_the_next_request(client):
     article = make_article(headline="First words")
     page_text(client, article.get_absolute_url())
-    article.headline = "Second words"
-    article.save()
+    publish_changes(article, headline="Second words")
     assert "Second words" in page_text(client, article.get_absolute_url())
 
 
@@ -63,22 +65,39 @@ def test_approving_and_rejecting_replies_show_on_the_next_request(client, modera
     assert "Waiting words" not in page_text(client, url)
 
 
-def test_topic_author_navigation_and_banner_changes_show_at_once(client):
+def _topic_form(topic, **changes) -> dict:
+    fields = {
+        "name": topic.name,
+        "slug": topic.slug,
+        "description": topic.description,
+        "show_in_nav": "on" if topic.show_in_nav else "",
+        "nav_order": topic.nav_order,
+    }
+    return {k: v for k, v in (fields | changes).items() if v != ""}
+
+
+def test_topic_author_navigation_and_banner_changes_made_at_the_desk_show_at_once(
+    client, editor_client
+):
     article = make_article()
     topic, author = article.primary_topic, article.byline_authors[0]
     page_text(client, "/")
-    topic.name = "Renamed section"
-    topic.save()
+    change = reverse("admin:articles_topic_change", args=[topic.pk])
+    assert editor_client.post(change, _topic_form(topic, name="Renamed section")).status_code == 302
     assert "Renamed section" in page_text(client, "/")
-    new_nav = make_topic(name="Brand new section", show_in_nav=True)
+    added = {"name": "Brand new section", "slug": "brand-new", "show_in_nav": "on", "nav_order": 9}
+    assert editor_client.post(reverse("admin:articles_topic_add"), added).status_code == 302
     assert "Brand new section" in page_text(client, "/")
-    new_nav.show_in_nav = False
-    new_nav.save()
+    added.pop("show_in_nav")
+    change = reverse("admin:articles_topic_change", args=[Topic.objects.get(slug="brand-new").pk])
+    assert editor_client.post(change, added).status_code == 302
     assert "Brand new section" not in page_text(client, "/")
-    author.name = "Renamed Author"
-    author.save()
+    change = reverse("admin:articles_author_change", args=[author.pk])
+    data = {"name": "Renamed Author", "slug": author.slug, "bio": author.bio}
+    assert editor_client.post(change, data).status_code == 302
     assert "Renamed Author" in page_text(client, article.get_absolute_url())
-    BreakingNews.objects.create(text="Polls close now")
+    banner = {"text": "Polls close now", "is_active": "on"} | RAISED
+    assert editor_client.post(reverse("admin:articles_breakingnews_add"), banner).status_code == 302
     assert "Polls close now" in page_text(client, "/")
 
 
@@ -125,8 +144,7 @@ def test_conditional_get_answers_304(client):
     etag = first["ETag"]
     again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304
-    article.headline = "Changed"
-    article.save()
+    publish_changes(article, headline="Changed")
     assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 

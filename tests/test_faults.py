@@ -10,15 +10,15 @@ from django.db.utils import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from comments.models import Reply
-from newsroom import cache as page_cache
-from newsroom import purges
-from tests.factories import make_article, reply_data
+from newsroom.pagecache import middleware as page_cache
+from newsroom.pagecache import sequence
+from tests.factories import make_article, publish_changes, reply_data
 
 pytestmark = pytest.mark.django_db
 
 UNREACHABLE = {
     "default": {
-        "BACKEND": "newsroom.cache_backends.ResilientRedisCache",
+        "BACKEND": "newsroom.pagecache.backends.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -29,7 +29,7 @@ UNREACHABLE = {
 def redis_down(settings):
     settings.CACHES = UNREACHABLE
     yield
-    purges._owed.clear()
+    sequence._owed.clear()
 
 
 def test_with_redis_unreachable_readers_get_every_page(client, redis_down, caplog):
@@ -116,8 +116,7 @@ def test_a_change_made_while_redis_was_away_is_not_hidden_by_old_pages(client, m
         raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(RedisCacheClient, "get_client", unreachable)
-    article.headline = "Changed during the outage"
-    article.save()  # the purge cannot be recorded now
+    publish_changes(article, headline="Changed during the outage")  # not recorded now
     assert "Changed during the outage" in client.get(url).content.decode()
 
     monkeypatch.setattr(RedisCacheClient, "get_client", real)  # Redis is back, old pages too
@@ -125,4 +124,4 @@ def test_a_change_made_while_redis_was_away_is_not_hidden_by_old_pages(client, m
     after = client.get(url)
     assert "Changed during the outage" in after.content.decode()
     assert after.wsgi_request.page_cache == "miss"
-    assert not purges.owing()
+    assert not sequence.owing()

@@ -7,9 +7,9 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.utils import timezone
 
-from articles.models import Article
-from chrome.models import BreakingNews
-from tests.factories import make_article, make_topic
+from articles import workflow
+from chrome.models import BreakingNews, changed
+from tests.factories import desk_editor, make_article, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,7 @@ def test_breaking_news_banner_is_raised_and_cleared(client):
     assert f'<a href="{article.get_absolute_url()}">Polls have closed</a>' in page
     banner.is_active = False
     banner.save()
+    changed()  # as the desk's save does
     assert "Polls have closed" not in client.get("/").content.decode()
 
 
@@ -115,8 +116,7 @@ def test_banner_links_its_article_only_while_readers_may_read_it(client, setting
     clock.advance(31)
     assert link in client.get("/").content.decode(), "its time came, with no save at all"
     article.refresh_from_db()
-    article.status = Article.Status.DRAFT
-    article.save()
+    workflow.transition(article, "unpublish", by=desk_editor())
     page = client.get("/").content.decode()
     assert "Counting starts soon" in page and link not in page, "unpublished: unlinked again"
 

@@ -21,7 +21,7 @@ def folder_cache(tmp_path, settings):
     folder = tmp_path / "pages"
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache_backends.ResilientFileBasedCache",
+            "BACKEND": "newsroom.pagecache.backends.ResilientFileBasedCache",
             "LOCATION": str(folder),
         }
     }

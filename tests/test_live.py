@@ -17,7 +17,7 @@ from articles.models import Article, Revision
 from audit.models import AuditEntry
 from live import coverage as live
 from live.models import LiveUpdate
-from tests.factories import cache_use, make_article, make_author, page_text, warm
+from tests.factories import cache_use, desk_editor, make_article, make_author, page_text, warm
 
 pytestmark = pytest.mark.django_db
 
@@ -288,8 +288,7 @@ def test_structured_data_is_a_live_blog_posting(client):
     blog = data["liveBlogUpdate"]
     assert [u["articleBody"] for u in blog] == ["Update number 2.", "Update number 1."]
     assert blog[0]["url"].endswith(f"?update={updates[1].pk}#update-{updates[1].pk}")
-    article.live_until = timezone.now()
-    article.save()
+    live.end_coverage(article, by=desk_editor())
     page = page_text(client, article.get_absolute_url())
     data = json.loads(
         re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1]

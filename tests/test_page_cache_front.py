@@ -1,6 +1,7 @@
 """The WSGI front of the page cache: cached pages for anonymous readers without Django's
 request handling, with the same headers and bytes for everyone, and nothing stale."""
 
+import dataclasses
 import io
 import sys
 
@@ -12,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Reply
-from newsroom.front import PageCacheFront
-from tests.factories import make_article
+from newsroom.pagecache.front import PageCacheFront
+from tests.factories import make_article, publish_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +113,7 @@ def test_a_purge_drops_only_the_pages_showing_what_changed(front):
     for article in (changed, other, changed, other):
         get(front, article.get_absolute_url())
     assert front.app.calls == 2
-    changed.headline = "Edited"
-    changed.save()
+    publish_changes(changed, headline="Edited")
     assert "Edited" in get(front, changed.get_absolute_url())[2]
     assert front.app.calls == 3
     assert "Untouched" in get(front, other.get_absolute_url())[2]
@@ -125,8 +125,7 @@ def test_a_change_shows_on_the_next_request_through_the_front(front):
     url = article.get_absolute_url()
     get(front, url)
     get(front, url)
-    article.headline = "After the edit"
-    article.save()
+    publish_changes(article, headline="After the edit")
     _, _, body = get(front, url)
     assert "After the edit" in body and front.app.calls == 2
 
@@ -153,7 +152,7 @@ def test_an_expired_page_goes_back_to_django(front):
     url = make_article().get_absolute_url()
     get(front, url)
     key = next(iter(front.pages))
-    front.pages[key] = (0, *front.pages[key][1:])  # its lifetime is over
+    front.pages[key] = dataclasses.replace(front.pages[key], expires=0)  # its lifetime is over
     get(front, url)
     assert front.app.calls == 2
 
@@ -191,8 +190,7 @@ def test_with_a_dummy_cache_nothing_is_kept_and_every_change_shows(
     article = make_article(headline="First words")
     url = article.get_absolute_url()
     get(front, url)
-    article.headline = "Second words"
-    article.save()
+    publish_changes(article, headline="Second words")
     _, _, body = get(front, url)
     assert "Second words" in body and front.app.calls == 2 and not front.pages
 
@@ -206,8 +204,7 @@ def test_with_a_sequence_file_every_change_shows_in_every_process(front, setting
         assert "Morning edition" in get(app, url)[2]
     assert front.app.calls == other_process.app.calls == 1, "both serve it from memory"
     sequence = (tmp_path / "cache" / "purge-sequence").read_bytes()
-    article.headline = "Evening edition"
-    article.save()
+    publish_changes(article, headline="Evening edition")
     assert (tmp_path / "cache" / "purge-sequence").read_bytes() != sequence
     for app in (front, other_process):
         assert "Evening edition" in get(app, url)[2]

@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Topic
-from comments.cache_tags import count_replies
+from comments.counts import count_replies
 from comments.models import Reply
 from live.models import LiveUpdate
 
@@ -113,3 +114,47 @@ def test_every_public_page_makes_the_same_queries_over_15_or_10015_articles(clie
     large = _counts(client)
     assert small == BUDGETS
     assert large == BUDGETS
+
+
+def test_a_draft_resaved_at_the_desk_makes_only_the_queries_the_save_needs(
+    editor_client, monkeypatch
+):
+    """A draft saved again with nothing changed: no reader can see it, so no purge, no header
+    rebuilt, no row read back. The save itself (`save_model` to the end of `save_related`: the
+    UPDATE, the working copy dropped, the topics compared, the revision compared) is pinned
+    apart from the admin's own work around it (session, user, permissions, the form's choices
+    and validation, the change message), which is pinned with it for the whole POST."""
+    from articles.admin.article import ArticleAdmin
+    from tests.factories import make_article
+    from tests.test_workflow import change_form_data
+
+    draft = make_article(status="draft", headline="Still a draft")
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    assert editor_client.post(url, change_form_data(draft)).status_code == 302
+    draft.refresh_from_db()
+    data = change_form_data(draft)
+
+    marks = {}
+    save_model, save_related = ArticleAdmin.save_model, ArticleAdmin.save_related
+
+    def measured_save_model(self, *args, **kwargs):
+        marks["start"] = len(queries.captured_queries)
+        return save_model(self, *args, **kwargs)
+
+    def measured_save_related(self, *args, **kwargs):
+        result = save_related(self, *args, **kwargs)
+        marks["end"] = len(queries.captured_queries)
+        return result
+
+    monkeypatch.setattr(ArticleAdmin, "save_model", measured_save_model)
+    monkeypatch.setattr(ArticleAdmin, "save_related", measured_save_related)
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.post(url, data)
+    assert response.status_code == 302
+    saving = queries.captured_queries[marks["start"] : marks["end"]]
+    search_vector = 1 if connection.vendor == "postgresql" else 0  # its own UPDATE there
+    assert len(saving) == 6 + search_vector, "\n".join(q["sql"][:120] for q in saving)
+    assert sum(q["sql"].startswith("UPDATE") for q in saving) == 1 + search_vector
+    whole = len(queries.captured_queries)
+    assert whole == 31 + search_vector, "the whole POST, the admin's own work included"
+    assert not any("sitechrome" in q["sql"] for q in queries.captured_queries), "no header"

@@ -16,12 +16,12 @@ from django.core.signals import request_started
 from django.urls import reverse
 from django.utils import timezone
 
-from chrome.models import BreakingNews
+from chrome.models import BreakingNews, changed
 from comments import moderation
 from comments.models import Reply
 from live import coverage as live
 from live.models import LiveUpdate
-from newsroom import purges
+from newsroom.pagecache import shared
 from tests.factories import make_article, make_reply, reply_data
 
 VCL = Path(__file__).resolve().parent.parent / "deploy/varnish/newsroom.vcl"
@@ -95,7 +95,7 @@ def app_requests():
 def fetch(port, path, *, method="GET", headers=None, body=None):
     """A request through Varnish, by a reader who comes after the purges of every change made
     so far have gone out (the app sends them from a background thread)."""
-    assert purges.wait_sent(timeout=10), "the purges went out"
+    assert shared.wait_sent(timeout=10), "the purges went out"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request(method, path, body=body, headers={"Host": "localhost", **(headers or {})})
     response = connection.getresponse()
@@ -172,6 +172,7 @@ def test_a_cross_site_reply_through_varnish_is_refused(front):
 
 def test_a_banner_cleared_from_the_list_disappears_from_varnish_at_once(front, editor, client):
     banner = BreakingNews.objects.create(text="Storm is coming")
+    changed()  # as the desk's save does
     article = make_article()
     for url in ("/", article.get_absolute_url()):
         read(front, url)

@@ -201,7 +201,6 @@ class Posts:
             counts.imported += 1
         elif state == "updated":
             FlatPage.objects.filter(pk=pk).update(title=title, content=converted.html)
-            FlatPage.objects.get(pk=pk).save()  # tells the header and footer
             counts.updated += 1
         else:
             counts.unchanged += 1

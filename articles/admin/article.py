@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from js_asset import Media
 
-from articles import changes, notes, revisions, workflow
+from articles import changes, events, notes, revisions, workflow
 from articles.admin.actions import WorkflowActions
 from articles.admin.desk_pages import DeskPages
 from articles.admin.inlines import ArticleNoteInline, BylineInline, staged_authors
@@ -213,6 +213,7 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         replies = obj.replies.count()
+        events.article_deleted.send(sender=Article, article=obj)  # while its rows can be read
         super().delete_model(request, obj)
         log.record(
             log.Action.DELETE,

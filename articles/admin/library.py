@@ -8,13 +8,35 @@ from django.urls import path
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from articles import topics
+from articles import events, topics
 from articles.images import PictureField
 from articles.models import Author, Image, Topic
 
 
+class TellsReaders:
+    """A desk's save or delete tells readers' pages what happened (`told`): the models' own
+    save sends nothing. Said once the related objects are saved too; for a delete, just
+    before, while what it showed can still be read (pages are purged once it commits)."""
+
+    def told(self, obj) -> None:
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.told(form.instance)
+
+    def delete_model(self, request, obj):
+        self.told(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.told(obj)
+        super().delete_queryset(request, queryset)
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TellsReaders, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "show_in_nav", "nav_order"]
     list_editable = ["show_in_nav", "nav_order"]
     list_filter = ["show_in_nav", ("parent", admin.RelatedOnlyFieldListFilter)]
@@ -41,22 +63,39 @@ class TopicAdmin(admin.ModelAdmin):
             return JsonResponse({"error": " ".join(refusal.messages)}, status=400)
         if created:
             self.log_addition(request, topic, [{"added": {}}])
+            self.told(topic)
         return JsonResponse(
             {"id": topic.pk, "text": str(topic), "created": created}, status=201 if created else 200
         )
 
+    def told(self, topic) -> None:
+        events.topic_changed.send(sender=Topic, topic=topic)
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        admin.ModelAdmin.delete_model(self, request, obj)
+        events.topics_deleted.send(sender=Topic, topic_ids={pk})
+
+    def delete_queryset(self, request, queryset):
+        pks = set(queryset.values_list("pk", flat=True))
+        admin.ModelAdmin.delete_queryset(self, request, queryset)
+        events.topics_deleted.send(sender=Topic, topic_ids=pks)
+
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(TellsReaders, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "slug", "bio"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["photo", "user"]
 
+    def told(self, author) -> None:
+        events.author_changed.send(sender=Author, author=author)
+
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(TellsReaders, admin.ModelAdmin):
     list_display = ["thumbnail", "alt_text", "credit", "width", "height", "created_at"]
     list_display_links = ["thumbnail", "alt_text"]
     search_fields = ["alt_text", "caption", "credit"]
@@ -86,6 +125,9 @@ class ImageAdmin(admin.ModelAdmin):
                 "The sizes readers download are being made; until they are ready, pages show "
                 "this picture as uploaded.",
             )
+
+    def told(self, image) -> None:
+        events.picture_changed.send(sender=Image, image=image)
 
     @admin.display(description="picture")
     def thumbnail(self, image):

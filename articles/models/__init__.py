@@ -1,15 +1,15 @@
 """The articles app's models, one module per concept; import them from here."""
 
+from articles.models.addresses import FormerSlug
 from articles.models.article import (
     ARTICLE_SEARCH_VECTOR,
     Article,
-    ArticleNote,
     ArticleQuerySet,
-    Byline,
-    FormerSlug,
     published_q,
 )
 from articles.models.authors import Author
+from articles.models.bylines import Byline
+from articles.models.notes import ArticleNote
 from articles.models.picture_library import Image
 from articles.models.records import PreviewLink, Revision, WorkingCopy
 from articles.models.topics import RESERVED_SLUGS, Topic, validate_topic_slug

@@ -1,16 +1,18 @@
-"""Articles, and what belongs to each: bylines, notes (corrections, updates), former
-addresses, the search vector."""
+"""Articles: the model, its queryset (what readers may see) and the search vector. Bylines,
+notes and former addresses are in their own modules beside this one."""
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
+from articles.models.addresses import FormerSlug, unique_slug
 from articles.models.authors import Author
+from articles.models.bylines import Byline
 from articles.models.picture_library import Image
+from articles.models.search_vector import ARTICLE_SEARCH_VECTOR
 from articles.models.topics import Topic
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from newsroom.rendering import links
@@ -286,7 +288,7 @@ class Article(models.Model):
         # Sanitising here, not only in the admin form, keeps the shell and commands honest.
         self.body = sanitize_body(self.body or "")
         if not self.slug:
-            self.slug = _unique_slug(self.headline, exclude_pk=self.pk)
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
         super().save(*args, **kwargs)
         loaded = getattr(self, "_loaded_slug", None)
         if loaded and loaded != self.slug:
@@ -377,114 +379,3 @@ class Article(models.Model):
         if (staged := getattr(self, "staged_authors", None)) is not None:
             return staged
         return [byline.author for byline in self.bylines.all()]
-
-
-def _unique_slug(text: str, *, exclude_pk=None) -> str:
-    base = slugify(text)[:180] or "article"
-    taken = set(
-        Article.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-# Headline matches rank above standfirst matches, which rank above body matches.
-ARTICLE_SEARCH_VECTOR = (
-    SearchVector("headline", weight="A", config="english")
-    + SearchVector("dek", weight="B", config="english")
-    + SearchVector(
-        Func(
-            F("body"),
-            Value("<[^>]+>"),
-            Value(" "),
-            Value("g"),
-            function="regexp_replace",
-            output_field=models.TextField(),
-        ),
-        weight="C",
-        config="english",
-    )
-)
-
-
-class FormerSlug(models.Model):
-    """An address an article had before its slug changed; it redirects to the article."""
-
-    slug = models.SlugField(max_length=200, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
-
-    class Meta:
-        verbose_name = "former address"
-        verbose_name_plural = "former addresses"
-
-    def __str__(self):
-        return self.slug
-
-
-class Byline(models.Model):
-    """One author of an article, in order."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(
-        Author,
-        verbose_name="author",
-        on_delete=models.PROTECT,
-        related_name="bylines",
-        help_text="Type a name to find the author; add authors in the admin under Authors.",
-    )
-    order = models.PositiveSmallIntegerField(
-        "order", default=0, help_text="Lower numbers come first in the byline."
-    )
-
-    class Meta:
-        ordering = ["order", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="one_byline_per_author")
-        ]
-
-    def __str__(self):
-        return str(self.author)
-
-
-class ArticleNote(models.Model):
-    """A dated correction (shown at the top of the article) or update (at the foot)."""
-
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        UPDATE = "update", "Update or clarification"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
-    kind = models.CharField(
-        "kind",
-        max_length=20,
-        choices=Kind.choices,
-        default=Kind.CORRECTION,
-        help_text="A correction fixes an error and is shown at the top; an update or "
-        "clarification adds to the story and is shown at the foot.",
-    )
-    text = models.TextField(
-        "note", max_length=1000, help_text="What changed, in a sentence or two, as readers see it."
-    )
-    noted_at = models.DateTimeField(
-        "date", default=timezone.now, help_text="Shown beside the note; usually now."
-    )
-
-    class Meta:
-        ordering = ["noted_at", "pk"]
-        verbose_name = "update or correction"
-        verbose_name_plural = "updates and corrections"
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.text[:60]}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # A note moves the article's honest "Updated" time: every article with notes has one,
-        # so its page reads its notes only then.
-        Article.objects.filter(pk=self.article_id).filter(
-            Q(modified_at__isnull=True) | Q(modified_at__lt=self.noted_at)
-        ).update(modified_at=self.noted_at)

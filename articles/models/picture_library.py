@@ -10,6 +10,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django_tasks import task
 
+from articles import events
 from articles.images import (
     delete_files,
     delete_renditions,
@@ -103,6 +104,7 @@ class Image(models.Model):
         old, self.renditions = self.renditions, make_renditions(self)
         super().save(update_fields=["renditions"])
         delete_renditions(old, keep=rendition_names(self.renditions))
+        events.renditions_made.send(sender=Image, image=self)
         return True
 
     @classmethod
@@ -159,8 +161,9 @@ class Image(models.Model):
 
 @task()
 def make_renditions_later(image_pk: int) -> bool:
-    """A worker makes an uploaded picture's renditions (newsroom/tasks/); saving them purges
-    the pages showing it, which showed the original until then. Returns whether any were made."""
+    """A worker makes an uploaded picture's renditions (newsroom/tasks/); `renditions_made`
+    purges the pages showing it, which showed the original until then. Returns whether any
+    were made."""
     image = Image.objects.filter(pk=image_pk).first()
     if image is None:
         return False  # deleted meanwhile

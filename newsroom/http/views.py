@@ -13,8 +13,8 @@ from django.template.defaultfilters import filesizeformat, pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from newsroom import purges
-from newsroom.models import PendingPurge
+from newsroom.pagecache import sequence
+from newsroom.pagecache.models import PendingPurge
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def healthz(request):
     cache.set("healthz", probe, timeout=10)  # the cache's own backend logs why it fails
     if cache.get("healthz") != probe:
         checks["cache"] = "failing"
-    if owed or purges.owing():
+    if owed or sequence.owing():
         checks["purges"] = f"owed to {owed} shared cache{pluralize(owed)}" if owed else "owed"
     if checks["database"] != "ok":
         checks["status"] = "failing"

@@ -2,8 +2,8 @@
 database backend: the queue is a table, so no new service runs and nothing queued is lost).
 
 The project's tasks: the apps' own (renditions after an upload, notices to moderators), the
-purge retries (`newsroom.purges.retry_purges`), and `daily` here, which sends `daily_jobs` for
-each app's nightly work. A worker runs them: `manage.py worker`, which also
+purge retries (`newsroom.pagecache.shared.retry_purges`), and `daily` here, which sends
+`daily_jobs` for each app's nightly work. A worker runs them: `manage.py worker`, which also
 keeps the daily run scheduled and starts a new worker when one dies. A task whose worker died
 while running it is queued again once TASK_LEASE_SECONDS have passed since it started
 (`requeue_abandoned`). While no worker runs, tasks wait in the table; readers' pages never wait

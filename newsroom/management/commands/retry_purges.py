@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from newsroom.models import PendingPurge
-from newsroom.purges import send_owed
+from newsroom.pagecache.models import PendingPurge
+from newsroom.pagecache.shared import send_owed
 
 
 class Command(BaseCommand):

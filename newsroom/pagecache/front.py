@@ -1,7 +1,7 @@
 """The WSGI application in front of Django: anonymous readers' cached pages without Django.
 
 It keeps, per process, the bytes and headers of pages it has seen Django's page cache serve
-(`newsroom/cache.py`), keyed by the request's own scheme, host, path and query, and answers a
+(`middleware.py`), keyed by the request's own scheme, host, path and query, and answers a
 hit by itself: reading the purge sequence (a memory read with PURGE_SEQUENCE_FILE), a lookup,
 and the answer. When the sequence moves it reads the purge log and drops the pages carrying
 a purged tag; when the log cannot say, it drops them all. A public page's GET loses its cookies
@@ -11,12 +11,14 @@ request, a made-up query string, a POST, the desk) goes to Django.
 
 import threading
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 
-from newsroom import logs, purges
-from newsroom.cache import cache_control, enabled, is_public
+from newsroom import logs
 from newsroom.http.middleware import log_request
+from newsroom.pagecache import sequence
+from newsroom.pagecache.middleware import Served, cache_control, enabled, is_public
 
 _DROPPED = frozenset(
     ("set-cookie", "content-length", "date", "server", "cache-control", "x-request-id")
@@ -24,13 +26,25 @@ _DROPPED = frozenset(
 _NOT_MODIFIED = ("ETag", "Vary")
 
 
+@dataclass(frozen=True, slots=True)
+class HeldPage:
+    """A page the front holds in this process's memory, as it answers it."""
+
+    expires: float
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+    tags: list[str]
+    ends: float | None
+
+
 class PageCacheFront:
     MAX_PAGES = 512
 
     def __init__(self, app):
         self.app = app
-        # key -> (expires, body, headers, etag, tags, ends)
-        self.pages: dict[tuple, tuple] = {}
+        # (scheme, proxy's scheme, host, path, query) -> the page
+        self.pages: dict[tuple, HeldPage] = {}
         self.seen = -1  # the purge sequence number the pages held are fresh at
         self.lock = threading.Lock()  # for servers that run several threads per process
         proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
@@ -53,11 +67,11 @@ class PageCacheFront:
         )
         page = self.pages.get(key)
         now = time.time()
-        if page is None or page[0] <= now:
+        if page is None or page.expires <= now:
             return self._through_django(key, seen, environ, start_response)
-        _, body, headers, etag, _, ends = page
+        body, headers = page.body, page.headers
         rid = logs.request_id(environ.get("HTTP_X_REQUEST_ID"), environ.get("REMOTE_ADDR", ""))
-        if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        if page.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             kept = [h for h in headers if h[0] in _NOT_MODIFIED]
             start_response("304 Not Modified", [*kept, ("X-Request-ID", rid)])
             log_request("GET", environ.get("PATH_INFO"), 304, start, "hit", request_id=rid)
@@ -66,7 +80,7 @@ class PageCacheFront:
             "200 OK",
             [
                 *headers,
-                ("Cache-Control", cache_control(ends, now)),
+                ("Cache-Control", cache_control(page.ends, now)),
                 ("Content-Length", str(len(body))),
                 ("X-Request-ID", rid),
             ],
@@ -81,18 +95,18 @@ class PageCacheFront:
         if not enabled():
             self.pages = {}
             return None
-        current = purges.sequence()
-        if purges.owing():
+        current = sequence.current()
+        if sequence.owing():
             self.pages = {}
             return None
         if current == self.seen:
             return current
         with self.lock:
-            purged = purges.purged_since(self.seen, current) if self.seen >= 0 else None
+            purged = sequence.purged_since(self.seen, current) if self.seen >= 0 else None
             if purged is None:
                 self.pages = {}
             else:
-                self.pages = {k: p for k, p in self.pages.items() if purged.isdisjoint(p[4])}
+                self.pages = {k: p for k, p in self.pages.items() if purged.isdisjoint(p.tags)}
             self.seen = current
         return current
 
@@ -104,21 +118,21 @@ class PageCacheFront:
             return start_response(status, headers, exc_info)
 
         result = self.app(environ, capture)
-        served = environ.get("newsroom.page_cache")
+        served: Served | None = environ.get("newsroom.page_cache")
         # Kept only if no purge came between this request's start and Django's check.
-        if served and seen is not None and served[1] == seen == self.seen:
-            stored = served[0]
+        if served and seen is not None and served.checked_at == seen == self.seen:
+            stored = served.page
             if sent.get("status", "").startswith("200") and not any(
                 name.lower() == "set-cookie" for name, _ in sent["headers"]
             ):
                 headers = tuple((n, v) for n, v in sent["headers"] if n.lower() not in _DROPPED)
-                page = (
-                    stored["expires"],
-                    stored["body"],
-                    headers,
-                    stored["etag"],
-                    stored["tags"],
-                    stored["ends"],
+                page = HeldPage(
+                    expires=stored.expires,
+                    body=stored.body,
+                    headers=headers,
+                    etag=stored.etag,
+                    tags=stored.tags,
+                    ends=stored.ends,
                 )
                 with self.lock:
                     if len(self.pages) >= self.MAX_PAGES:

@@ -1,8 +1,8 @@
-"""The page cache for anonymous readers: one page for every reader, purged by what it shows.
+"""The page cache in Django: which requests may be cached, storing pages and serving them.
 
 A public page's bytes are the same for every anonymous reader: no form token, no cookie. So it
 is stored once, in the app's cache and in any shared cache in front (Varnish, a CDN), with
-`Cache-Control: public`. Each page carries the tags of what it shows (`newsroom/purges.py`);
+`Cache-Control: public`. Each page carries the tags of what it shows (`tags.py`);
 a change purges its tags after commit, and a stored page is served only while none of its tags
 was purged after it was rendered. Lifetimes are capped at the next time a page may change by
 the clock alone (a scheduled publication: `limit_lifetime()`), so no job needs to run.
@@ -15,7 +15,7 @@ answer a parameter's value that names nothing (a page past the last) without sto
 (`do_not_store`). Posts and the paths in PAGE_CACHE_SKIP go straight to the views.
 
 Two pieces serve pages: `ReaderPageCacheMiddleware` here renders and stores them (and serves the
-test client); `newsroom.front.PageCacheFront`, the WSGI application servers run, answers hits
+test client); `front.PageCacheFront`, the WSGI application servers run, answers hits
 from its own memory before Django's request handling starts.
 """
 
@@ -23,9 +23,11 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
@@ -34,9 +36,8 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.encoding import escape_uri_path
 
-from newsroom import purges
 from newsroom.apps import uncached_paths
-from newsroom.models import EVERY_PAGE
+from newsroom.pagecache import EVERY_PAGE, sequence
 
 _HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary")
 REDIRECT_SECONDS = 3600  # how long browsers keep a redirect to a page's own address
@@ -52,6 +53,19 @@ def limit_lifetime(seconds_left: Callable[[], float | None]) -> None:
         _lifetime_limits.append(seconds_left)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """A page as the app's cache keeps it, shared by every process."""
+
+    body: bytes
+    headers: dict[str, str]
+    etag: str
+    tags: list[str]
+    rendered_at: int  # the purge sequence number read before it was rendered
+    expires: float  # when the app's cache stops serving it (time.time())
+    ends: float | None  # when it changes by the clock alone (a scheduled publication)
+
+
 @functools.cache
 def release() -> str:
     """A fingerprint of what renders pages (the code, the templates, the static manifest),
@@ -59,13 +73,24 @@ def release() -> str:
     rendered by the old templates, or naming old static files, is served."""
     digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
-    code = [p for app in ("articles", "comments", "newsroom") for p in root.glob(f"{app}/**/*.py")]
+    # The project's own apps, as the app registry names them (third-party ones change with
+    # the lock, and a deploy changes the templates or static files they bring anyway).
+    folders = [root.joinpath(*app.name.split(".")) for app in apps.get_app_configs()]
+    code = [p for folder in folders if folder.is_dir() for p in folder.glob("**/*.py")]
     sources = [*code, *root.glob("templates/**/*")]
     sources.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
     for path in sorted(p for p in sources if p.is_file()):
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """What the middleware tells the front about the page it served."""
+
+    page: StoredPage
+    checked_at: int  # the purge sequence number it was found fresh at
 
 
 def page_key(scheme: str, host: str, full_path: str) -> str:
@@ -164,15 +189,15 @@ class ReaderPageCacheMiddleware:
                 return self._redirect(request, wanted)
         if not is_cacheable(request):
             return self._private(request, self.get_response(request))
-        checked_at = purges.sequence()  # before anything is read for the page
-        if purges.owing():  # the cache is away: what it holds may be stale
+        checked_at = sequence.current()  # before anything is read for the page
+        if sequence.owing():  # the cache is away: what it holds may be stale
             return self.get_response(request)
         key = page_key(request.scheme, request.get_host(), request.get_full_path())
         stored = cache.get(key)
         if (
             stored is not None
-            and stored["expires"] > time.time()
-            and purges.fresh(stored["tags"], stored["rendered_at"])
+            and stored.expires > time.time()
+            and sequence.fresh(stored.tags, stored.rendered_at)
         ):
             request.page_cache = "hit"
         else:
@@ -182,7 +207,7 @@ class ReaderPageCacheMiddleware:
             if stored is None:
                 return response
         # Tells the front what it may keep: these bytes, checked fresh at this purge number.
-        request.META["newsroom.page_cache"] = (stored, checked_at)
+        request.META["newsroom.page_cache"] = Served(stored, checked_at)
         return self._serve(stored)
 
     @staticmethod
@@ -201,7 +226,7 @@ class ReaderPageCacheMiddleware:
             patch_cache_control(response, private=True)
         return response
 
-    def _store(self, key, rendered_at, request, response) -> dict | None:
+    def _store(self, key, rendered_at, request, response) -> StoredPage | None:
         if response.status_code != 200 or response.streaming or response.cookies:
             return None
         if getattr(request, "page_cache_store", True) is False:
@@ -212,23 +237,23 @@ class ReaderPageCacheMiddleware:
         if ttl < 1:
             return None
         tags = sorted(getattr(request, "cache_tags", set()) | {EVERY_PAGE})
-        stored = {
-            "body": response.content,
-            "headers": {h: response[h] for h in _HEADERS_KEPT if h in response},
-            "etag": '"' + hashlib.sha256(response.content).hexdigest()[:24] + '"',
-            "tags": tags,
-            "rendered_at": rendered_at,
-            "expires": now + ttl,
-            "ends": now + to_end if to_end is not None else None,
-        }
-        purges.mark_unseen(tags, rendered_at)
+        stored = StoredPage(
+            body=response.content,
+            headers={h: response[h] for h in _HEADERS_KEPT if h in response},
+            etag='"' + hashlib.sha256(response.content).hexdigest()[:24] + '"',
+            tags=tags,
+            rendered_at=rendered_at,
+            expires=now + ttl,
+            ends=now + to_end if to_end is not None else None,
+        )
+        sequence.mark_unseen(tags, rendered_at)
         cache.set(key, stored, timeout=int(ttl) + 1)
         return stored
 
-    def _serve(self, stored):
-        response = HttpResponse(stored["body"], headers=stored["headers"])
-        response["ETag"] = stored["etag"]
-        response["Cache-Control"] = cache_control(stored["ends"], time.time())
+    def _serve(self, stored: StoredPage):
+        response = HttpResponse(stored.body, headers=stored.headers)
+        response["ETag"] = stored.etag
+        response["Cache-Control"] = cache_control(stored.ends, time.time())
         if settings.CACHE_PURGE_URLS:
-            response[settings.CACHE_TAG_HEADER] = " ".join(stored["tags"])
+            response[settings.CACHE_TAG_HEADER] = " ".join(stored.tags)
         return response

@@ -1,0 +1,8 @@
+"""What happened to the header and footer, as the chrome's services say it (see
+`articles/events.py`). A plain model save sends none of them."""
+
+from django.dispatch import Signal
+
+# The header or footer changed: a banner raised or cleared, a footer page, the top bar's
+# sections, the article a banner links to (`chrome.models.changed`). No arguments.
+chrome_changed = Signal()
