@@ -107,7 +107,7 @@ def set_key_point(update: LiveUpdate, pinned: bool, *, by) -> LiveUpdate:
 
 @transaction.atomic
 def end_coverage(article: Article, *, by, at=None) -> Article:
-    before = events.Listing.of(article)
+    before = article_events.Listing.of(article)
     article.live_until = at or timezone.now()
     article.updated_by = by
     article.save()

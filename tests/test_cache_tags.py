@@ -97,7 +97,7 @@ def test_a_banner_raised_at_the_desk_rebuilds_the_header_once_and_purges_it(edit
     warm("/")
     banner = {"text": "Bridge closed", "is_active": "on"} | RAISED
     with CaptureQueriesContext(connection) as queries:
-        response = editor_client.post(reverse("admin:articles_breakingnews_add"), banner)
+        response = editor_client.post(reverse("admin:chrome_breakingnews_add"), banner)
     assert response.status_code == 302
     writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
     assert len([sql for sql in writes if "articles_sitechrome" in sql]) == 1, "rebuilt once"

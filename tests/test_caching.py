@@ -97,7 +97,7 @@ def test_topic_author_navigation_and_banner_changes_made_at_the_desk_show_at_onc
     assert editor_client.post(change, data).status_code == 302
     assert "Renamed Author" in page_text(client, article.get_absolute_url())
     banner = {"text": "Polls close now", "is_active": "on"} | RAISED
-    assert editor_client.post(reverse("admin:articles_breakingnews_add"), banner).status_code == 302
+    assert editor_client.post(reverse("admin:chrome_breakingnews_add"), banner).status_code == 302
     assert "Polls close now" in page_text(client, "/")
 
 
