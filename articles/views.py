@@ -8,9 +8,12 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.views.generic import ListView, TemplateView
 
 from articles import changes, live_pages, metadata, previews
@@ -19,6 +22,7 @@ from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, top
 from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
 from newsroom import purges
 from newsroom.cache import do_not_store, reads_query
+from newsroom.pagecache.fragments import fragment
 
 
 def home(request):
@@ -129,7 +133,8 @@ class PagePart:
     count and the form): what to read with the article, and what it adds to the page."""
 
     select_related: tuple[str, ...]
-    context: Callable[..., dict]  # (request, article, **options) -> template variables
+    # (request, article, **options) -> {"html": the part, "reply_count": n when it counts replies}
+    context: Callable[..., dict]
 
 
 _page_parts: list[PagePart] = []
@@ -170,10 +175,65 @@ def article_detail(request, topic, slug):
     return article_page(request, article)
 
 
+# Where the article's story shows its reply count: filled in for each page (`article_page`).
+REPLY_COUNT_SLOT = SafeString("<!--reply-count-->")
+
+
 def article_page(request, article, *, status=200, preview=False, **options):
     """The article page. Other apps' views render it with options for their part (the replies
     view: the reader's form and errors); previews render it for an unpublished article, without
-    the other apps' parts, kept out of search engines and caches."""
+    the other apps' parts, kept out of search engines and caches.
+
+    The page is assembled from fragments cached by tag (newsroom/pagecache/fragments.py): the
+    article's head and story (purged when the article, its topics, authors or pictures
+    change), each other app's part (the replies: purged when a reply is shown or hidden) and
+    the site's header and footer (purged when the chrome changes). A live article's story,
+    which changes with the clock and its `?page=`, is rendered each time."""
+    live = live_pages.context(request, article) if article.live_from and article.pk else {}
+    if preview or live:
+        story = _story(request, article, preview=preview, live=live)
+    else:
+        host = f"{request.scheme}://{request.get_host()}"
+        story = fragment(
+            request, "article-story", f"{article.pk}:{host}", lambda: _story(request, article)
+        )
+    parts, reply_count = [], 0
+    if not preview:
+        for part in _page_parts:
+            shown = part.context(request, article, **options)
+            parts.append(shown["html"])
+            reply_count = shown.get("reply_count", reply_count)
+    count = (
+        format_html(
+            '<a class="reply-count" href="#replies">{} {}</a>',
+            reply_count,
+            "reply" if reply_count == 1 else "replies",
+        )
+        if reply_count
+        else ""
+    )
+    # The fragments are templates' output (escaped there): placed in the page as they are.
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "article_head": SafeString(story["head"]),
+            "article_story": SafeString(story["story"].replace(REPLY_COUNT_SLOT, count, 1)),
+            "page_parts": parts,
+            "chrome": None if preview else chrome(request),
+            **live,
+        },
+        status=status,
+    )
+    if preview:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _story(request, article, *, preview=False, live=None) -> dict[str, str]:
+    """The article's own part of its page: what goes in the page's head, and the story."""
     # Two plain queries: for one article, cheaper than prefetching. Only an article with an
     # "Updated" time has notes (`ArticleNote.save`).
     notes = list(article.notes.order_by("noted_at", "pk")) if article.modified_at else []
@@ -188,32 +248,37 @@ def article_page(request, article, *, status=200, preview=False, **options):
     corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
     if not preview:  # a preview is never cached
         tag_teasers(request, [article], *(topic_tag(t.pk) for t in further_topics))
-    parts = live_pages.context(request, article) if article.live_from and article.pk else {}
-    if not preview:
-        for part in _page_parts:
-            parts |= part.context(request, article, **options)
     data = metadata.news_article(request, article, corrections=corrections)
-    if article.live_from:
-        data = metadata.live_blog(request, article, data, parts["live"]["updates"])
-    response = render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "preview": preview,
-            "share_url": request.build_absolute_uri(article.get_absolute_url()),
-            "further_topics": further_topics,
-            "corrections": corrections,
-            "updates": [n for n in notes if n.kind != ArticleNote.Kind.CORRECTION],
-            "json_ld": metadata.as_script(data),
-            **parts,
-        },
-        status=status,
-    )
-    if preview:
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    if live:
+        data = metadata.live_blog(request, article, data, live["live"]["updates"])
+    context = {
+        "article": article,
+        "preview": preview,
+        "share_url": request.build_absolute_uri(article.get_absolute_url()),
+        "further_topics": further_topics,
+        "corrections": corrections,
+        "updates": [n for n in notes if n.kind != ArticleNote.Kind.CORRECTION],
+        "json_ld": metadata.as_script(data),
+        "reply_count_slot": REPLY_COUNT_SLOT,
+        **(live or {}),
+    }
+    return {
+        "head": render_to_string("articles/_article_head.html", context, request),
+        "story": render_to_string("articles/_article_story.html", context, request),
+    }
+
+
+def chrome(request) -> dict[str, str]:
+    """The site's header and footer as an article page shows them (no section is current)."""
+
+    def render_chrome():
+        return {
+            "header": render_to_string("includes/header.html", request=request),
+            "footer": render_to_string("includes/footer.html", request=request),
+        }
+
+    chrome = fragment(request, "chrome", "article", render_chrome)
+    return {name: SafeString(html) for name, html in chrome.items()}  # templates' output
 
 
 def permalink(request, pk):

@@ -1,0 +1,1 @@
+"""The page cache for anonymous readers."""
