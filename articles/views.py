@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +19,7 @@ from django.views.generic import ListView, TemplateView
 from articles import changes, live_pages, metadata, previews
 from articles import search as search_module
 from articles.cache_tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
-from articles.models import Article, ArticleNote, Author, FormerSlug, Topic
+from articles.models import Article, ArticleNote, Author, Byline, FormerSlug, Topic
 from newsroom import purges
 from newsroom.cache import do_not_store, reads_query
 from newsroom.pagecache.fragments import fragment
@@ -158,8 +158,10 @@ def page_articles(*, published=True):
 
 @reads_query("page", "update", "replies", "replyto")
 def article_detail(request, topic, slug):
-    # The slug is unique: no ordering to compile.
-    article = next(iter(page_articles().filter(slug=slug).order_by()[:1]), None)
+    # The slug is unique: no ordering to compile. The bylines are read with the story, which
+    # a page missing only its replies has kept (`article_page`).
+    found = page_articles().filter(slug=slug).order_by().prefetch_related(None)
+    article = next(iter(found[:1]), None)
     if article is None:
         # An address the article had before its slug changed moves permanently.
         former = FormerSlug.objects.filter(
@@ -218,6 +220,7 @@ def article_page(request, article, *, status=200, preview=False, **options):
         "articles/article_detail.html",
         {
             "article": article,
+            "article_title": story["title"],
             "article_head": SafeString(story["head"]),
             "article_story": SafeString(story["story"].replace(REPLY_COUNT_SLOT, count, 1)),
             "page_parts": parts,
@@ -233,7 +236,10 @@ def article_page(request, article, *, status=200, preview=False, **options):
 
 
 def _story(request, article, *, preview=False, live=None) -> dict[str, str]:
-    """The article's own part of its page: what goes in the page's head, and the story."""
+    """The article's own part of its page: its title, what goes in the page's head, and the
+    story."""
+    bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+    prefetch_related_objects([article], bylines)  # unless read with it
     # Two plain queries: for one article, cheaper than prefetching. Only an article with an
     # "Updated" time has notes (`ArticleNote.save`).
     notes = list(article.notes.order_by("noted_at", "pk")) if article.modified_at else []
@@ -263,6 +269,7 @@ def _story(request, article, *, preview=False, live=None) -> dict[str, str]:
         **(live or {}),
     }
     return {
+        "title": article.page_title,
         "head": render_to_string("articles/_article_head.html", context, request),
         "story": render_to_string("articles/_article_story.html", context, request),
     }

@@ -21,6 +21,7 @@ from django.core.cache import cache
 
 from newsroom import purges
 from newsroom.cache import _seconds_to_end, is_cacheable, release
+from newsroom.models import EVERY_PAGE
 
 
 @dataclass(frozen=True)
@@ -57,14 +58,14 @@ def fragment(request, name: str, key: str, render: Callable[[], Any], *, seconds
     try:
         value = render()
     finally:
-        tags = frozenset(request.cache_tags)
+        tags = frozenset(request.cache_tags) | {EVERY_PAGE}  # as every page: purged by an import
         request.cache_tags = page_tags | tags
     _keep(request, cache_key, value, tags, rendered_at, seconds)
     return value
 
 
 def _keep(request, cache_key, value, tags, rendered_at, seconds) -> None:
-    if getattr(request, "page_cache_store", True) is False or not tags:
+    if getattr(request, "page_cache_store", True) is False:
         return
     limits = [settings.PAGE_CACHE_SECONDS]
     if (to_end := _seconds_to_end()) is not None:
