@@ -77,6 +77,7 @@ bench: $(STAMP)
 	$(PY) bench/images.py
 	$(PY) bench/pages.py
 	$(PY) bench/readpath.py
+	$(PY) bench/typical.py
 	$(PY) bench/hostile_cache.py
 	$(PY) bench/live.py
 	$(PY) bench/desk.py
