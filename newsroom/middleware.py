@@ -15,7 +15,7 @@ def log_request(
     """The request's line: readable as text, and each part a field of its own in JSON. Queued
     here, formatted and written by the log writer thread (`newsroom.logs.background`)."""
     ms = round((time.perf_counter() - start) * 1000, 1)
-    log_request_line(method, path, status, ms, cache, request_id, user, now=time.time)
+    log_request_line(method, path, status, ms, cache, request_id, user)
 
 
 class RequestLogMiddleware:

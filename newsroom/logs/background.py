@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections import deque
 
 FLUSH_SECONDS = 0.1
@@ -161,19 +162,20 @@ def request_record(created, method, path, status, ms, cache, request_id, user):
 
 
 def _background_only() -> bool:
-    """Whether the request logger's lines reach no handler but the background one."""
-    logger = _requests
+    """Whether the request logger's lines reach the background handler and no other."""
+    logger, reached = _requests, False
     while logger is not None:
         for handler in logger.handlers:
             if handler is not _handler:
                 return False
+            reached = True
         if not logger.propagate:
             break
         logger = logger.parent
-    return True
+    return reached
 
 
-def log_request_line(method, path, status, ms, cache, request_id="", user=None, *, now) -> None:
+def log_request_line(method, path, status, ms, cache, request_id="", user=None) -> None:
     """Log a request's line (`newsroom.requests`, INFO): queued as plain fields when only the
     background handler would see it, else an ordinary record."""
     if not _requests.isEnabledFor(logging.INFO):
@@ -181,7 +183,7 @@ def log_request_line(method, path, status, ms, cache, request_id="", user=None, 
     handler = _handler
     if handler is not None and _background_only():
         if handler.level <= logging.INFO:
-            handler.put((now(), method, path, status, ms, cache, request_id, user))
+            handler.put((time.time(), method, path, status, ms, cache, request_id, user))
         return
     record = request_record(None, method, path, status, ms, cache, request_id, user)
     _requests.handle(record)
