@@ -238,8 +238,9 @@ def article_page(request, article, *, status=200, preview=False, **options):
 def _story(request, article, *, preview=False, live=None) -> dict[str, str]:
     """The article's own part of its page: its title, what goes in the page's head, and the
     story."""
-    bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-    prefetch_related_objects([article], bylines)  # unless read with it
+    if article.pk:  # unless read with it (a preview of an article not saved brings its own)
+        bylines = Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+        prefetch_related_objects([article], bylines)
     # Two plain queries: for one article, cheaper than prefetching. Only an article with an
     # "Updated" time has notes (`ArticleNote.save`).
     notes = list(article.notes.order_by("noted_at", "pk")) if article.modified_at else []
