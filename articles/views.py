@@ -205,15 +205,10 @@ def article_page(request, article, *, status=200, preview=False, **options):
             shown = part.context(request, article, **options)
             parts.append(shown["html"])
             reply_count = shown.get("reply_count", reply_count)
-    count = (
-        format_html(
-            '<a class="reply-count" href="#replies">{} {}</a>',
-            reply_count,
-            "reply" if reply_count == 1 else "replies",
-        )
-        if reply_count
-        else ""
-    )
+    count = ""
+    if reply_count:
+        noun = "reply" if reply_count == 1 else "replies"
+        count = format_html('<a class="reply-count" href="#replies">{} {}</a>', reply_count, noun)
     # The fragments are templates' output (escaped there): placed in the page as they are.
     response = render(
         request,

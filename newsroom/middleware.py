@@ -20,7 +20,8 @@ def log_request(
 
 class RequestLogMiddleware:
     """One line per request: method, path, status, time taken, and whether the cache served it.
-    (Pages served by `newsroom.cache.PageCacheFront` never reach Django; it logs them alike.)"""
+    (Pages the page-cache front, `PageCacheFront`, answers never reach Django; it logs them
+    alike.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
