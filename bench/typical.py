@@ -11,7 +11,8 @@
    header and footer are kept. Only one such miss follows each approval, so these are timed
    one request at a time (each after an approval made by this script, with the site's own
    moderation service; the reply approved before is rejected then, so that every page shows
-   as many replies), beside the cold miss and Wagtail timed the same way.
+   as many replies), alternating with cold misses each after an approval too, beside
+   Wagtail timed the same way.
 
 Run by `make bench` (needs wrk: apt-get install wrk). Knobs: BENCH_SECONDS, BENCH_MISSES
 (how many requests each timed one at a time, 200), BENCH_WAGTAIL=0 (no Wagtail).
@@ -35,24 +36,19 @@ MISSES = int(os.environ.get("BENCH_MISSES", 200))
 LOGS_ON = {"LOG_REQUESTS": "true", "LOG_LEVEL": "INFO"}
 
 
-def one_at_a_time(port: int, path: str, times: int, before=None) -> list[float]:
-    """Milliseconds for each of `times` requests, one at a time on a kept-alive connection,
-    each after `before(n)` when given (not timed; then the page must count one reply more
-    than `before.first`); every answer must be a 200."""
+def one_at_a_time(port: int, path: str, times: int) -> list[float]:
+    """Milliseconds for each of `times` requests, one at a time on a kept-alive connection;
+    every answer must be a 200."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     samples = []
-    for n in range(times):
-        if before:
-            before(n)
+    for _ in range(times):
         start = time.perf_counter()
         connection.request("GET", path)
         response = connection.getresponse()
-        body = response.read()
+        response.read()
         samples.append((time.perf_counter() - start) * 1000)
         if response.status != 200:
             raise SystemExit(f"{path} answered {response.status}")
-        if before and reply_count(body) != before.first + 1:
-            raise SystemExit("the page after an approval does not count the reply approved")
     connection.close()
     return samples
 
@@ -66,8 +62,10 @@ def per_second(samples: list[float]) -> float:
     return 1000 / statistics.median(samples)
 
 
-def typical_misses(port: int) -> list[float]:
-    """Approve a reply to the seed article, then ask for its page: `MISSES` times."""
+def misses_after_approvals(port: int, cold_port: int) -> dict[str, list[float]]:
+    """Approve a reply to the seed article, then ask for its page, `MISSES` times from the
+    page cache (the typical miss) and, alternating, from the server with no cache (a cold
+    miss, after an approval too, so that both read the database as it is then)."""
     import django
 
     sys.path.insert(0, str(pages.ROOT))
@@ -77,7 +75,6 @@ def typical_misses(port: int) -> list[float]:
     from comments.moderation import approve, reject
 
     article = Article.objects.get(slug=pages.SEED_ARTICLE.strip("/").split("/")[-1])
-
     shown = []
 
     def approve_one(n):
@@ -99,7 +96,21 @@ def typical_misses(port: int) -> list[float]:
     connection.request("GET", pages.SEED_ARTICLE)
     approve_one.first = reply_count(connection.getresponse().read())
     connection.close()
-    return one_at_a_time(port, pages.SEED_ARTICLE, MISSES, before=approve_one)
+    connections = {
+        "typical": http.client.HTTPConnection("127.0.0.1", port, timeout=30),
+        "cold": http.client.HTTPConnection("127.0.0.1", cold_port, timeout=30),
+    }
+    times = {name: [] for name in connections}
+    for n in range(MISSES):
+        for name, connection in connections.items():
+            approve_one(f"{name}-{n}")
+            start = time.perf_counter()
+            connection.request("GET", pages.SEED_ARTICLE)
+            page = connection.getresponse().read()
+            times[name].append((time.perf_counter() - start) * 1000)
+            if reply_count(page) != approve_one.first + 1:
+                raise SystemExit(f"the page after an approval ({name}) does not count it")
+    return times
 
 
 def main():
@@ -136,14 +147,14 @@ def main():
             bare.terminate()
             quiet.terminate()
         cold_load = pages.load(cold_port, pages.SEED_ARTICLE)
-        cold_times = one_at_a_time(cold_port, pages.SEED_ARTICLE, MISSES)
         child = subprocess.run(
-            [pages.PYTHON, __file__, "typical", str(shipped_port)],
+            [pages.PYTHON, __file__, "misses", str(shipped_port), str(cold_port)],
             env=os.environ | env, cwd=pages.ROOT, capture_output=True, text=True,
         )  # fmt: skip
         if child.returncode:
             raise SystemExit(f"the typical misses failed:\n{child.stderr[-3000:]}")
-        typical_times = json.loads(child.stdout.strip().splitlines()[-1])
+        misses = json.loads(child.stdout.strip().splitlines()[-1])
+        typical_times, cold_times = misses["typical"], misses["cold"]
         if os.environ.get("BENCH_WAGTAIL", "1") != "0":
             process, port, path = pages.wagtail_server(work)
             try:
@@ -194,8 +205,8 @@ def main():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "typical":
+    if len(sys.argv) > 3 and sys.argv[1] == "misses":
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-        print(json.dumps(typical_misses(int(sys.argv[2]))))
+        print(json.dumps(misses_after_approvals(int(sys.argv[2]), int(sys.argv[3]))))
     else:
         main()
