@@ -88,6 +88,7 @@ bench: $(DEV_STAMP)
 	$(PY) bench/images.py
 	$(PY) bench/pages.py
 	$(PY) bench/readpath.py
+	$(PY) bench/typical.py
 	$(PY) bench/hostile_cache.py
 	$(PY) bench/live.py
 	$(PY) bench/desk.py

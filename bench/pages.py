@@ -174,14 +174,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(granian: str, app: str, env: dict, cwd) -> tuple[subprocess.Popen, int]:
+def serve(granian: str, app: str, env: dict, cwd, stderr=subprocess.DEVNULL):
+    """Serve `app` with granian as `make serve` does; (the process, its port). `stderr`: where
+    its logs go (nowhere unless told)."""
     port = free_port()
     process = subprocess.Popen(
         [granian, "--interface", "asgi" if "asgi" in app else "wsgi", "--host", "127.0.0.1",
          "--port", str(port),
          "--workers", str(WORKERS), "--blocking-threads", "1", "--no-ws",
          "--log-level", "error", app],
-        cwd=cwd, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=cwd, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=stderr,
     )  # fmt: skip
     for _ in range(200):
         try:
@@ -236,6 +238,16 @@ def child(command: str, env: dict) -> None:
 
 def wagtail(work: Path) -> dict | None:
     """A stock Wagtail 8 site (`wagtail start` and an article page) serving the seed article."""
+    process, port, path = wagtail_server(work)
+    try:
+        return {"path": path, **load(port, path)}
+    finally:
+        process.terminate()
+
+
+def wagtail_server(work: Path) -> tuple[subprocess.Popen, int, str]:
+    """Build the stock Wagtail 8 site in `work` and serve it: (the process, its port, the
+    seed article's path)."""
     venv = ROOT / ".cache/bench-wagtail"
     python = venv / "bin/python"
     if not python.exists():
@@ -265,10 +277,7 @@ def wagtail(work: Path) -> dict | None:
         cwd=site, env=os.environ | env, check=True, capture_output=True, text=True,
     ).stdout.strip().splitlines()[-1]  # fmt: skip
     process, port = serve(str(venv / "bin/granian"), "benchsite.wsgi:application", env, site)
-    try:
-        return {"path": path, **load(port, path)}
-    finally:
-        process.terminate()
+    return process, port, path
 
 
 def main():

@@ -35,5 +35,5 @@ class CommentsConfig(AppConfig):
         daily_jobs.connect(privacy.forget_clients_daily, dispatch_uid="daily-forget-clients")
         # Replies, their count (read with the article) and the form, under every article.
         add_to_article_page(
-            PagePart(select_related=("reply_counts",), context=display.reply_context)
+            PagePart(select_related=("reply_counts",), context=display.replies_part)
         )

@@ -1,8 +1,12 @@
 """What the article page shows of its replies: threads, one page of them, and the form."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
@@ -10,6 +14,7 @@ from comments.forms import ReplyForm
 from comments.models import Reply, ReplyCount
 from comments.moderation import replies_open
 from comments.tags import replies_tag
+from newsroom.pagecache.fragments import fragment
 from newsroom.pagecache.middleware import do_not_store
 from newsroom.pagecache.tags import tag
 
@@ -91,3 +96,28 @@ def reply_context(request, article, *, reply_form: ReplyForm | None = None) -> d
         "replies_open": replies_open(article, close_after_days=settings.REPLY_CLOSE_AFTER_DAYS),
         "reply_max_depth": settings.REPLY_MAX_DEPTH,
     }
+
+
+def replies_part(request, article, *, reply_form: ReplyForm | None = None) -> dict:
+    """The article page's replies part, and the count the article's header shows. Kept as a
+    fragment (purged when a reply is shown or hidden), one per page of replies and reply-to,
+    until replies close; a page answering a reader's post is rendered each time."""
+    replies, _ = counts(article)
+
+    def render():
+        context = {"article": article, **reply_context(request, article, reply_form=reply_form)}
+        return render_to_string("comments/_replies.html", context, request)
+
+    if reply_form is not None:
+        return {"html": SafeString(render()), "reply_count": replies}
+    key = f"{article.pk}:{request.GET.get('replies', '')}:{request.GET.get('replyto', '')}"
+    html = fragment(request, "replies", key, render, seconds=_seconds_open(article))
+    return {"html": SafeString(html), "reply_count": replies}  # the template's output
+
+
+def _seconds_open(article) -> float | None:
+    """Until replies to the article close by the clock (its form goes), if they will."""
+    days = settings.REPLY_CLOSE_AFTER_DAYS
+    if not (article.allow_replies and days and article.publish_at):
+        return None
+    return (article.publish_at + timedelta(days=days) - timezone.now()).total_seconds()

@@ -24,6 +24,7 @@ class LiveConfig(AppConfig):
             PagePart(
                 select_related=(),
                 context=views.article_part,
+                in_story=True,
                 structured_data=views.structured_data,
                 in_previews=True,
             )

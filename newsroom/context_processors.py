@@ -13,8 +13,12 @@ def site(request):
     """What every page's header and footer show: sections, the banner, the footer pages,
     read in one query on first use (see `SiteChrome`). `signed_in`: the page is for someone
     with a session (staff), whose forms carry Django's token; readers' pages carry none."""
-    chrome = SimpleLazyObject(SiteChrome.current)
-    tag(request, CHROME)
+
+    def read_chrome():
+        tag(request, CHROME)  # the page (or the fragment) showing it
+        return SiteChrome.current()
+
+    chrome = SimpleLazyObject(read_chrome)
     return {
         "site_name": settings.SITE_NAME,
         "signed_in": settings.SESSION_COOKIE_NAME in request.COOKIES,

@@ -355,8 +355,9 @@ LOGGING = {
     },
     "filters": {"request_id": {"()": "newsroom.logs.RequestIdFilter"}},
     "handlers": {
+        # Written by a thread of each process, off the request path (newsroom/logs/background.py).
         "console": {
-            "class": "logging.StreamHandler",
+            "class": "newsroom.logs.background.BackgroundHandler",
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],
         }

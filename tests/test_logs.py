@@ -5,11 +5,14 @@ import io
 import json
 import logging
 import re
+import threading
+import time
 
 import pytest
 
 from articles.models import Article
-from newsroom.logs import JsonFormatter, RequestIdFilter, TextFormatter
+from newsroom.logs import JsonFormatter, RequestIdFilter, TextFormatter, background
+from newsroom.logs.background import BackgroundHandler, flush, request_record
 from tests.factories import make_article
 from tests.test_settings import _manage, assert_refused
 
@@ -92,3 +95,96 @@ def test_production_writes_json_and_development_text():
     development = _manage("shell", "-c", read, DEBUG="true")
     assert production.stdout.strip().endswith("JsonFormatter"), production.stderr
     assert development.stdout.strip().endswith("TextFormatter"), development.stderr
+
+
+@pytest.fixture
+def written():
+    """The site's own logging as configured: only the background handler on the root logger,
+    writing JSON to a stream of the test's (`stream`, replaceable before the first line)."""
+    root = logging.getLogger()
+    configured, queued_on = root.handlers[:], background._handler
+    handler = BackgroundHandler(io.StringIO())
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    root.handlers[:] = [handler]
+    requests = logging.getLogger("newsroom.requests")
+    previous = requests.level
+    requests.setLevel(logging.INFO)
+    yield handler
+    handler.close()
+    root.handlers[:] = configured
+    background._handler = queued_on
+    requests.setLevel(previous)
+
+
+def lines_of(handler):
+    flush()
+    return [json.loads(line) for line in handler.stream.getvalue().splitlines()]
+
+
+def test_each_request_line_is_written_by_the_writer_thread_in_order(client, written):
+    url = make_article().get_absolute_url()
+    ids = [client.get(url)["X-Request-ID"] for _ in range(3)]
+    logging.getLogger("newsroom.audit").warning("After the pages")
+    lines = lines_of(written)
+    assert [line.get("request_id") for line in lines[:3]] == ids
+    assert [line["cache"] for line in lines[:3]] == ["miss", "hit", "hit"]
+    assert lines[3]["message"] == "After the pages", "other lines keep their place"
+    assert written.thread.name == "newsroom-log-writer" and written.thread.is_alive()
+
+
+def test_a_request_line_reads_the_same_written_either_way():
+    """The writer's short way for a request's line writes what the formatter writes for it."""
+    formatter = JsonFormatter()
+    for fields in (
+        ("GET", "/wörld/«a»/", 200, 1.5, "hit", "abc", None),
+        ("POST", '/replies/1/"x"', 302, 12.0, "-", "", 7),
+        ("GET", "/", 304, 0.0, "miss", "lb-4711", None),
+    ):
+        created = 1_765_000_000.25
+        record = request_record(created, *fields)
+        assert formatter.format_request(created, *fields) == formatter.format(record)
+
+
+def test_a_blocked_log_stream_does_not_hold_the_request(client, written):
+    released = threading.Event()
+
+    class BlockedStream(io.StringIO):
+        def write(self, text):
+            released.wait(10)  # a pipe nobody reads, a full disk
+            return super().write(text)
+
+    written.stream = BlockedStream()
+    url = make_article().get_absolute_url()
+    client.get(url)
+    time.sleep(0.3)  # the writer has woken and is stuck writing the first line
+    started = time.perf_counter()
+    for _ in range(20):
+        assert client.get(url).status_code == 200
+    took = time.perf_counter() - started
+    released.set()
+    assert took < 2, f"20 cached pages took {took:.1f} s behind a blocked log"
+    assert len([line for line in lines_of(written) if line["logger"] == "newsroom.requests"]) == 21
+
+
+def test_lines_still_queued_are_written_when_the_process_ends():
+    script = (
+        "import logging; "
+        "from newsroom.logs.background import log_request_line; "
+        "[log_request_line('GET', f'/page-{n}/', 200, 0.1, 'hit', f'id{n}') "
+        "for n in range(2000)]; "
+        "logging.getLogger('newsroom.audit').warning('The last line')"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        script,
+        DEBUG="false",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="example.org",
+        LOG_REQUESTS="true",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert [line.get("path") for line in lines[:2000]] == [f"/page-{n}/" for n in range(2000)]
+    assert lines[-1]["message"] == "The last line"

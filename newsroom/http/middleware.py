@@ -1,4 +1,3 @@
-import logging
 import time
 
 from csp.constants import UNSAFE_INLINE
@@ -8,25 +7,16 @@ from django.conf import settings
 from newsroom import logs
 from newsroom.apps import declared_paths
 from newsroom.http.views import method_not_allowed, too_large
-
-logger = logging.getLogger("newsroom.requests")
+from newsroom.logs.background import log_request_line
 
 
 def log_request(
     method: str, path: str, status: int, start: float, cache: str, *, request_id="", user=None
 ) -> None:
-    """The request's line: readable as text, and each part a field of its own in JSON."""
+    """The request's line: readable as text, and each part a field of its own in JSON. Queued
+    here, formatted and written by the log writer thread (`newsroom.logs.background`)."""
     ms = round((time.perf_counter() - start) * 1000, 1)
-    fields = {"method": method, "path": path, "status": status, "ms": ms, "cache": cache}
-    logger.info(
-        "method=%s path=%s status=%s ms=%.1f cache=%s",
-        method,
-        path,
-        status,
-        ms,
-        cache,
-        extra=fields | {"request_id": request_id, "user": user},
-    )
+    log_request_line(method, path, status, ms, cache, request_id, user)
 
 
 class RequestLogMiddleware:

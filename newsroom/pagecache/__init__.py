@@ -9,7 +9,8 @@ One module per concern:
 - `shared.py`: the shared caches in front (Varnish, a CDN): HTTP purges, owed purges and
   their retries;
 - `models.py`: `PendingPurge`, the outbox of purges to the shared caches;
-- `backends.py`: Django's Redis and file caches, failing soft, with their own lock.
+- `backends.py`: Django's Redis and file caches, failing soft, with their own lock;
+- `fragments.py`: parts of a page kept apart, each with the tags of what it shows.
 """
 
 # The tag every page carries: purging it empties every cache.

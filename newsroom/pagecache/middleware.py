@@ -166,7 +166,7 @@ def cache_control(ends: float | None, now: float) -> str:
     return f"public, max-age={browser}, s-maxage={shared}"
 
 
-def _seconds_to_end() -> float | None:
+def seconds_to_end() -> float | None:
     """Until pages may change by the clock alone; None when nothing is due."""
     limits = [s for limit in _lifetime_limits if (s := limit()) is not None]
     return min(limits) if limits else None
@@ -232,7 +232,7 @@ class ReaderPageCacheMiddleware:
         if getattr(request, "page_cache_store", True) is False:
             return None
         now = time.time()
-        to_end = _seconds_to_end()
+        to_end = seconds_to_end()
         ttl = min(settings.PAGE_CACHE_SECONDS, to_end if to_end is not None else float("inf"))
         if ttl < 1:
             return None

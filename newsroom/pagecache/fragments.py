@@ -1,0 +1,80 @@
+"""Parts of a page kept apart, each with the tags of what it shows.
+
+A page missing from the cache is seldom wholly new: after a reply is approved, the article
+above it is as it was. So a view may build its page from fragments (`fragment()`): each is
+kept in the cache under its own key with the tags its rendering added, and served while none
+of those tags was purged after it was rendered, the check a stored page passes
+(`sequence.fresh`). The page still carries every tag of every fragment in it.
+
+Fragments are kept only where the whole page may be (an anonymous reader's GET of a public
+page, with the page cache on), never for a page a view said not to store (`do_not_store`);
+elsewhere the render function simply runs.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from newsroom.pagecache import EVERY_PAGE, sequence
+from newsroom.pagecache.middleware import is_cacheable, release, seconds_to_end
+from newsroom.pagecache.tags import tag
+
+
+@dataclass(frozen=True)
+class StoredFragment:
+    value: Any
+    tags: frozenset[str]
+    rendered_at: int  # the purge sequence number read before rendering
+    expires: float
+
+
+def fragment_key(name: str, key: str) -> str:
+    return f"fragment:{release()}:{name}:{key}"
+
+
+def fragment(request, name: str, key: str, render: Callable[[], Any], *, seconds=None) -> Any:
+    """The fragment `name` for `key`: the one kept, if none of its tags was purged since it
+    was rendered, else `render()`'s, kept for next time (at most `seconds`, when given: the
+    time until it changes by the clock alone). Tags added while rendering are the fragment's;
+    both ways they are added to the page's."""
+    if not is_cacheable(request) or sequence.owing():
+        return render()
+    cache_key = fragment_key(name, key)
+    stored = cache.get(cache_key)
+    if (
+        isinstance(stored, StoredFragment)
+        and stored.expires > time.time()
+        and sequence.fresh(stored.tags, stored.rendered_at)
+    ):
+        tag(request, *stored.tags)
+        return stored.value
+    rendered_at = sequence.current()  # before anything is read for the fragment
+    page_tags = getattr(request, "cache_tags", set())
+    request.cache_tags = set()
+    try:
+        value = render()
+    finally:
+        tags = frozenset(request.cache_tags) | {EVERY_PAGE}  # as every page: purged by an import
+        request.cache_tags = page_tags | tags
+    _keep(request, cache_key, value, tags, rendered_at, seconds)
+    return value
+
+
+def _keep(request, cache_key, value, tags, rendered_at, seconds) -> None:
+    if getattr(request, "page_cache_store", True) is False:
+        return
+    limits = [settings.PAGE_CACHE_SECONDS]
+    if (to_end := seconds_to_end()) is not None:
+        limits.append(to_end)
+    if seconds is not None:
+        limits.append(seconds)
+    ttl = min(limits)
+    if ttl < 1:
+        return
+    sequence.mark_unseen(tags, rendered_at)
+    stored = StoredFragment(value, tags, rendered_at, time.time() + ttl)
+    cache.set(cache_key, stored, timeout=int(ttl) + 1)
