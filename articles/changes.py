@@ -22,9 +22,15 @@ from audit import log
 Content = dict  # field name -> value as JSON keeps it (ids, ISO times)
 
 # Revision keeps these three in columns of their own, the rest in its `content`.
-WORDS = ("headline", "dek", "body")
-SCALARS = ("slug", "search_title", "search_description", "allow_replies", "is_featured",
-           "featured_order")  # fmt: skip
+WORDS = ("headline", "standfirst", "body")
+SCALARS = (
+    "slug",
+    "search_title",
+    "search_description",
+    "allow_replies",
+    "is_featured",
+    "featured_order",
+)
 TIMES = ("publish_at", "live_from", "live_until")
 FOREIGN_KEYS = ("primary_topic", "hero_image", "social_image")
 FIELDS = WORDS + SCALARS + TIMES + FOREIGN_KEYS + ("topics", "authors")
@@ -48,14 +54,22 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("publish_changes", "Publish changes", workflow.PUBLISH_PERMISSION,
-         "Your changes are live."),
-    Step("submit_changes", "Submit changes for review", workflow.CHANGE_PERMISSION,
-         "Your changes are in the review list; readers still see the live version."),
-    Step("discard_changes", "Discard changes", workflow.CHANGE_PERMISSION,
-         "The changes are discarded (they stay in the revisions); the form shows the live "
-         "version."),
-)  # fmt: skip
+    Step(
+        "publish_changes", "Publish changes", workflow.PUBLISH_PERMISSION, "Your changes are live."
+    ),
+    Step(
+        "submit_changes",
+        "Submit changes for review",
+        workflow.CHANGE_PERMISSION,
+        "Your changes are in the review list; readers still see the live version.",
+    ),
+    Step(
+        "discard_changes",
+        "Discard changes",
+        workflow.CHANGE_PERMISSION,
+        "The changes are discarded (they stay in the revisions); the form shows the live version.",
+    ),
+)
 BY_NAME = {step.name: step for step in STEPS}
 
 

@@ -73,8 +73,10 @@ class LatestFeed(Feed):
         body = _RELATIVE.sub(
             lambda m: f'{m.group(1)}="{self.request.build_absolute_uri("/")}', article.body
         )
-        dek = f"<p><strong>{escape(article.dek)}</strong></p>" if article.dek else ""
-        return dek + body
+        standfirst = (
+            f"<p><strong>{escape(article.standfirst)}</strong></p>" if article.standfirst else ""
+        )
+        return standfirst + body
 
     def item_pubdate(self, article):
         return article.publish_at

@@ -134,9 +134,13 @@ def _encode(picture, fmt: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "JPEG" and picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")
-    picture.save(buffer, fmt, quality=QUALITY[fmt], optimize=True, **(
-        {"progressive": True} if fmt == "JPEG" else {"method": 4}
-    ))  # fmt: skip
+    picture.save(
+        buffer,
+        fmt,
+        quality=QUALITY[fmt],
+        optimize=True,
+        **({"progressive": True} if fmt == "JPEG" else {"method": 4}),
+    )
     return buffer.getvalue()
 
 

@@ -20,8 +20,14 @@ def picture(image, spec="full", sizes="100vw", eager=False) -> SafeString:
     loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
     return format_html(
         '<picture>{}<img src="{}"{} alt="{}" width="{}" height="{}"{} decoding="async"></picture>',
-        source, src, srcset, image.alt_text, width, height, SafeString(loading),
-    )  # fmt: skip
+        source,
+        src,
+        srcset,
+        image.alt_text,
+        width,
+        height,
+        SafeString(loading),
+    )
 
 
 def _srcset(rows) -> str:

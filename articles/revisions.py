@@ -19,7 +19,7 @@ from audit import log
 LABELS = {
     "headline": "Headline",
     "slug": "Slug",
-    "dek": "Standfirst",
+    "standfirst": "Standfirst",
     "body": "Body",
     "primary_topic": "Section",
     "topics": "Further topics",
@@ -35,7 +35,7 @@ LABELS = {
     "is_featured": "Featured",
     "featured_order": "Featured order",
 }
-TEXTS = ("headline", "slug", "dek", "body", "search_title", "search_description")
+TEXTS = ("headline", "slug", "standfirst", "body", "search_title", "search_description")
 
 
 def _same(last: Revision, content: changes.Content) -> bool:

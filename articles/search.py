@@ -54,7 +54,7 @@ def search(query: Query) -> QuerySet:
         articles = articles.filter(
             Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
         )
-        for field, weight in (("headline", 100), ("dek", 10), ("body", 1)):
+        for field, weight in (("headline", 100), ("standfirst", 10), ("body", 1)):
             rank = rank + Case(
                 When(**{f"{field}__icontains": word}, then=Value(weight)),
                 default=Value(0),

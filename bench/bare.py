@@ -6,6 +6,7 @@ BODY = open(os.environ.get("BARE_BODY", "/dev/null"), "rb").read() or b"ok"  # n
 
 
 def application(environ, start_response):
-    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                              ("Content-Length", str(len(BODY)))])  # fmt: skip
+    start_response(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(BODY)))]
+    )
     return [BODY]

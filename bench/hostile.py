@@ -55,15 +55,36 @@ def main() -> None:
             "REQUEST_BODY_SECONDS": "600",
         }
         for command in (["migrate", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_demo"]):
-            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True,
-                           stdout=subprocess.DEVNULL)  # fmt: skip
+            subprocess.run(
+                [PYTHON, "manage.py", *command],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         port = _free_port()
         server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/granian"), "--interface", "asgi", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(os.cpu_count() or 1), "--respawn-failed-workers",
-             "--no-ws", "--log-level", "error", "newsroom.asgi:application"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                str(ROOT / ".venv/bin/granian"),
+                "--interface",
+                "asgi",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(os.cpu_count() or 1),
+                "--respawn-failed-workers",
+                "--no-ws",
+                "--log-level",
+                "error",
+                "newsroom.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             for _ in range(300):
                 try:

@@ -32,8 +32,10 @@ def rate(port: int, path: str, cookie: str) -> float:
     subprocess.run(["wrk", "-t2", "-c32", "-d2s", *headers, url], capture_output=True, check=True)
     out = subprocess.run(
         ["wrk", "-t2", "-c32", f"-d{pages.SECONDS}s", *headers, url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     if "Non-2xx" in out:
         raise SystemExit(f"{url} with {cookie!r} answered errors:\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -46,10 +48,21 @@ def start_varnish(work: Path, app_port: int, port: int) -> subprocess.Popen:
     vcl = (pages.ROOT / "deploy/varnish/newsroom.vcl").read_text()
     (folder / "newsroom.vcl").write_text(vcl.replace('.port = "8001";', f'.port = "{app_port}";'))
     process = subprocess.Popen(
-        [shutil.which("varnishd"), "-F", "-f", str(folder / "newsroom.vcl"),
-         "-a", f"127.0.0.1:{port}", "-n", str(folder / "state"), "-s", "malloc,64m"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            shutil.which("varnishd"),
+            "-F",
+            "-f",
+            str(folder / "newsroom.vcl"),
+            "-a",
+            f"127.0.0.1:{port}",
+            "-n",
+            str(folder / "state"),
+            "-s",
+            "malloc,64m",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     readpath.wait_for(port)
     return process
 

@@ -43,10 +43,18 @@ def install() -> None:
         return
     PREFIX.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["npm", "install", "--prefix", str(PREFIX), "--no-audit", "--no-fund", "--silent",
-         f"lighthouse@{LIGHTHOUSE_VERSION}"],
+        [
+            "npm",
+            "install",
+            "--prefix",
+            str(PREFIX),
+            "--no-audit",
+            "--no-fund",
+            "--silent",
+            f"lighthouse@{LIGHTHOUSE_VERSION}",
+        ],
         check=True,
-    )  # fmt: skip
+    )
 
 
 def free_port() -> int:
@@ -82,9 +90,15 @@ def stop(server: subprocess.Popen) -> None:
 def audit(url: str, preset: str, folder: Path) -> dict[str, int]:
     report = folder / f"{preset}.json"
     command = [
-        "node", str(CLI), url, "--quiet", "--output=json", f"--output-path={report}",
-        f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
-    ]  # fmt: skip
+        "node",
+        str(CLI),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
     if preset == "desktop":
         command.append("--preset=desktop")
     subprocess.run(command, check=True, env=os.environ | {"CHROME_PATH": CHROMIUM})

@@ -101,7 +101,7 @@ def build(dataset: str) -> None:
             Article(
                 headline=f"Benchmark article number {n}",
                 slug=f"benchmark-article-{n}",
-                dek="A standfirst of ordinary length for a benchmark article.",
+                standfirst="A standfirst of ordinary length for a benchmark article.",
                 body=body,
                 primary_topic=topics[n % 50],
                 status=Article.Status.PUBLISHED,
@@ -179,12 +179,28 @@ def serve(granian: str, app: str, env: dict, cwd, stderr=subprocess.DEVNULL):
     its logs go (nowhere unless told)."""
     port = free_port()
     process = subprocess.Popen(
-        [granian, "--interface", "asgi" if "asgi" in app else "wsgi", "--host", "127.0.0.1",
-         "--port", str(port),
-         "--workers", str(WORKERS), "--blocking-threads", "1", "--no-ws",
-         "--log-level", "error", app],
-        cwd=cwd, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=stderr,
-    )  # fmt: skip
+        [
+            granian,
+            "--interface",
+            "asgi" if "asgi" in app else "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+            "--blocking-threads",
+            "1",
+            "--no-ws",
+            "--log-level",
+            "error",
+            app,
+        ],
+        cwd=cwd,
+        env=os.environ | env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
     for _ in range(200):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -200,8 +216,10 @@ def load(port: int, path: str) -> dict:
     subprocess.run(["wrk", "-t2", "-c32", "-d2s", url], capture_output=True, check=True)  # warm
     out = subprocess.run(
         ["wrk", "-t2", "-c32", f"-d{SECONDS}s", "--latency", url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
     def latency(label):
         value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
@@ -253,12 +271,17 @@ def wagtail_server(work: Path) -> tuple[subprocess.Popen, int, str]:
     if not python.exists():
         print("Making .cache/bench-wagtail (Wagtail 8 and granian) …")
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "wagtail==8.0.1",
-                        "granian"], check=True)  # fmt: skip
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "wagtail==8.0.1", "granian"],
+            check=True,
+        )
     site = work / "wagtail"
     site.mkdir()
-    subprocess.run([str(venv / "bin/wagtail"), "start", "benchsite", str(site)], check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [str(venv / "bin/wagtail"), "start", "benchsite", str(site)],
+        check=True,
+        capture_output=True,
+    )
     shutil.copytree(ROOT / "bench/wagtail/news", site / "news")
     base = site / "benchsite/settings/base.py"
     base.write_text(base.read_text().replace('"home",', '"home",\n    "news",', 1))
@@ -271,11 +294,23 @@ def wagtail_server(work: Path) -> tuple[subprocess.Popen, int, str]:
         subprocess.run([*manage, *command, "-v0"], cwd=site, env=os.environ | env, check=True)
     script = ROOT / "bench/wagtail/setup_page.py"
     seed = ROOT / "newsroom/demo/seed-article.txt"
-    path = subprocess.run(
-        [*manage, "shell", "-c", f"import sys; sys.argv = ['', {str(seed)!r}]; "
-         f"exec(open({str(script)!r}).read())"],
-        cwd=site, env=os.environ | env, check=True, capture_output=True, text=True,
-    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    path = (
+        subprocess.run(
+            [
+                *manage,
+                "shell",
+                "-c",
+                f"import sys; sys.argv = ['', {str(seed)!r}]; exec(open({str(script)!r}).read())",
+            ],
+            cwd=site,
+            env=os.environ | env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     process, port = serve(str(venv / "bin/granian"), "benchsite.wsgi:application", env, site)
     return process, port, path
 
@@ -326,22 +361,32 @@ def main():
             uncached.terminate()
     reference = wagtail(work) if os.environ.get("BENCH_WAGTAIL", "1") != "0" else None
 
-    print(f"\n{WORKERS} granian workers, wrk -t2 -c32 -d{SECONDS}s on the same machine, "
-          f"{'PostgreSQL' if POSTGRES else 'SQLite'}.")  # fmt: skip
-    print(f"{'page':<8} {'data':<5} {'mode':<9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'TTFB ms':>8} {'÷ bare':>7} {'÷ Wagtail':>9}")  # fmt: skip
+    print(
+        f"\n{WORKERS} granian workers, wrk -t2 -c32 -d{SECONDS}s on the same machine, "
+        f"{'PostgreSQL' if POSTGRES else 'SQLite'}."
+    )
+    print(
+        f"{'page':<8} {'data':<5} {'mode':<9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'TTFB ms':>8} {'÷ bare':>7} {'÷ Wagtail':>9}"
+    )
     by = {(name, dataset, mode): r for name, dataset, mode, r in rows}
     for (name, dataset, mode), r in by.items():
         wag = f"{r['rps'] / reference['rps']:>9.1f}" if reference and name == "article" else " " * 9
-        print(f"{name:<8} {dataset:<5} {mode:<9} {r['rps']:>8,.0f} {r['p50']:>7.2f} {r['p99']:>7.2f} "
-              f"{r['ttfb']:>8.2f} {r['rps'] / floors[name]['rps']:>7.2f} {wag}")  # fmt: skip
+        print(
+            f"{name:<8} {dataset:<5} {mode:<9} {r['rps']:>8,.0f} {r['p50']:>7.2f} {r['p99']:>7.2f} "
+            f"{r['ttfb']:>8.2f} {r['rps'] / floors[name]['rps']:>7.2f} {wag}"
+        )
     for name, floor in floors.items():
-        print(f"{name:<8} bare  floor     {floor['rps']:>8,.0f} {floor['p50']:>7.2f} "
-              f"{floor['p99']:>7.2f} {floor['ttfb']:>8.2f}")  # fmt: skip
+        print(
+            f"{name:<8} bare  floor     {floor['rps']:>8,.0f} {floor['p50']:>7.2f} "
+            f"{floor['p99']:>7.2f} {floor['ttfb']:>8.2f}"
+        )
     if reference:
-        print(f"Wagtail 8 article page (stock, {reference['path']}): {reference['rps']:,.0f} req/s, "
-              f"p50 {reference['p50']:.2f} ms, p99 {reference['p99']:.2f} ms, "
-              f"TTFB {reference['ttfb']:.2f} ms")  # fmt: skip
+        print(
+            f"Wagtail 8 article page (stock, {reference['path']}): {reference['rps']:,.0f} req/s, "
+            f"p50 {reference['p50']:.2f} ms, p99 {reference['p99']:.2f} ms, "
+            f"TTFB {reference['ttfb']:.2f} ms"
+        )
     print("\nHow much slower each page is at 10,000 articles than on the demo (1.00 = as fast):")
     for name in PAGES:
         for mode in ("cached", "uncached"):

@@ -65,22 +65,49 @@ def varnish_against_nginx(work: Path, env: dict) -> dict:
         "TRUSTED_PROXIES": "127.0.0.1",
     }
     app = subprocess.Popen(
-        [str(pages.ROOT / ".venv/bin/granian"), "--interface", "asgi", "--host", "127.0.0.1",
-         "--port", str(app_port), "--workers", str(pages.WORKERS), "--blocking-threads", "1",
-         "--no-ws", "--log-level", "error", "newsroom.asgi:application"],
-        cwd=pages.ROOT, env=os.environ | app_env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            str(pages.ROOT / ".venv/bin/granian"),
+            "--interface",
+            "asgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(app_port),
+            "--workers",
+            str(pages.WORKERS),
+            "--blocking-threads",
+            "1",
+            "--no-ws",
+            "--log-level",
+            "error",
+            "newsroom.asgi:application",
+        ],
+        cwd=pages.ROOT,
+        env=os.environ | app_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     folder = work / "varnish"
     folder.mkdir()
     folder.chmod(0o755)
     vcl = (pages.ROOT / "deploy/varnish/newsroom.vcl").read_text()
     (folder / "newsroom.vcl").write_text(vcl.replace('.port = "8001";', f'.port = "{app_port}";'))
     varnish = subprocess.Popen(
-        [shutil.which("varnishd"), "-F", "-f", str(folder / "newsroom.vcl"),
-         "-a", f"127.0.0.1:{varnish_port}", "-n", str(folder / "state"), "-s", "malloc,256m"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            shutil.which("varnishd"),
+            "-F",
+            "-f",
+            str(folder / "newsroom.vcl"),
+            "-a",
+            f"127.0.0.1:{varnish_port}",
+            "-n",
+            str(folder / "state"),
+            "-s",
+            "malloc,256m",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     static = work / "nginx"
     (static / "root").mkdir(parents=True)
     static.chmod(0o755)
@@ -132,17 +159,24 @@ def poster(port: int, article_pk: int, rate: int, stop: threading.Event, sent: l
     while not stop.is_set():
         n = next(_numbers)  # every reply its own text and address, across runs
         body = urlencode(
-            {"name": f"Reader {n}", "email": f"bench-{_run}-{n}@example.org",
-             "body": f"Reply {n} of benchmark run {_run}, from a reader with views.",
-             "started": started}
-        )  # fmt: skip
+            {
+                "name": f"Reader {n}",
+                "email": f"bench-{_run}-{n}@example.org",
+                "body": f"Reply {n} of benchmark run {_run}, from a reader with views.",
+                "started": started,
+            }
+        )
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request(
-            "POST", f"/replies/articles/{article_pk}/", body=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Sec-Fetch-Site": "same-origin",
-                     "X-Forwarded-For": f"127.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"},
-        )  # fmt: skip
+            "POST",
+            f"/replies/articles/{article_pk}/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Sec-Fetch-Site": "same-origin",
+                "X-Forwarded-For": f"127.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+            },
+        )
         response = connection.getresponse()
         response.read()
         connection.close()
@@ -169,8 +203,9 @@ def reads_while_posting(work: Path, env: dict, approve: bool) -> dict[int, float
         _, page, _ = get(port, pages.SEED_ARTICLE)
         article_pk = int(re.search(r'action="/replies/articles/(\d+)/', page).group(1))
         url = f"http://127.0.0.1:{port}/"
-        subprocess.run(["wrk", "-t2", "-c32", "-d2s", "-s", str(script), url],
-                       capture_output=True, check=True)  # fmt: skip
+        subprocess.run(
+            ["wrk", "-t2", "-c32", "-d2s", "-s", str(script), url], capture_output=True, check=True
+        )
         # Runs without and with posts alternate, PAIRS times, and the medians are compared:
         # from one run to the next this machine varies more than the effect measured.
         results: dict[int, list[float]] = {rate: [] for rate in RATES}
@@ -185,8 +220,10 @@ def reads_while_posting(work: Path, env: dict, approve: bool) -> dict[int, float
                     time.sleep(3)  # its first replies are on their way
                 out = subprocess.run(
                     ["wrk", "-t2", "-c32", f"-d{SECONDS}s", "-s", str(script), url],
-                    capture_output=True, text=True, check=True,
-                ).stdout  # fmt: skip
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
                 stop.set()
                 if thread:
                     thread.join()

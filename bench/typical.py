@@ -120,12 +120,16 @@ def main():
     print("Building the demo content …", flush=True)
     pages.child("build-demo", env)
     log_file = (work / "requests.log").open("w")
-    shipped, shipped_port = pages.serve(granian, "newsroom.asgi:application", env, pages.ROOT,
-                                        stderr=log_file)  # fmt: skip
+    shipped, shipped_port = pages.serve(
+        granian, "newsroom.asgi:application", env, pages.ROOT, stderr=log_file
+    )
     cold, cold_port = pages.serve(
-        granian, "newsroom.asgi:application", env | {"CACHE_URL": "dummycache://"}, pages.ROOT,
+        granian,
+        "newsroom.asgi:application",
+        env | {"CACHE_URL": "dummycache://"},
+        pages.ROOT,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     wagtail = None
     try:
         connection = http.client.HTTPConnection("127.0.0.1", shipped_port)
@@ -133,9 +137,11 @@ def main():
         (work / "article.html").write_bytes(connection.getresponse().read())
         connection.close()
         bare, bare_port = pages.serve(
-            granian, "bare:application", {"BARE_BODY": str(work / "article.html")},
+            granian,
+            "bare:application",
+            {"BARE_BODY": str(work / "article.html")},
             pages.ROOT / "bench",
-        )  # fmt: skip
+        )
         quiet, quiet_port = pages.serve(
             granian, "newsroom.asgi:application", env | {"LOG_REQUESTS": "false"}, pages.ROOT
         )
@@ -149,8 +155,11 @@ def main():
         cold_load = pages.load(cold_port, pages.SEED_ARTICLE)
         child = subprocess.run(
             [pages.PYTHON, __file__, "misses", str(shipped_port), str(cold_port)],
-            env=os.environ | env, cwd=pages.ROOT, capture_output=True, text=True,
-        )  # fmt: skip
+            env=os.environ | env,
+            cwd=pages.ROOT,
+            capture_output=True,
+            text=True,
+        )
         if child.returncode:
             raise SystemExit(f"the typical misses failed:\n{child.stderr[-3000:]}")
         misses = json.loads(child.stdout.strip().splitlines()[-1])
@@ -172,31 +181,42 @@ def main():
     lines = (work / "requests.log").read_text().splitlines()
     logged = sum('"logger": "newsroom.requests"' in line for line in lines)
 
-    print(f"\nThe seed article, {pages.WORKERS} granian workers, SQLite, "
-          f"wrk -t2 -c32 -d{pages.SECONDS}s:")  # fmt: skip
-    print(f"  hit as shipped (request logs on)  {hit['rps']:>9,.0f} req/s  "
-          f"p50 {hit['p50']:.2f} ms")  # fmt: skip
-    print(f"  bare app, the same bytes          {floor['rps']:>9,.0f} req/s  "
-          f"p50 {floor['p50']:.2f} ms")  # fmt: skip
+    print(
+        f"\nThe seed article, {pages.WORKERS} granian workers, SQLite, "
+        f"wrk -t2 -c32 -d{pages.SECONDS}s:"
+    )
+    print(f"  hit as shipped (request logs on)  {hit['rps']:>9,.0f} req/s  p50 {hit['p50']:.2f} ms")
+    print(
+        f"  bare app, the same bytes          {floor['rps']:>9,.0f} req/s  "
+        f"p50 {floor['p50']:.2f} ms"
+    )
     print(f"  hit ÷ bare                        {hit['rps'] / floor['rps']:>9.2f}")
-    print(f"  hit, request logs off             {hit_quiet['rps']:>9,.0f} req/s  "
-          f"p50 {hit_quiet['p50']:.2f} ms")  # fmt: skip
+    print(
+        f"  hit, request logs off             {hit_quiet['rps']:>9,.0f} req/s  "
+        f"p50 {hit_quiet['p50']:.2f} ms"
+    )
     print(f"  hit with logs off ÷ bare          {hit_quiet['rps'] / floor['rps']:>9.2f}")
     print(f"  request lines written by the shipped server: {logged:,}")
-    print(f"  cold miss (no cache)              {cold_load['rps']:>9,.0f} req/s  "
-          f"p50 {cold_load['p50']:.2f} ms")  # fmt: skip
+    print(
+        f"  cold miss (no cache)              {cold_load['rps']:>9,.0f} req/s  "
+        f"p50 {cold_load['p50']:.2f} ms"
+    )
     if wagtail:
         w = wagtail["load"]
         print(f"  Wagtail 8 (stock)                 {w['rps']:>9,.0f} req/s  p50 {w['p50']:.2f} ms")
         print(f"  cold miss ÷ Wagtail               {cold_load['rps'] / w['rps']:>9.2f}")
     print(f"\nOne request at a time, median of {MISSES} (req/s = 1000 ÷ median ms):")
-    rows = [("cold miss (no cache)", cold_times),
-            ("typical miss (after an approval)", typical_times)]  # fmt: skip
+    rows = [
+        ("cold miss (no cache)", cold_times),
+        ("typical miss (after an approval)", typical_times),
+    ]
     if wagtail:
         rows.append(("Wagtail 8 (stock)", wagtail["times"]))
     for name, times in rows:
-        print(f"  {name:<33} {per_second(times):>7,.0f} req/s  "
-              f"median {statistics.median(times):.2f} ms")  # fmt: skip
+        print(
+            f"  {name:<33} {per_second(times):>7,.0f} req/s  "
+            f"median {statistics.median(times):.2f} ms"
+        )
     if wagtail:
         w = per_second(wagtail["times"])
         print(f"  typical miss ÷ Wagtail            {per_second(typical_times) / w:>7.2f}")

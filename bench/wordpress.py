@@ -166,8 +166,10 @@ def main() -> None:
     started = time.perf_counter()
     comments = generate(export, POSTS)
     size = export.stat().st_size / 1e6
-    print(f"WordPress import: {POSTS:,} posts, {comments:,} comments, {size:.0f} MB export "
-          f"(written in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+    print(
+        f"WordPress import: {POSTS:,} posts, {comments:,} comments, {size:.0f} MB export "
+        f"(written in {time.perf_counter() - started:.1f} s)"
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",

@@ -87,12 +87,15 @@ def live_view(model_admin, request, pk):
             form = LiveUpdateForm(request.POST, prefix="live")
             if not form.is_valid():
                 return _answer(
-                    request, article, status=400,
-                    error="The update was not posted: " + "; ".join(
+                    request,
+                    article,
+                    status=400,
+                    error="The update was not posted: "
+                    + "; ".join(
                         f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
                         for f, e in form.errors.items()
                     ),
-                )  # fmt: skip
+                )
             update = live.post(article, by=request.user, **form.cleaned_data)
             return _answer(request, article, message=f"Update posted at {update.posted_at:%H:%M}.")
         if action in ("pin", "unpin"):

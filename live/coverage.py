@@ -46,7 +46,7 @@ def _history(update: LiveUpdate, *, by, what: str, action: str) -> None:
         created_by=by,
         note=note,
         headline=article.headline,
-        dek=article.dek,
+        standfirst=article.standfirst,
         body=article.body,
     )
     log.record_article(action, article, by=by, detail=note)

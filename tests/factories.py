@@ -55,7 +55,7 @@ def make_article(*, authors=None, topics=(), **overrides) -> Article:
     fields = {
         "headline": f"Headline number {n}",
         "slug": f"headline-{n}",
-        "dek": f"The standfirst of article {n}.",
+        "standfirst": f"The standfirst of article {n}.",
         "body": f"<p>The body of article {n}.</p>",
         "status": Article.Status.PUBLISHED,
         "publish_at": timezone.now() - timedelta(hours=1),

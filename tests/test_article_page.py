@@ -26,7 +26,7 @@ def test_article_page_shows_headline_dek_byline_date_picture_body_and_topics(cli
     image = make_image(caption="Delegates arrive", credit="Jane Doe/Agency")
     article = make_article(
         headline="Talks resume in Geneva",
-        dek="Both sides return to the table.",
+        standfirst="Both sides return to the table.",
         body="<p>First paragraph.</p><h2>Background</h2><p>Second paragraph.</p>",
         authors=[first, second],
         hero_image=image,

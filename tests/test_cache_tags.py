@@ -241,9 +241,13 @@ def test_a_failed_purge_is_logged_kept_and_sent_again(
     article = make_article()
     response = editor_client.post(
         reverse("admin:chrome_breakingnews_add"),
-        {"text": "Storm warning", "is_active": "on", "raised_at_0": "2026-12-01",
-         "raised_at_1": "10:00:00"},
-    )  # fmt: skip
+        {
+            "text": "Storm warning",
+            "is_active": "on",
+            "raised_at_0": "2026-12-01",
+            "raised_at_1": "10:00:00",
+        },
+    )
     assert response.status_code == 302, "the editor's save went through"
     assert shared.wait_sent(timeout=10)
     assert any("kept to retry" in r.getMessage() for r in caplog.records)

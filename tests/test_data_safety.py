@@ -155,8 +155,11 @@ def test_backup_and_restore_on_postgresql_with_its_own_tools(tmp_path):
     article = make_article(headline="Kept through a restore")
     make_reply(article, body="A reply kept too")
     db = connection.settings_dict
-    server = [f"--host={db['HOST'] or '127.0.0.1'}", f"--port={db['PORT'] or 5432}",
-              f"--username={db['USER']}"]  # fmt: skip
+    server = [
+        f"--host={db['HOST'] or '127.0.0.1'}",
+        f"--port={db['PORT'] or 5432}",
+        f"--username={db['USER']}",
+    ]
     restored = f"{db['NAME']}_restored"
     dump = tmp_path / "newsroom.dump"
 
@@ -170,9 +173,11 @@ def test_backup_and_restore_on_postgresql_with_its_own_tools(tmp_path):
     try:
         run("pg_restore", *server, "--no-owner", f"--dbname={restored}", str(dump))
         with psycopg.connect(
-            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+            host=db["HOST"] or "127.0.0.1",
+            port=db["PORT"] or 5432,
+            user=db["USER"],
             dbname=restored,
-        ) as other:  # fmt: skip
+        ) as other:
             headlines = [r[0] for r in other.execute("SELECT headline FROM articles_article")]
             bodies = [r[0] for r in other.execute("SELECT body FROM comments_reply")]
     finally:

@@ -59,11 +59,15 @@ def test_revision_diff_shows_words_removed_and_added_within_a_paragraph(editor):
     newer = revisions.record(article, by=editor)
     changes = {c["field"]: c for c in revisions.diff(older, newer)}
     assert changes["Headline"]["rows"] == [
-        {"op": "changed", "runs": [
-            {"op": "removed", "text": "Old"}, {"op": "added", "text": "New"},
-            {"op": "same", "text": "headline"},
-        ]}
-    ]  # fmt: skip
+        {
+            "op": "changed",
+            "runs": [
+                {"op": "removed", "text": "Old"},
+                {"op": "added", "text": "New"},
+                {"op": "same", "text": "headline"},
+            ],
+        }
+    ]
     body = changes["Body"]["rows"]
     assert body[0] == {"op": "same", "runs": [{"op": "same", "text": "Kept paragraph."}]}
     assert body[1]["runs"] == [
@@ -148,7 +152,7 @@ def test_restoring_a_revision_of_a_draft_takes_it_at_once(editor_client, editor)
 
 
 def test_editor_previews_a_draft_exactly_as_readers_will_see_it(editor_client, client):
-    draft = make_article(status="draft", headline="Not yet out", dek="Coming soon.")
+    draft = make_article(status="draft", headline="Not yet out", standfirst="Coming soon.")
     assert client.get(draft.get_absolute_url()).status_code == 404
     response = editor_client.get(reverse("admin:articles_article_preview", args=[draft.pk]))
     page = response.content.decode()
@@ -263,10 +267,10 @@ def test_a_correction_shows_at_the_top_and_moves_the_updated_time(editor_client,
 
 def test_a_plain_save_never_moves_the_updated_time(editor_client):
     article = make_article()
-    data = change_form_data(article, dek="A new standfirst.", _transition="publish_changes")
+    data = change_form_data(article, standfirst="A new standfirst.", _transition="publish_changes")
     editor_client.post(_change_url(article), data)
     article.refresh_from_db()
-    assert article.dek == "A new standfirst." and article.modified_at is None
+    assert article.standfirst == "A new standfirst." and article.modified_at is None
 
 
 def test_updates_show_at_the_foot(client):

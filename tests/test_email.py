@@ -196,8 +196,14 @@ def test_links_in_email_use_site_url_whatever_host_the_request_named(
 
 def test_site_url_comes_from_allowed_hosts_and_a_wrong_one_stops_the_site():
     read = "from django.conf import settings as s; print(s.SITE_URL)"
-    derived = _manage("shell", "-c", read, DEBUG="false", SECRET_KEY="x" * 50,
-                      ALLOWED_HOSTS="news.example.org,www.news.example.org")  # fmt: skip
+    derived = _manage(
+        "shell",
+        "-c",
+        read,
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="news.example.org,www.news.example.org",
+    )
     assert derived.stdout.strip().splitlines()[-1] == "https://news.example.org", derived.stderr
     given = _manage("shell", "-c", read, DEBUG="true", SITE_URL="http://127.0.0.1:8000/")
     assert given.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000", given.stderr

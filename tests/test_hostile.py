@@ -181,10 +181,21 @@ def test_slow_request_bodies_through_varnish_never_reach_the_app(served, tmp_pat
     )
     port = _free_port()
     varnish = subprocess.Popen(
-        [shutil.which("varnishd"), "-F", "-f", str(work / "newsroom.vcl"), "-a", f"127.0.0.1:{port}",
-         "-n", str(work / "state"), "-s", "malloc,32m"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            shutil.which("varnishd"),
+            "-F",
+            "-f",
+            str(work / "newsroom.vcl"),
+            "-a",
+            f"127.0.0.1:{port}",
+            "-n",
+            str(work / "state"),
+            "-s",
+            "malloc,32m",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -225,8 +236,10 @@ def _workers(server: subprocess.Popen) -> tuple[int, set[int]]:
     """granian's main process and its workers, among the processes `make serve` started."""
     listed = subprocess.run(
         ["ps", "-o", "pid=,ppid=,args=", "-s", str(server.pid)],  # noqa: S607
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rows = [line.split(None, 2) for line in listed.splitlines()]
     granian = {
         int(pid): int(ppid)

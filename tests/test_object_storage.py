@@ -188,12 +188,16 @@ def test_the_content_security_policy_allows_the_public_address():
             "S3_ENDPOINT_URL must be an http:// or https:// address",
         ),
         (
-            {"MEDIA_STORAGE": "s3", "S3_BUCKET": BUCKET, "S3_REGION": "eu-west-1",
-             "S3_ACCESS_KEY_ID": "only-the-id"},
+            {
+                "MEDIA_STORAGE": "s3",
+                "S3_BUCKET": BUCKET,
+                "S3_REGION": "eu-west-1",
+                "S3_ACCESS_KEY_ID": "only-the-id",
+            },
             "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together",
         ),
         ({"MEDIA_STORAGE": "s3", "S3_BUCKET": BUCKET}, "needs S3_PUBLIC_URL"),
     ],
-)  # fmt: skip
+)
 def test_a_wrong_storage_setting_stops_the_site_naming_it(environment, message):
     assert_refused(message, **environment)

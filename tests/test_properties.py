@@ -16,8 +16,22 @@ from comments.models import Reply, Rule
 from comments.moderation import Policy, Submission, assess
 
 # What the body editor can make (articles/richtext.py), written out independently here.
-ALLOWED_TAGS = {"p", "h2", "h3", "strong", "em", "a", "ul", "ol", "li", "blockquote", "br",
-                "figure", "figcaption", "img"}  # fmt: skip
+ALLOWED_TAGS = {
+    "p",
+    "h2",
+    "h3",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "br",
+    "figure",
+    "figcaption",
+    "img",
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "rel"},
     "ol": {"start", "type", "data-type"},
@@ -30,26 +44,89 @@ SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 
 TAGS = [
     *ALLOWED_TAGS,
-    "script", "style", "iframe", "img", "svg", "math", "object", "embed", "form", "input",
-    "textarea", "base", "meta", "link", "h1", "div", "span", "table", "td", "u", "b", "i",
-    "figure", "figcaption",
-    "noscript", "template", "xmp", "select", "option", "video", "audio", "details", "title",
-]  # fmt: skip
+    "script",
+    "style",
+    "iframe",
+    "img",
+    "svg",
+    "math",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "textarea",
+    "base",
+    "meta",
+    "link",
+    "h1",
+    "div",
+    "span",
+    "table",
+    "td",
+    "u",
+    "b",
+    "i",
+    "figure",
+    "figcaption",
+    "noscript",
+    "template",
+    "xmp",
+    "select",
+    "option",
+    "video",
+    "audio",
+    "details",
+    "title",
+]
 ATTRIBUTES = [
-    "href", "src", "style", "onclick", "onerror", "onload", "onmouseover", "class", "id",
-    "title", "rel", "target", "formaction", "srcdoc", "xlink:href", "data", "action", "name",
-    "alt", "width", "srcset",
-]  # fmt: skip
+    "href",
+    "src",
+    "style",
+    "onclick",
+    "onerror",
+    "onload",
+    "onmouseover",
+    "class",
+    "id",
+    "title",
+    "rel",
+    "target",
+    "formaction",
+    "srcdoc",
+    "xlink:href",
+    "data",
+    "action",
+    "name",
+    "alt",
+    "width",
+    "srcset",
+]
 VALUES = st.one_of(
-    st.sampled_from([
-        "javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "jav&#x09;ascript:x",
-        "java\nscript:x", "data:text/html,<script>alert(1)</script>", "vbscript:x",
-        "https://example.org/", "http://example.org/a?b=1&c=2", "mailto:ed@example.org", "/rel",
-        "#top", "alert(1)", "expression(alert(1))", "url(javascript:alert(1))", '"><script>',
-        "/media/images/a.jpg", "//tracker.example/p.gif", "https://tracker.example/p.gif",
-    ]),
+    st.sampled_from(
+        [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "jav&#x09;ascript:x",
+            "java\nscript:x",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "https://example.org/",
+            "http://example.org/a?b=1&c=2",
+            "mailto:ed@example.org",
+            "/rel",
+            "#top",
+            "alert(1)",
+            "expression(alert(1))",
+            "url(javascript:alert(1))",
+            '"><script>',
+            "/media/images/a.jpg",
+            "//tracker.example/p.gif",
+            "https://tracker.example/p.gif",
+        ]
+    ),
     st.text(max_size=20),
-)  # fmt: skip
+)
 
 
 @st.composite
@@ -69,10 +146,29 @@ def markup(draw):
         elif kind == "text":
             parts.append(draw(st.text(max_size=30)))
         else:
-            parts.append(draw(st.sampled_from(
-                ["<!--", "-->", "<![CDATA[", "]]>", "&lt;", "&#60;", "<", ">", "<<", "</", "/>",
-                 "\x00", "&amp;", "<?xml?>", "<!doctype html>"]
-            )))  # fmt: skip
+            parts.append(
+                draw(
+                    st.sampled_from(
+                        [
+                            "<!--",
+                            "-->",
+                            "<![CDATA[",
+                            "]]>",
+                            "&lt;",
+                            "&#60;",
+                            "<",
+                            ">",
+                            "<<",
+                            "</",
+                            "/>",
+                            "\x00",
+                            "&amp;",
+                            "<?xml?>",
+                            "<!doctype html>",
+                        ]
+                    )
+                )
+            )
     return "".join(parts)
 
 
@@ -194,14 +290,24 @@ def test_more_watched_or_blocked_words_never_let_a_reply_through_sooner(submissi
 reply_texts = st.lists(
     st.one_of(
         st.text(max_size=40),
-        st.sampled_from([
-            "https://example.org/", "http://a.example/?q=<b>&x=\"1\"", "www.example.org",
-            "ed@example.org", "javascript:alert(1)", "<script>alert(1)</script>", "\r\n", "\n",
-            "https://example.org/\"onmouseover=\"alert(1)", "(https://example.org/a)", "&amp;",
-        ]),
+        st.sampled_from(
+            [
+                "https://example.org/",
+                'http://a.example/?q=<b>&x="1"',
+                "www.example.org",
+                "ed@example.org",
+                "javascript:alert(1)",
+                "<script>alert(1)</script>",
+                "\r\n",
+                "\n",
+                'https://example.org/"onmouseover="alert(1)',
+                "(https://example.org/a)",
+                "&amp;",
+            ]
+        ),
     ),
     max_size=10,
-).map(" ".join)  # fmt: skip
+).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)

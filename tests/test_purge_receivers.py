@@ -216,8 +216,12 @@ def test_load_demo_with_a_hanging_purge_receiver_is_as_fast_as_without(migrated_
             database = tmp_path / f"{name}.sqlite3"
             shutil.copy(migrated_database, database)
             began = time.monotonic()
-            _run("load_demo", database=database, CACHE_PURGE_URLS=urls,
-                 MEDIA_ROOT=str(tmp_path / name))  # fmt: skip
+            _run(
+                "load_demo",
+                database=database,
+                CACHE_PURGE_URLS=urls,
+                MEDIA_ROOT=str(tmp_path / name),
+            )
             timings[name] = time.monotonic() - began
     finally:
         silent.close()

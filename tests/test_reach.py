@@ -25,7 +25,7 @@ NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 def test_site_feed_has_full_text_absolute_links_and_the_picture(client, url):
     article = make_article(
         headline="Tide tables change",
-        dek="New data from the harbour.",
+        standfirst="New data from the harbour.",
         body='<p>Read <a href="/weather/">the forecast</a>.</p>',
         hero_image=make_image(),
     )
@@ -130,7 +130,7 @@ def test_article_page_carries_search_and_social_metadata(client):
     author = make_author(name="Ada Reporter")
     article = make_article(
         headline="Council votes",
-        dek="A narrow majority.",
+        standfirst="A narrow majority.",
         authors=[author],
         hero_image=make_image(),
     )
@@ -163,8 +163,16 @@ def test_article_page_carries_search_and_social_metadata(client):
     (script,) = tree.xpath('//script[@type="application/ld+json"]/text()')
     data = json.loads(script)
     assert data["@type"] == "NewsArticle"
-    for key in ("headline", "description", "image", "datePublished", "dateModified",
-                "author", "publisher", "mainEntityOfPage"):  # fmt: skip
+    for key in (
+        "headline",
+        "description",
+        "image",
+        "datePublished",
+        "dateModified",
+        "author",
+        "publisher",
+        "mainEntityOfPage",
+    ):
         assert data.get(key), key
     assert data["author"] == [
         {
@@ -203,7 +211,9 @@ def test_topic_and_author_pages_have_their_own_titles_and_canonicals(client):
 def test_search_ranks_headline_matches_before_body_matches(client):
     make_article(headline="Weather today", body="<p>Cloudy with a lighthouse in view.</p>")
     make_article(headline="Lighthouse restored", body="<p>The old tower shines again.</p>")
-    make_article(headline="Budget", dek="Funds for the lighthouse keepers.", body="<p>Money.</p>")
+    make_article(
+        headline="Budget", standfirst="Funds for the lighthouse keepers.", body="<p>Money.</p>"
+    )
     make_article(headline="Lighthouse draft", status="draft")
     response = client.get("/search/", {"q": "lighthouse"})
     assert response.status_code == 200

@@ -44,7 +44,7 @@ def test_article_page_gives_search_engines_and_networks_the_search_fields_when_w
     lead, social = make_image(), make_image()
     article = make_article(
         headline="Council votes by a narrow majority after a long night of debate",
-        dek="The standfirst readers see.",
+        standfirst="The standfirst readers see.",
         search_title="Council budget passes",
         search_description="What the vote means for the city's budget.",
         hero_image=lead,
@@ -65,7 +65,7 @@ def test_article_page_gives_search_engines_and_networks_the_search_fields_when_w
     assert meta("property", "og:image:alt") == social.alt_text
     # Readers still see the headline, the standfirst and the lead picture.
     assert tree.findtext(".//h1") == article.headline
-    assert tree.findtext('.//p[@class="dek"]') == "The standfirst readers see."
+    assert tree.findtext('.//p[@class="standfirst"]') == "The standfirst readers see."
     assert tree.xpath(f'//figure[@class="hero"]//img[@alt="{lead.alt_text}"]')
 
     assert data["headline"] == article.headline, "the headline stays the headline"
@@ -75,7 +75,7 @@ def test_article_page_gives_search_engines_and_networks_the_search_fields_when_w
 
 def test_article_page_falls_back_to_headline_standfirst_and_lead_picture(client):
     lead = make_image()
-    article = make_article(headline="Tide tables change", dek="New data.", hero_image=lead)
+    article = make_article(headline="Tide tables change", standfirst="New data.", hero_image=lead)
     tree, meta, data = _head(client, article)
 
     assert tree.findtext(".//title") == "Tide tables change — The Newsroom"
@@ -99,7 +99,7 @@ def test_a_social_picture_alone_makes_a_large_card_without_a_lead_picture(client
 
 
 def test_without_either_description_the_page_has_none_and_json_ld_uses_the_body(client):
-    article = make_article(dek="", body="<p>Only the body speaks.</p>")
+    article = make_article(standfirst="", body="<p>Only the body speaks.</p>")
     _, meta, data = _head(client, article)
     assert meta("name", "description") is None
     assert meta("property", "og:description") is None
@@ -111,7 +111,7 @@ def test_feeds_keep_headline_and_full_text_and_enclose_the_social_picture(client
     lead, social = make_image(), make_image()
     make_article(
         headline="Bridge reopens",
-        dek="Traffic flows again.",
+        standfirst="Traffic flows again.",
         body="<p>The whole story.</p>",
         search_title="Harbour bridge open",
         search_description="Short for search.",
@@ -136,7 +136,7 @@ def test_feeds_keep_headline_and_full_text_and_enclose_the_social_picture(client
 def test_a_live_pages_feed_is_described_by_its_search_description(client):
     article = make_article(
         headline="Markets live",
-        dek="Shares and rates.",
+        standfirst="Shares and rates.",
         search_description="Live: markets ahead of the rates decision.",
         live_from=timezone.now() - timedelta(hours=2),
     )
@@ -178,7 +178,7 @@ def _form(article, **overrides):
     data = {
         "headline": article.headline,
         "slug": article.slug,
-        "dek": article.dek,
+        "standfirst": article.standfirst,
         "body": article.body,
         "status": article.status,
         "primary_topic": article.primary_topic_id,
@@ -234,7 +234,7 @@ def test_the_change_form_shows_the_fields_and_a_preview_of_the_saved_article(edi
     social = make_image()
     article = make_article(
         headline="Council votes",
-        dek="A narrow majority.",
+        standfirst="A narrow majority.",
         search_description="x" * 150,
         social_image=social,
     )

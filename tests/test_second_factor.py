@@ -56,8 +56,10 @@ def _set_up(client, username) -> tuple[TOTPDevice, list[str]]:
     response = _password(client, username)
     setup = client.get(response.url)
     device = TOTPDevice.objects.get(user__username=username, confirmed=False)
-    codes_page = client.post(setup.request["PATH_INFO"] + "?" + setup.request["QUERY_STRING"],
-                             {"code": _code(device), "next": "/admin/articles/article/"})  # fmt: skip
+    codes_page = client.post(
+        setup.request["PATH_INFO"] + "?" + setup.request["QUERY_STRING"],
+        {"code": _code(device), "next": "/admin/articles/article/"},
+    )
     assert codes_page.status_code == 200
     codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes_page.content.decode())
     device.refresh_from_db()

@@ -171,11 +171,15 @@ def test_the_daily_jobs_drop_expired_counts(clock):
 
 
 def test_a_store_url_that_is_no_redis_or_the_page_cache_stops_the_site():
-    assert_refused("SECURITY_STORE_URL must be empty (the database) or a redis:// address",
-                   SECURITY_STORE_URL="memcached://127.0.0.1")  # fmt: skip
-    assert_refused("SECURITY_STORE_URL must not be the page cache's Redis database",
-                   SECURITY_STORE_URL="redis://127.0.0.1:6379/3",
-                   CACHE_URL="redis://127.0.0.1:6379/3")  # fmt: skip
+    assert_refused(
+        "SECURITY_STORE_URL must be empty (the database) or a redis:// address",
+        SECURITY_STORE_URL="memcached://127.0.0.1",
+    )
+    assert_refused(
+        "SECURITY_STORE_URL must not be the page cache's Redis database",
+        SECURITY_STORE_URL="redis://127.0.0.1:6379/3",
+        CACHE_URL="redis://127.0.0.1:6379/3",
+    )
 
 
 # The embedded default, served as `make serve` serves it: worker processes on one SQLite file,
@@ -204,24 +208,52 @@ def served(tmp_path_factory):
     }
 
     def manage(*args):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                       capture_output=True, timeout=300)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
 
     manage("migrate", "--no-input")
-    manage("shell", "-c", (
-        "from django.contrib.auth.models import User; from tests.factories import make_article; "
-        f"User.objects.create_user('edna', password='{PASSWORD}', is_staff=True); "
-        "print(make_article(headline='Busy story').pk)"
-    ))  # fmt: skip
+    manage(
+        "shell",
+        "-c",
+        (
+            "from django.contrib.auth.models import User; from tests.factories import make_article; "
+            f"User.objects.create_user('edna', password='{PASSWORD}', is_staff=True); "
+            "print(make_article(headline='Busy story').pk)"
+        ),
+    )
     article = sqlite3.connect(database).execute("select id from articles_article").fetchone()[0]
     port = _free_port()
     log = (folder / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "4", "--blocking-threads", "1", "--no-ws",
-         "newsroom.wsgi:application"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "4",
+            "--blocking-threads",
+            "1",
+            "--no-ws",
+            "newsroom.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

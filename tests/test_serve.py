@@ -44,8 +44,12 @@ def serving(target: str, port: int, folder: Path, **settings: str):
     with log_path.open("w") as log:
         server = subprocess.Popen(
             ["make", "--no-print-directory", target, f"PORT={port}"],  # noqa: S607 - as the docs
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + 240
             while True:

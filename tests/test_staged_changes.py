@@ -228,10 +228,16 @@ def test_preview_of_an_article_with_no_section_yet(editor_client):
         editor_client.get(reverse("admin:articles_article_preview", args=[draft.pk])),
         editor_client.post(
             reverse("admin:articles_article_preview_new"),
-            {"headline": "Sectionless", "featured_order": 100, "notes-TOTAL_FORMS": 0,
-             "notes-INITIAL_FORMS": 0, "bylines-TOTAL_FORMS": 0, "bylines-INITIAL_FORMS": 0},
+            {
+                "headline": "Sectionless",
+                "featured_order": 100,
+                "notes-TOTAL_FORMS": 0,
+                "notes-INITIAL_FORMS": 0,
+                "bylines-TOTAL_FORMS": 0,
+                "bylines-INITIAL_FORMS": 0,
+            },
         ),
-    ):  # fmt: skip
+    ):
         assert response.status_code == 200
         assert "No section yet" in response.content.decode()
 

@@ -31,8 +31,9 @@ def _address(rf, peer, forwarded=None):
         ("198.51.100.7", "127.0.0.1", "198.51.100.7"),
     ],
 )
-def test_forwarded_addresses_are_read_only_from_trusted_proxies(rf, settings, peer, forwarded,
-                                                                client):  # fmt: skip
+def test_forwarded_addresses_are_read_only_from_trusted_proxies(
+    rf, settings, peer, forwarded, client
+):
     settings.TRUSTED_PROXIES = PROXIES
     assert _address(rf, peer, forwarded) == client
 
@@ -65,7 +66,9 @@ def test_a_guesser_at_the_app_port_cannot_escape_the_lock_by_writing_addresses(
 
 
 def test_trusted_proxies_must_be_addresses_and_num_proxies_is_refused():
-    assert_refused("TRUSTED_PROXIES must be IP addresses or networks",
-                   TRUSTED_PROXIES="127.0.0.1,varnish.local")  # fmt: skip
+    assert_refused(
+        "TRUSTED_PROXIES must be IP addresses or networks",
+        TRUSTED_PROXIES="127.0.0.1,varnish.local",
+    )
     assert_refused("NUM_PROXIES is no longer read", NUM_PROXIES="1")
     assert_refused("Set TRUSTED_PROXIES to your proxies' addresses", NUM_PROXIES="1")

@@ -51,10 +51,21 @@ def varnish(live_server):
     vcl.write_text(VCL.read_text().replace('.port = "8001";', f'.port = "{backend}";'))
     port = _free_port()
     process = subprocess.Popen(
-        [shutil.which("varnishd"), "-F", "-f", str(vcl), "-a", f"127.0.0.1:{port}", "-n", str(work / "state"),
-         "-s", "malloc,32m"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            shutil.which("varnishd"),
+            "-F",
+            "-f",
+            str(vcl),
+            "-a",
+            f"127.0.0.1:{port}",
+            "-n",
+            str(work / "state"),
+            "-s",
+            "malloc,32m",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -269,7 +280,9 @@ def test_autosaves_and_staged_changes_leave_varnish_alone_until_they_are_publish
     assert status == "HIT" and "The live words" in text, "no purge reached Varnish"
 
     article.refresh_from_db()
-    client.post(change, change_form_data(article, headline="The coming words",
-                                         _transition="publish_changes"))  # fmt: skip
+    client.post(
+        change,
+        change_form_data(article, headline="The coming words", _transition="publish_changes"),
+    )
     status, text = read(front, url)
     assert status == "MISS" and "The coming words" in text

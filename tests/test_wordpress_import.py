@@ -79,7 +79,7 @@ def test_statuses_dates_bylines_and_sections_follow_wordpress(imported):
     assert storm.status == Article.Status.PUBLISHED
     assert storm.publish_at.isoformat() == "2024-03-18T08:00:00+00:00"
     assert storm.headline == "Storm closes the harbour: ‘worst in decades’"
-    assert storm.dek == "Winds of 70 mph kept the fishing fleet ashore."
+    assert storm.standfirst == "Winds of 70 mph kept the fishing fleet ashore."
     assert storm.primary_topic.name == "Local" and storm.primary_topic.parent.name == "Coast News"
     assert {t.name for t in storm.topics.all()} == {"Tides & Weather", "Storms"}
     assert storm.is_featured, "sticky"
@@ -106,8 +106,16 @@ def test_the_article_page_shows_nothing_of_wordpress(client, imported):
     storm = Article.objects.get(slug="storm-closes-harbour")
     page = page_text(client, storm.get_absolute_url())
     body = page.split('class="story-body"')[1].split("</article>")[0]
-    for trace in ("[caption", "[gallery", "wp:", "old.example.org", "wp-image",
-                  "tracker.example.net", "wp-content", "alert("):  # fmt: skip
+    for trace in (
+        "[caption",
+        "[gallery",
+        "wp:",
+        "old.example.org",
+        "wp-image",
+        "tracker.example.net",
+        "wp-content",
+        "alert(",
+    ):
         assert trace not in page, trace
     assert "<script" not in body
     picture = storm.hero_image.rendition("full")

@@ -135,9 +135,11 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_email_arrives_once(
     port, inbox = stalling_smtp
     _run("shell", "-c", ENQUEUE, database=worker_database)
     supervisor = _start_worker(
-        worker_database, EMAIL_URL=f"smtp://127.0.0.1:{port}", EMAIL_TIMEOUT="60",
+        worker_database,
+        EMAIL_URL=f"smtp://127.0.0.1:{port}",
+        EMAIL_TIMEOUT="60",
         TASK_LEASE_SECONDS="3",
-    )  # fmt: skip
+    )
     try:
         (first,) = _wait_for(lambda: _children(supervisor.pid), 30, "a worker started")
         _wait_for(lambda: inbox.stalled, 60, "the worker began sending")

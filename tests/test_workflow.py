@@ -131,13 +131,55 @@ def _owned_by(writer, **fields):
 
 MATRIX = {
     # operation: {role: may?}
-    "view": {"anonymous": 0, "writer": 1, "other writer": 1, "editor": 1, "moderator": 0, "superuser": 1},
-    "change": {"anonymous": 0, "writer": 1, "other writer": 0, "editor": 1, "moderator": 0, "superuser": 1},
-    "submit": {"anonymous": 0, "writer": 1, "other writer": 0, "editor": 1, "moderator": 0, "superuser": 1},
-    "publish": {"anonymous": 0, "writer": 0, "other writer": 0, "editor": 1, "moderator": 0, "superuser": 1},
-    "unpublish": {"anonymous": 0, "writer": 0, "other writer": 0, "editor": 1, "moderator": 0, "superuser": 1},
-    "preview": {"anonymous": 0, "writer": 1, "other writer": 0, "editor": 1, "moderator": 0, "superuser": 1},
-}  # fmt: skip
+    "view": {
+        "anonymous": 0,
+        "writer": 1,
+        "other writer": 1,
+        "editor": 1,
+        "moderator": 0,
+        "superuser": 1,
+    },
+    "change": {
+        "anonymous": 0,
+        "writer": 1,
+        "other writer": 0,
+        "editor": 1,
+        "moderator": 0,
+        "superuser": 1,
+    },
+    "submit": {
+        "anonymous": 0,
+        "writer": 1,
+        "other writer": 0,
+        "editor": 1,
+        "moderator": 0,
+        "superuser": 1,
+    },
+    "publish": {
+        "anonymous": 0,
+        "writer": 0,
+        "other writer": 0,
+        "editor": 1,
+        "moderator": 0,
+        "superuser": 1,
+    },
+    "unpublish": {
+        "anonymous": 0,
+        "writer": 0,
+        "other writer": 0,
+        "editor": 1,
+        "moderator": 0,
+        "superuser": 1,
+    },
+    "preview": {
+        "anonymous": 0,
+        "writer": 1,
+        "other writer": 0,
+        "editor": 1,
+        "moderator": 0,
+        "superuser": 1,
+    },
+}
 
 
 @pytest.mark.parametrize("role", list(MATRIX["view"]))
@@ -180,12 +222,16 @@ def change_form_data(article, **overrides):
     data = {
         "headline": article.headline,
         "slug": article.slug,
-        "dek": article.dek,
+        "standfirst": article.standfirst,
         "body": article.body,
         "primary_topic": article.primary_topic_id or "",
         "status": article.status,
-        "publish_at_0": timezone.localtime(article.publish_at).strftime("%Y-%m-%d") if article.publish_at else "",
-        "publish_at_1": timezone.localtime(article.publish_at).strftime("%H:%M:%S") if article.publish_at else "",
+        "publish_at_0": timezone.localtime(article.publish_at).strftime("%Y-%m-%d")
+        if article.publish_at
+        else "",
+        "publish_at_1": timezone.localtime(article.publish_at).strftime("%H:%M:%S")
+        if article.publish_at
+        else "",
         "featured_order": article.featured_order,
         "allow_replies": "on" if article.allow_replies else "",
         "loaded_version": article.updated_at.isoformat(),
@@ -193,7 +239,7 @@ def change_form_data(article, **overrides):
         "bylines-INITIAL_FORMS": len(bylines),
         "notes-TOTAL_FORMS": 0,
         "notes-INITIAL_FORMS": 0,
-    }  # fmt: skip
+    }
     for n, byline in enumerate(bylines):
         data |= {
             f"bylines-{n}-id": byline.pk,

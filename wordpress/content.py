@@ -26,10 +26,29 @@ CAPTIONS = frozenset({"caption", "wp_caption"})
 # Shortcodes WordPress and its common plugins register; anything else in square brackets
 # counts as one only with attributes or a closing tag ("[sic]" and "[1]" are words).
 KNOWN_SHORTCODES = frozenset(
-    {"gallery", "audio", "video", "playlist", "embed", "wp_caption", "caption",
-     "contact-form", "contact-form-7", "gravityform", "ninja_form", "wpforms", "instagram",
-     "tweet", "youtube", "vimeo", "soundcloud", "googlemaps", "slideshow", "wpvideo"}
-)  # fmt: skip
+    {
+        "gallery",
+        "audio",
+        "video",
+        "playlist",
+        "embed",
+        "wp_caption",
+        "caption",
+        "contact-form",
+        "contact-form-7",
+        "gravityform",
+        "ninja_form",
+        "wpforms",
+        "instagram",
+        "tweet",
+        "youtube",
+        "vimeo",
+        "soundcloud",
+        "googlemaps",
+        "slideshow",
+        "wpvideo",
+    }
+)
 BLOCK_TAGS = (
     "table|thead|tfoot|caption|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|"
     "blockquote|address|p|h[1-6]|hr|section|article|aside|header|footer|nav|figure|"

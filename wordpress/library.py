@@ -30,9 +30,11 @@ class Library:
         slugs = set(Author.objects.values_list("slug", flat=True))
         made: dict[int, Author] = {}  # written together below: one query, no signals
         for record in authors:
-            name = record.display_name or " ".join(
-                filter(None, (record.first_name, record.last_name))
-            ) or record.login  # fmt: skip
+            name = (
+                record.display_name
+                or " ".join(filter(None, (record.first_name, record.last_name)))
+                or record.login
+            )
             name = plain_text(name)[:120] or f"Author {record.wp_id}"
             state, pk = self.seen(Kind.AUTHOR, record.wp_id, record.digest, exists)
             if state == "new":

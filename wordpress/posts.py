@@ -85,17 +85,17 @@ class Posts:
         if len(headline) > 200:
             self.report.note(label, "headline shortened to 200 characters")
             headline = Truncator(headline).chars(200)
-        dek = plain_text(item.excerpt)
-        if len(dek) > 400:
+        standfirst = plain_text(item.excerpt)
+        if len(standfirst) > 400:
             self.report.note(label, "standfirst shortened to 400 characters")
-            dek = Truncator(dek).chars(400)
+            standfirst = Truncator(standfirst).chars(400)
         categories = [self.terms[t] for t in item.terms if t[0] == "category" and t in self.terms]
         tags = [self.terms[t] for t in item.terms if t[0] == "post_tag" and t in self.terms]
         section = self.section_for(item, categories)
         thumbnail = self.pictures.get(to_int(item.meta.get("_thumbnail_id")))
         return {
             "headline": headline,
-            "dek": dek,
+            "standfirst": standfirst,
             "body": converted.html,
             "primary_topic_id": section,
             "hero_image_id": thumbnail.pk if thumbnail is not None else None,

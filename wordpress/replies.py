@@ -90,10 +90,19 @@ class Replies:
                 self.remember(Kind.COMMENT, comment.wp_id, reply.pk, comment.digest)
         Reply.objects.bulk_update(
             changed,
-            ["name", "email", "website", "body", "status", "created_at", "moderation_reason",
-             "rules", "ip_hash"],
+            [
+                "name",
+                "email",
+                "website",
+                "body",
+                "status",
+                "created_at",
+                "moderation_reason",
+                "rules",
+                "ip_hash",
+            ],
             batch_size=BATCH,
-        )  # fmt: skip
+        )
 
     def stored_replies(self, items) -> dict[int, Reply]:
         """The replies earlier imports made of these posts' comments, by pk."""

@@ -205,8 +205,11 @@ class _Reader:
             raise self.error(element, "not a WordPress export (no wp:wxr_version before it)")
         channel = element.getparent()
         base = self.text(channel, "base_blog_url") or self.text(channel, "base_site_url")
-        return Site(self.version, base or (channel.findtext("link") or "").strip(),
-                    (channel.findtext("title") or "").strip())  # fmt: skip
+        return Site(
+            self.version,
+            base or (channel.findtext("link") or "").strip(),
+            (channel.findtext("title") or "").strip(),
+        )
 
     def record(self, element):
         wp = f"{{{self.wp}}}"

@@ -32,7 +32,7 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
     list_display = ["headline", "status_label", "publish_at", "byline", "primary_topic"]
     list_filter = ["status", "changes_status", "is_featured", "primary_topic", "authors"]
     list_select_related = ["primary_topic"]
-    search_fields = ["headline", "dek", "body"]
+    search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["primary_topic", "topics", "hero_image", "social_image"]
@@ -54,7 +54,7 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
         (
             None,
             {
-                "fields": ["headline", "slug", "dek", "body", "loaded_version"],
+                "fields": ["headline", "slug", "standfirst", "body", "loaded_version"],
                 "classes": ["desk-writing"],
             },
         ),
@@ -347,9 +347,12 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
         elif obj.changes_id:
             message = (
                 "Your changes are saved, not published: readers still see the live version. "
-                + ("Press “Publish changes” to make them live." if request.user.has_perm(
-                    workflow.PUBLISH_PERMISSION) else "Submit them for review when ready.")
-            )  # fmt: skip
+                + (
+                    "Press “Publish changes” to make them live."
+                    if request.user.has_perm(workflow.PUBLISH_PERMISSION)
+                    else "Submit them for review when ready."
+                )
+            )
         else:
             message = "Saved. Nothing differs from the live version."
         self.message_user(request, message, messages.SUCCESS)

@@ -15,8 +15,17 @@ from articles.models import Article, WorkingCopy
 from articles.views import article_page
 
 # What the browser sends with the form but is not the article's content.
-NOT_CONTENT = frozenset({"csrfmiddlewaretoken", "loaded_version", "_save", "_continue",
-                         "_addanother", "_transition", "_preview"})  # fmt: skip
+NOT_CONTENT = frozenset(
+    {
+        "csrfmiddlewaretoken",
+        "loaded_version",
+        "_save",
+        "_continue",
+        "_addanother",
+        "_transition",
+        "_preview",
+    }
+)
 
 
 class DeskPages:
@@ -24,17 +33,32 @@ class DeskPages:
 
     def get_urls(self):
         own = [
-            path("preview/", self.admin_site.admin_view(self.preview_view),
-                 name="articles_article_preview_new"),
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view),
-                 name="articles_article_preview"),
-            path("<int:pk>/autosave/", self.admin_site.admin_view(self.autosave_view),
-                 name="articles_article_autosave"),
-            path("<int:pk>/revisions/", self.admin_site.admin_view(self.revisions_view),
-                 name="articles_article_revisions"),
-            path("<int:pk>/preview-links/", self.admin_site.admin_view(self.preview_links_view),
-                 name="articles_article_preview_links"),
-        ]  # fmt: skip
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview_new",
+            ),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<int:pk>/autosave/",
+                self.admin_site.admin_view(self.autosave_view),
+                name="articles_article_autosave",
+            ),
+            path(
+                "<int:pk>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:pk>/preview-links/",
+                self.admin_site.admin_view(self.preview_links_view),
+                name="articles_article_preview_links",
+            ),
+        ]
         return own + super().get_urls()
 
     def _article_or_404(self, request, pk, allowed):
@@ -57,12 +81,14 @@ class DeskPages:
         if request.POST.get("discard"):
             kept.delete()
             return JsonResponse({"discarded": True})
-        fields = [[k, v] for k, values in request.POST.lists() if k not in NOT_CONTENT
-                  for v in values]  # fmt: skip
+        fields = [
+            [k, v] for k, values in request.POST.lists() if k not in NOT_CONTENT for v in values
+        ]
         now = timezone.now()
         if not kept.update(fields=fields, saved_at=now):
-            WorkingCopy.objects.create(article=article, user=request.user, fields=fields,
-                                       saved_at=now)  # fmt: skip
+            WorkingCopy.objects.create(
+                article=article, user=request.user, fields=fields, saved_at=now
+            )
         return JsonResponse({"saved_at": now.isoformat()})
 
     def preview_view(self, request, pk=None):

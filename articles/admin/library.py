@@ -47,9 +47,12 @@ class TopicAdmin(TellsReaders, admin.ModelAdmin):
 
     def get_urls(self):
         own = [
-            path("quick-add/", self.admin_site.admin_view(require_POST(self.quick_add_view)),
-                 name="articles_topic_quick_add"),
-        ]  # fmt: skip
+            path(
+                "quick-add/",
+                self.admin_site.admin_view(require_POST(self.quick_add_view)),
+                name="articles_topic_quick_add",
+            ),
+        ]
         return own + super().get_urls()
 
     def quick_add_view(self, request):

@@ -2,19 +2,30 @@
 
 import django.contrib.postgres.search
 import django.db.models.deletion
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations, models
+from django.db.models import F, Func, Value
 
 
 def index_for_search(apps, schema_editor):
     """On PostgreSQL: a GIN index on the search vector, and the vectors of existing articles."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    from articles.models import ARTICLE_SEARCH_VECTOR
-
+    # The vector as the fields were named then (the standfirst was `dek` until 0014).
+    vector = (
+        SearchVector("headline", weight="A", config="english")
+        + SearchVector("dek", weight="B", config="english")
+        + SearchVector(
+            Func(F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace",
+                 output_field=models.TextField()),
+            weight="C",
+            config="english",
+        )
+    )
     schema_editor.execute(
         "CREATE INDEX IF NOT EXISTS article_search_idx ON articles_article USING GIN (search_vector)"
     )
-    apps.get_model("articles", "Article").objects.update(search_vector=ARTICLE_SEARCH_VECTOR)
+    apps.get_model("articles", "Article").objects.update(search_vector=vector)
 
 
 def drop_search_index(apps, schema_editor):

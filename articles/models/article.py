@@ -84,7 +84,7 @@ class Article(models.Model):
         blank=True,
         help_text="The last part of the web address. Filled from the headline if left empty.",
     )
-    dek = models.TextField(
+    standfirst = models.TextField(
         "standfirst",
         max_length=400,
         blank=True,
@@ -298,7 +298,7 @@ class Article(models.Model):
         self._loaded_slug = self.slug
         update_fields = kwargs.get("update_fields")
         if connection.vendor == "postgresql" and (
-            update_fields is None or {"headline", "dek", "body"} & set(update_fields)
+            update_fields is None or {"headline", "standfirst", "body"} & set(update_fields)
         ):
             Article.objects.filter(pk=self.pk).update(search_vector=ARTICLE_SEARCH_VECTOR)
 
@@ -355,7 +355,7 @@ class Article(models.Model):
     def page_description(self) -> str:
         """What search engines and social cards show under the title: the search description,
         else the standfirst ("" when neither is written)."""
-        return self.search_description or self.dek
+        return self.search_description or self.standfirst
 
     @property
     def social_picture(self) -> Image | None:
@@ -367,8 +367,10 @@ class Article(models.Model):
         """The status an editor needs to see: published in the future reads "Scheduled", and
         a live article with changes saved over it says so."""
         label = "Scheduled" if self.is_scheduled() else self.get_status_display()
-        changes = {self.Changes.DRAFT: "with unpublished changes", self.Changes.IN_REVIEW:
-                   "changes in review"}.get(self.changes_status)  # fmt: skip
+        changes = {
+            self.Changes.DRAFT: "with unpublished changes",
+            self.Changes.IN_REVIEW: "changes in review",
+        }.get(self.changes_status)
         if self.status != self.Status.PUBLISHED or not changes:
             return label
         return f"{'Live' if label == 'Published' else label}, {changes}"

@@ -21,7 +21,7 @@ class Revision(models.Model):
         related_name="+",
     )
     headline = models.CharField("headline", max_length=200)
-    dek = models.TextField("standfirst", blank=True)
+    standfirst = models.TextField("standfirst", blank=True)
     body = models.TextField("body", blank=True)
     content = models.JSONField(
         "other fields",

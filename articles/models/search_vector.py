@@ -7,7 +7,7 @@ from django.db.models import F, Func, Value
 # Headline matches rank above standfirst matches, which rank above body matches.
 ARTICLE_SEARCH_VECTOR = (
     SearchVector("headline", weight="A", config="english")
-    + SearchVector("dek", weight="B", config="english")
+    + SearchVector("standfirst", weight="B", config="english")
     + SearchVector(
         Func(
             F("body"),

@@ -8,9 +8,26 @@ from newsroom.rendering import links
 
 # Paths the site uses at its top level; a topic may not take one as its slug.
 RESERVED_SLUGS = frozenset(
-    {"admin", "authors", "latest", "pages", "search", "feed", "feeds", "static", "media",
-     "preview", "replies", "archive", "accounts", "api", "healthz", "topics", "articles"}
-)  # fmt: skip
+    {
+        "admin",
+        "authors",
+        "latest",
+        "pages",
+        "search",
+        "feed",
+        "feeds",
+        "static",
+        "media",
+        "preview",
+        "replies",
+        "archive",
+        "accounts",
+        "api",
+        "healthz",
+        "topics",
+        "articles",
+    }
+)
 
 
 def validate_topic_slug(value: str) -> None:

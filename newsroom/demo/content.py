@@ -8,12 +8,17 @@ TOPICS = [
     ("world", "World", "International news and diplomacy.", 10, (38, 70, 110)),
     ("politics", "Politics", "Government, parliament and elections.", 20, (110, 40, 40)),
     ("business", "Business", "Companies, the economy and work.", 30, (30, 90, 70)),
-    ("live-markets", "Live Markets", "Shares, currencies and commodities as they move.", 40,
-     (20, 60, 45)),
+    (
+        "live-markets",
+        "Live Markets",
+        "Shares, currencies and commodities as they move.",
+        40,
+        (20, 60, 45),
+    ),
     ("science", "Science", "Research, health and the environment.", 50, (70, 50, 110)),
     ("culture", "Culture", "Books, film, music and the arts.", 60, (120, 75, 20)),
     ("weather", "Weather", "Forecasts and warnings.", 70, (40, 100, 140)),
-]  # fmt: skip
+]
 
 SUBTOPICS = [
     ("europe", "Europe", "News from across Europe.", "world"),
@@ -55,18 +60,20 @@ SEED = {
     "topic": "world",
     "topics": ["europe", "politics"],
     "authors": ["amara-okafor"],
-    "dek": "Senior U.S. negotiators join European allies to define the guarantees Ukraine "
+    "standfirst": "Senior U.S. negotiators join European allies to define the guarantees Ukraine "
     "would need before accepting a cease-fire.",
     "hours_ago": 3,
     "featured": 1,
     "caption": "Delegations arrive for the talks on security guarantees.",
 }
 
-# slug, section, authors, hours ago, headline, dek, paragraphs, featured order or None
+# slug, section, authors, hours ago, headline, standfirst, paragraphs, featured order or None
 ARTICLES = [
     (
         "heavy-rain-warning-issued-for-the-weekend",
-        "weather", ["met-desk"], 5,
+        "weather",
+        ["met-desk"],
+        5,
         "Heavy rain warning issued for the weekend",
         "Up to 60 mm of rain could fall on high ground, with flooding possible in low valleys.",
         [
@@ -80,7 +87,9 @@ ARTICLES = [
     ),
     (
         "first-frost-of-the-season-expected-inland",
-        "weather", ["met-desk"], 30,
+        "weather",
+        ["met-desk"],
+        30,
         "First frost of the season expected inland",
         "Clear skies on Tuesday night will let temperatures fall below freezing inland.",
         [
@@ -92,7 +101,9 @@ ARTICLES = [
     ),
     (
         "shares-climb-as-inflation-eases",
-        "live-markets", ["tomas-lindqvist"], 2,
+        "live-markets",
+        ["tomas-lindqvist"],
+        2,
         "Shares climb as inflation eases for a third month",
         "The main index rose 1.2 per cent in early trading after consumer prices slowed again.",
         [
@@ -106,7 +117,9 @@ ARTICLES = [
     ),
     (
         "oil-prices-steady-after-supply-talks",
-        "live-markets", ["tomas-lindqvist"], 20,
+        "live-markets",
+        ["tomas-lindqvist"],
+        20,
         "Oil prices steady after supply talks",
         "Producers agreed to keep output unchanged until the spring.",
         [
@@ -118,7 +131,9 @@ ARTICLES = [
     ),
     (
         "small-businesses-report-hiring-slowdown",
-        "business", ["tomas-lindqvist"], 26,
+        "business",
+        ["tomas-lindqvist"],
+        26,
         "Small businesses report a slowdown in hiring",
         "A survey of 2,000 firms finds fewer plan to add staff in the new year.",
         [
@@ -131,7 +146,9 @@ ARTICLES = [
     ),
     (
         "rail-operator-announces-new-timetable",
-        "business", ["tomas-lindqvist"], 50,
+        "business",
+        ["tomas-lindqvist"],
+        50,
         "Rail operator announces a new timetable",
         "More trains at peak times, fewer late at night.",
         [
@@ -144,7 +161,9 @@ ARTICLES = [
     ),
     (
         "parliament-debates-housing-bill",
-        "politics", ["daniel-hart"], 8,
+        "politics",
+        ["daniel-hart"],
+        8,
         "Parliament debates the housing bill",
         "Ministers say the bill will speed up building; critics say it weakens local say.",
         [
@@ -157,7 +176,9 @@ ARTICLES = [
     ),
     (
         "local-elections-turnout-rises",
-        "politics", ["daniel-hart"], 60,
+        "politics",
+        ["daniel-hart"],
+        60,
         "Turnout rises in local elections",
         "More than four in ten voters took part, the highest share in a decade.",
         [
@@ -169,7 +190,9 @@ ARTICLES = [
     ),
     (
         "researchers-map-ocean-floor-near-coast",
-        "science", ["priya-raman"], 12,
+        "science",
+        ["priya-raman"],
+        12,
         "Researchers map the ocean floor off the coast",
         "A two-year survey reveals canyons and reefs that were missing from the charts.",
         [
@@ -182,7 +205,9 @@ ARTICLES = [
     ),
     (
         "new-study-on-sleep-and-memory",
-        "science", ["priya-raman"], 40,
+        "science",
+        ["priya-raman"],
+        40,
         "Short naps help memory, study finds",
         "Volunteers who napped for 20 minutes recalled more words than those who did not.",
         [
@@ -194,7 +219,9 @@ ARTICLES = [
     ),
     (
         "city-library-reopens-after-renovation",
-        "culture", ["lucia-ferrer"], 16,
+        "culture",
+        ["lucia-ferrer"],
+        16,
         "City library reopens after renovation",
         "The restored reading room is open again after three years.",
         [
@@ -206,7 +233,9 @@ ARTICLES = [
     ),
     (
         "film-festival-announces-programme",
-        "culture", ["lucia-ferrer"], 70,
+        "culture",
+        ["lucia-ferrer"],
+        70,
         "Film festival announces its programme",
         "Forty films from twenty countries, with a focus on first features.",
         [
@@ -217,7 +246,9 @@ ARTICLES = [
     ),
     (
         "energy-ministers-meet-in-brussels",
-        "europe", ["amara-okafor"], 28,
+        "europe",
+        ["amara-okafor"],
+        28,
         "Energy ministers meet in Brussels",
         "Talks focus on shared gas storage before the winter.",
         [
@@ -229,7 +260,9 @@ ARTICLES = [
     ),
     (
         "aid-convoy-reaches-border-town",
-        "world", ["amara-okafor", "daniel-hart"], 36,
+        "world",
+        ["amara-okafor", "daniel-hart"],
+        36,
         "Aid convoy reaches border town",
         "Forty lorries carried food, medicine and generators.",
         [
@@ -239,26 +272,81 @@ ARTICLES = [
         ],
         None,
     ),
-]  # fmt: skip
+]
 
 BANNER = "Talks on Ukraine’s postwar security under way in Europe"
 
 # On the seed article: (key, answers key, name, body, status, hours ago, rules, reason, words)
 REPLIES = [
-    ("olena", None, "Olena K.", "Guarantees only matter if they are written down and ratified. "
-     "Otherwise they are promises, and we have had those before.", "approved", 2.5, "", "", ""),
-    ("marek", "olena", "Marek", "Agreed. But who enforces them if a cease-fire breaks?",
-     "approved", 2.2, "", "", ""),
-    ("olena2", "marek", "Olena K.", "A coalition with its own forces on the ground, ideally.",
-     "approved", 2.0, "", "", ""),
-    ("sam", None, "Sam Whitfield", "Good to see the U.S. and Europe at one table for once.",
-     "approved", 1.5, "", "", ""),
-    ("held", None, "J. Doe", "This whole thing is a fraud, read the real story at "
-     "https://example.com and https://example.net", "pending", 0.5, " links watched_word ",
-     "2 links (replies with 2 or more wait).\nWatched words: fraud.", "fraud"),
-    ("first", None, "Ana", "Thank you for a clear summary.", "pending", 0.2,
-     " first_reply premoderation ", "The first reply from this e-mail address.", ""),
-]  # fmt: skip
+    (
+        "olena",
+        None,
+        "Olena K.",
+        "Guarantees only matter if they are written down and ratified. "
+        "Otherwise they are promises, and we have had those before.",
+        "approved",
+        2.5,
+        "",
+        "",
+        "",
+    ),
+    (
+        "marek",
+        "olena",
+        "Marek",
+        "Agreed. But who enforces them if a cease-fire breaks?",
+        "approved",
+        2.2,
+        "",
+        "",
+        "",
+    ),
+    (
+        "olena2",
+        "marek",
+        "Olena K.",
+        "A coalition with its own forces on the ground, ideally.",
+        "approved",
+        2.0,
+        "",
+        "",
+        "",
+    ),
+    (
+        "sam",
+        None,
+        "Sam Whitfield",
+        "Good to see the U.S. and Europe at one table for once.",
+        "approved",
+        1.5,
+        "",
+        "",
+        "",
+    ),
+    (
+        "held",
+        None,
+        "J. Doe",
+        "This whole thing is a fraud, read the real story at "
+        "https://example.com and https://example.net",
+        "pending",
+        0.5,
+        " links watched_word ",
+        "2 links (replies with 2 or more wait).\nWatched words: fraud.",
+        "fraud",
+    ),
+    (
+        "first",
+        None,
+        "Ana",
+        "Thank you for a clear summary.",
+        "pending",
+        0.2,
+        " first_reply premoderation ",
+        "The first reply from this e-mail address.",
+        "",
+    ),
+]
 
 # Live pages: slug, section, authors, started (hours ago), ended (hours ago, or None while the
 # coverage runs), headline, standfirst, summary paragraphs, and updates, oldest first:
@@ -266,7 +354,10 @@ REPLIES = [
 LIVE = [
     (
         "markets-live-shares-slip-ahead-of-the-rates-decision",
-        "live-markets", ["tomas-lindqvist"], 5, None,
+        "live-markets",
+        ["tomas-lindqvist"],
+        5,
+        None,
         "Markets live: shares slip ahead of the rates decision",
         "Follow the day on the markets as traders wait for the central bank.",
         [
@@ -274,23 +365,51 @@ LIVE = [
             "bank's decision on interest rates, due this afternoon.",
         ],
         [
-            (290, "Markets open lower", "The main index opened 0.4% lower, led by banks and "
-             "housebuilders.", False),
-            (240, "", "The currency is flat against the dollar and slightly weaker against the "
-             "euro.", False),
-            (180, "Oil climbs", "Brent crude rose above $84 a barrel after a supply outage at a "
-             "North Sea field.", True),
-            (95, "", "Trading volumes are thin, dealers say: few want to take positions before "
-             "the announcement.", False),
-            (40, "Bond yields fall", "Two-year yields fell to their lowest in a month, a sign "
-             "traders expect a cut.", True),
-            (12, "", "Housebuilders recovered some of the morning's losses in the last hour.",
-             False),
+            (
+                290,
+                "Markets open lower",
+                "The main index opened 0.4% lower, led by banks and housebuilders.",
+                False,
+            ),
+            (
+                240,
+                "",
+                "The currency is flat against the dollar and slightly weaker against the euro.",
+                False,
+            ),
+            (
+                180,
+                "Oil climbs",
+                "Brent crude rose above $84 a barrel after a supply outage at a North Sea field.",
+                True,
+            ),
+            (
+                95,
+                "",
+                "Trading volumes are thin, dealers say: few want to take positions before "
+                "the announcement.",
+                False,
+            ),
+            (
+                40,
+                "Bond yields fall",
+                "Two-year yields fell to their lowest in a month, a sign traders expect a cut.",
+                True,
+            ),
+            (
+                12,
+                "",
+                "Housebuilders recovered some of the morning's losses in the last hour.",
+                False,
+            ),
         ],
     ),
     (
         "storm-live-gales-and-flooding-across-the-west",
-        "weather", ["met-desk"], 52, 30,
+        "weather",
+        ["met-desk"],
+        52,
+        30,
         "Storm live: gales and flooding across the west",
         "How the storm unfolded, hour by hour.",
         [
@@ -298,12 +417,20 @@ LIVE = [
             "counties. The storm has now moved away to the north-east.",
         ],
         [
-            (3100, "Red warning issued", "A red wind warning is in force for coastal areas from "
-             "6 pm.", True),
+            (
+                3100,
+                "Red warning issued",
+                "A red wind warning is in force for coastal areas from 6 pm.",
+                True,
+            ),
             (2900, "", "Ferries have been cancelled for the rest of the day.", False),
             (2500, "Power cuts", "About 20,000 homes are without power.", False),
-            (1900, "Storm moves away", "Winds are easing as the storm moves north-east. The "
-             "warning has been lifted.", True),
+            (
+                1900,
+                "Storm moves away",
+                "Winds are easing as the storm moves north-east. The warning has been lifted.",
+                True,
+            ),
         ],
     ),
-]  # fmt: skip
+]

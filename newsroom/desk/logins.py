@@ -156,8 +156,15 @@ class StaffPasswordResetForm(PasswordResetForm):
         kwargs["extra_email_context"] = {"site_name": settings.SITE_NAME}
         super().save(*args, request=request, **kwargs)
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):  # fmt: skip
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         send_email.enqueue(subject, body, [to_email])

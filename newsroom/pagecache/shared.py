@@ -55,8 +55,9 @@ def send_owed(*, only: str | None = None) -> int:
     configured = settings.CACHE_PURGE_URLS
     for row in PendingPurge.objects.exclude(url__in=configured):
         if row.taken():
-            logger.warning("dropped purges owed to %s, no longer in CACHE_PURGE_URLS: %s",
-                           row.url, row.tags)  # fmt: skip
+            logger.warning(
+                "dropped purges owed to %s, no longer in CACHE_PURGE_URLS: %s", row.url, row.tags
+            )
     rows = PendingPurge.objects.filter(url__in=[only] if only else configured)
     waiting = 0
     for row in rows:
@@ -192,8 +193,9 @@ def _send_purge(url: str, tags: list[str], *, seconds: float) -> str:
     ).encode("latin-1")
     sock = None
     try:
-        sock = socket.create_connection((parts.hostname, parts.port or (443 if secure else 80)),
-                                        timeout=seconds)  # fmt: skip
+        sock = socket.create_connection(
+            (parts.hostname, parts.port or (443 if secure else 80)), timeout=seconds
+        )
         if secure:
             context = ssl.create_default_context()
             sock = context.wrap_socket(

@@ -47,8 +47,9 @@ def retry_later(task_: Task, attempt: int, *args, what: str, error: object) -> b
     return True
 
 
-def mail_or_retry(subject: str, body: str, to: list[str], *, retry: Task, attempt: int,
-                  args: tuple, what: str) -> bool:  # fmt: skip
+def mail_or_retry(
+    subject: str, body: str, to: list[str], *, retry: Task, attempt: int, args: tuple, what: str
+) -> bool:
     """Send one plain-text message from DEFAULT_FROM_EMAIL; while the mail server fails, queue
     `retry(*args)` for later (`retry_later`). Returns whether it was sent."""
     try:
@@ -64,9 +65,14 @@ def mail_or_retry(subject: str, body: str, to: list[str], *, retry: Task, attemp
 def send_email(subject: str, body: str, to: list[str], attempt: int = 1) -> bool:
     """One message, retried while the mail server fails (a password-reset link, say)."""
     return mail_or_retry(
-        subject, body, to, retry=send_email, attempt=attempt, args=(subject, body, to),
+        subject,
+        body,
+        to,
+        retry=send_email,
+        attempt=attempt,
+        args=(subject, body, to),
         what=f"e-mail “{subject}”",
-    )  # fmt: skip
+    )
 
 
 @task()
@@ -120,7 +126,9 @@ def requeue_abandoned(now: datetime | None = None) -> int:
             count += 1
             logger.warning(
                 "task %s (%s) was still running %d s after it started on worker %s; queued again",
-                result.pk, result.task_path, settings.TASK_LEASE_SECONDS,
+                result.pk,
+                result.task_path,
+                settings.TASK_LEASE_SECONDS,
                 (result.worker_ids or ["?"])[-1],
-            )  # fmt: skip
+            )
     return count

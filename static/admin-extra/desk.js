@@ -87,11 +87,17 @@
     });
   }
 
+  // Fields renamed since a copy may have been kept in this browser: their new names.
+  var RENAMED = { dek: "standfirst" };
+
   function restore(pairs, names) {
     names = names || {};
     rowsNeeded(pairs);
     var values = {};
-    pairs.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+    pairs.forEach(function (pair) {
+      var name = RENAMED[pair[0]] || pair[0];
+      (values[name] = values[name] || []).push(pair[1]);
+    });
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || NOT_CONTENT.indexOf(el.name) >= 0 || el.type === "file" ||
           el.name.indexOf("__prefix__") >= 0) return;

@@ -69,7 +69,7 @@
     const searchTitle = value("search_title");
     const searchDescription = value("search_description");
     const title = searchTitle || value("headline");
-    const description = searchDescription || value("dek");
+    const description = searchDescription || value("standfirst");
     const slug = value("slug");
     part("search-result-url").textContent =
       `${preview.dataset.origin}/${preview.dataset.section}/${slug ? `${slug}/` : "…"}`;
@@ -87,7 +87,7 @@
     showPicture();
   }
 
-  const followed = new Set(["search_title", "search_description", "headline", "dek", "slug"]);
+  const followed = new Set(["search_title", "search_description", "headline", "standfirst", "slug"]);
   for (const type of ["input", "keyup", "change"]) {
     document.addEventListener(type, (event) => {
       if (followed.has(event.target.id?.replace(/^id_/, ""))) render();

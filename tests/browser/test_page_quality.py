@@ -118,8 +118,11 @@ def test_dark_palette_and_keyboard_reply(site_url, page_at, chromium):
         page.goto(site_url + article + "#reply-form")
         page.locator("#id_name").focus()
         page.keyboard.type("Kay Board")
-        for field, text in [("#id_email", "kay@example.org"), ("#id_website", ""),
-                            ("#id_body", "Typed without a mouse.")]:  # fmt: skip
+        for field, text in [
+            ("#id_email", "kay@example.org"),
+            ("#id_website", ""),
+            ("#id_body", "Typed without a mouse."),
+        ]:
             page.keyboard.press("Tab")
             assert page.evaluate("document.activeElement.id") == field[1:]
             page.keyboard.type(text)

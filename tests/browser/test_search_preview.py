@@ -32,7 +32,7 @@ def test_the_preview_follows_the_search_title_falls_back_to_the_headline_and_war
 ):
     article = make_article(
         headline="Council votes by a narrow majority",
-        dek="The budget passes after a long night.",
+        standfirst="The budget passes after a long night.",
         hero_image=make_image(),
     )
     page = page_at(viewport)

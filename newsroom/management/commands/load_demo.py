@@ -49,7 +49,7 @@ def paragraphs_html(paragraphs: list[str]) -> str:
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
 
 
-def _published(slug, topic, colour, title, dek, paragraphs, caption, **fields) -> Article:
+def _published(slug, topic, colour, title, standfirst, paragraphs, caption, **fields) -> Article:
     """A published demo article with a generated lead picture."""
     picture = Image(alt_text=f"Illustration for “{title}”", caption=caption, credit="Demo")
     name = f"{slug}.jpg"
@@ -57,7 +57,7 @@ def _published(slug, topic, colour, title, dek, paragraphs, caption, **fields) -
     return Article.objects.create(
         slug=slug,
         headline=title,
-        dek=dek,
+        standfirst=standfirst,
         body=paragraphs_html(paragraphs),
         primary_topic=topic,
         hero_image=picture,
@@ -125,21 +125,46 @@ class Command(BaseCommand):
         seed = content.SEED
         entries = [
             (
-                seed["slug"], seed["topic"], seed["authors"], seed["hours_ago"], headline,
-                seed["dek"], paragraphs, seed["featured"], seed["topics"], seed["caption"],
+                seed["slug"],
+                seed["topic"],
+                seed["authors"],
+                seed["hours_ago"],
+                headline,
+                seed["standfirst"],
+                paragraphs,
+                seed["featured"],
+                seed["topics"],
+                seed["caption"],
             ),
             *((*entry, [], "") for entry in content.ARTICLES),
-        ]  # fmt: skip
+        ]
         created = 0
-        for slug, topic, byline, hours, title, dek, body, featured, more_topics, caption in entries:
+        for (
+            slug,
+            topic,
+            byline,
+            hours,
+            title,
+            standfirst,
+            body,
+            featured,
+            more_topics,
+            caption,
+        ) in entries:
             if Article.objects.filter(slug=slug).exists():
                 continue
             article = _published(
-                slug, topics[topic], colours[topic], title, dek, body, caption,
+                slug,
+                topics[topic],
+                colours[topic],
+                title,
+                standfirst,
+                body,
+                caption,
                 publish_at=now - timedelta(hours=hours),
                 is_featured=featured is not None,
                 featured_order=featured or 100,
-            )  # fmt: skip
+            )
             article.topics.set(topics[t] for t in more_topics)
             Byline.objects.bulk_create(
                 Byline(article=article, author=authors[a], order=i) for i, a in enumerate(byline)
@@ -173,15 +198,31 @@ class Command(BaseCommand):
 
     def _live_pages(self, topics, authors, colours, now) -> int:
         made = 0
-        for slug, topic, byline, started, ended, title, dek, summary, updates in content.LIVE:
+        for (
+            slug,
+            topic,
+            byline,
+            started,
+            ended,
+            title,
+            standfirst,
+            summary,
+            updates,
+        ) in content.LIVE:
             if Article.objects.filter(slug=slug).exists():
                 continue
             article = _published(
-                slug, topics[topic], colours[topic], title, dek, summary, "",
+                slug,
+                topics[topic],
+                colours[topic],
+                title,
+                standfirst,
+                summary,
+                "",
                 publish_at=now - timedelta(hours=started),
                 live_from=now - timedelta(hours=started),
                 live_until=now - timedelta(hours=ended) if ended is not None else None,
-            )  # fmt: skip
+            )
             Byline.objects.bulk_create(
                 Byline(article=article, author=authors[a], order=i) for i, a in enumerate(byline)
             )

@@ -77,9 +77,12 @@ class Supervisor:
 
     def __init__(self, verbosity: int):
         self.command = [
-            sys.executable, str(settings.BASE_DIR / "manage.py"), "worker", "--child",
+            sys.executable,
+            str(settings.BASE_DIR / "manage.py"),
+            "worker",
+            "--child",
             f"--verbosity={verbosity}",
-        ]  # fmt: skip
+        ]
         self.child: subprocess.Popen | None = None
         self.stopping = False
         self.lease_check_seconds = min(settings.TASK_LEASE_SECONDS / 2, 30)
@@ -101,8 +104,10 @@ class Supervisor:
                 pause = FIRST_PAUSE_SECONDS
             logger.error(
                 "the worker (pid %d) ended with code %s; starting a new one in %d s",
-                self.child.pid, code, pause,
-            )  # fmt: skip
+                self.child.pid,
+                code,
+                pause,
+            )
             self.sleep(pause)
             pause = min(pause * 2, LONGEST_PAUSE_SECONDS)
         logger.info("worker stopped")
