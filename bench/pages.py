@@ -294,23 +294,16 @@ def wagtail_server(work: Path) -> tuple[subprocess.Popen, int, str]:
         subprocess.run([*manage, *command, "-v0"], cwd=site, env=os.environ | env, check=True)
     script = ROOT / "bench/wagtail/setup_page.py"
     seed = ROOT / "newsroom/demo/seed-article.txt"
-    path = (
-        subprocess.run(
-            [
-                *manage,
-                "shell",
-                "-c",
-                f"import sys; sys.argv = ['', {str(seed)!r}]; exec(open({str(script)!r}).read())",
-            ],
-            cwd=site,
-            env=os.environ | env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
+    code = f"import sys; sys.argv = ['', {str(seed)!r}]; exec(open({str(script)!r}).read())"
+    made = subprocess.run(
+        [*manage, "shell", "-c", code],
+        cwd=site,
+        env=os.environ | env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
+    path = made.stdout.strip().splitlines()[-1]
     process, port = serve(str(venv / "bin/granian"), "benchsite.wsgi:application", env, site)
     return process, port, path
 

@@ -27,7 +27,7 @@ class CommentsConfig(AppConfig):
     uncached_paths = ("/replies/",)
 
     def ready(self):
-        from articles.views import PagePart, add_to_article_page
+        from articles.page import PagePart, add_to_article_page
         from comments import display, privacy, purging
         from newsroom.tasks import daily_jobs
 

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from articles.views import article_page, page_articles
+from articles.page import article_page, page_articles
 from comments import moderation, posting
 from comments.display import approved_parent
 from comments.forms import ReplyForm

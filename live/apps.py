@@ -15,7 +15,7 @@ class LiveConfig(AppConfig):
     }
 
     def ready(self):
-        from articles.views import PagePart, add_to_article_page
+        from articles.page import PagePart, add_to_article_page
         from live import purging, views
 
         purging.connect()

@@ -202,3 +202,11 @@ def purges_sent():
 
     yield shared
     assert shared.wait_sent(timeout=30), "a purge was still being sent 30 s after the test"
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    """A WordPress site's wp-content/uploads, for the import's tests (tests/wordpress_export.py)."""
+    from tests.wordpress_export import make_uploads  # PIL and the models: only when asked
+
+    return make_uploads(tmp_path / "uploads")

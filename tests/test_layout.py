@@ -36,6 +36,7 @@ SHELL = {
     "newsroom.jinja2",
     "newsroom.demo",
     "newsroom.demo.content",
+    "newsroom.demo.live_pages",
     "newsroom.management.commands.load_demo",
 }
 MAY_IMPORT = {
@@ -192,3 +193,14 @@ def test_the_check_catches_an_app_named_in_the_core():
     ]
     harmless = 'logger = logging.getLogger("newsroom.logins")\nuser.has_perm(permission)\n'
     assert names_of_apps(ast.parse(harmless), permissions, prefixes) == []
+
+
+def test_no_module_is_longer_than_four_hundred_lines():
+    """A module that outgrows a few screens is split by concern (migrations aside)."""
+    long = [
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for folder in (*APPS, "bench", "scripts", "tests")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if "migrations" not in path.parts and (lines := len(path.read_text().splitlines())) > 400
+    ]
+    assert long == []

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import changes, previews, revisions, workflow
 from articles.admin.inlines import BylineInline
 from articles.models import Article, WorkingCopy
-from articles.views import article_page
+from articles.page import article_page
 
 # What the browser sends with the form but is not the article's content.
 NOT_CONTENT = frozenset(

@@ -20,7 +20,7 @@ from chrome.models import BreakingNews, SiteChrome
 from comments.counts import count_replies
 from comments.models import ModerationSettings, Reply
 from live.models import LiveUpdate
-from newsroom.demo import content
+from newsroom.demo import content, live_pages
 
 SEED_FILE = Path(content.__file__).with_name("seed-article.txt")
 
@@ -208,7 +208,7 @@ class Command(BaseCommand):
             standfirst,
             summary,
             updates,
-        ) in content.LIVE:
+        ) in live_pages.LIVE:
             if Article.objects.filter(slug=slug).exists():
                 continue
             article = _published(
