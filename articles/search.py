@@ -52,7 +52,7 @@ def search(query: Query) -> QuerySet:
     rank = Value(0)
     for word in query.words:
         articles = articles.filter(
-            Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
+            Q(headline__icontains=word) | Q(standfirst__icontains=word) | Q(body__icontains=word)
         )
         for field, weight in (("headline", 100), ("standfirst", 10), ("body", 1)):
             rank = rank + Case(

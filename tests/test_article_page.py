@@ -20,7 +20,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_article_page_shows_headline_dek_byline_date_picture_body_and_topics(client):
+def test_article_page_shows_headline_standfirst_byline_date_picture_body_and_topics(client):
     first, second = make_author(name="Ada Reporter"), make_author(name="Ben Writer")
     europe = make_topic(name="Europe")
     image = make_image(caption="Delegates arrive", credit="Jane Doe/Agency")

@@ -11,6 +11,7 @@ page, with the page cache on), never for a page a view said not to store (`do_no
 elsewhere the render function simply runs.
 """
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +34,10 @@ class StoredFragment:
 
 
 def fragment_key(name: str, key: str) -> str:
-    return f"fragment:{release()}:{name}:{key}"
+    """The cache key: `key` may carry what a client sent (`?replies=`), so it is hashed, safe
+    for every cache backend whatever its length or characters."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"fragment:{release()}:{name}:{digest}"
 
 
 def fragment(request, name: str, key: str, render: Callable[[], Any], *, seconds=None) -> Any:
