@@ -14,7 +14,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from comments import moderation
 from comments.models import Reply
-from tests.factories import make_article, make_reply, reply_data
+from tests.factories import make_article, make_reply, publish_changes, reply_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -116,9 +116,8 @@ def test_page_cache_never_serves_a_page_older_than_the_last_change(article):
     done = threading.Event()
 
     def writer():
-        for version in range(1, 26):
-            article.headline = f"Busy story, take {version}"
-            article.save()
+        for version in range(1, 26):  # each published as the desk does ("Publish changes")
+            publish_changes(article, headline=f"Busy story, take {version}")
             committed["version"] = version
         done.set()
 

@@ -56,7 +56,11 @@ def fragment(request, name: str, key: str, render: Callable[[], Any], *, seconds
     ):
         tag(request, *stored.tags)
         return stored.value
-    rendered_at = sequence.current()  # before anything is read for the fragment
+    # The number read before the view read anything (the article it was handed included): a
+    # purge made after it is one this fragment may not show.
+    rendered_at = getattr(request, "page_cache_checked_at", None)
+    if rendered_at is None:
+        rendered_at = sequence.current()
     page_tags = getattr(request, "cache_tags", set())
     request.cache_tags = set()
     try:

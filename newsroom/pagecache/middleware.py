@@ -190,6 +190,7 @@ class ReaderPageCacheMiddleware:
         if not is_cacheable(request):
             return self._private(request, self.get_response(request))
         checked_at = sequence.current()  # before anything is read for the page
+        request.page_cache_checked_at = checked_at  # and for its fragments (fragments.py)
         if sequence.owing():  # the cache is away: what it holds may be stale
             return self.get_response(request)
         key = page_key(request.scheme, request.get_host(), request.get_full_path())
