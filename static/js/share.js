@@ -21,5 +21,9 @@ const replyNotice = /^#reply-(awaiting|reported)$/.test(location.hash)
   && document.getElementById(location.hash.slice(1));
 if (replyNotice) {
   replyNotice.classList.add("shown");
+  // The browser looked for the notice while it was hidden: bring it into view now, and to a
+  // screen reader's attention.
+  replyNotice.scrollIntoView({ block: "center" });
+  replyNotice.focus({ preventScroll: true });
   history.replaceState(history.state, "", location.pathname + location.search);
 }

@@ -27,6 +27,8 @@ def test_reader_posts_moderator_approves_reader_sees_it(site_url, page_at, djang
     reader.get_by_role("button", name="Post Reply").click()
     notice = reader.get_by_role("status").filter(has_text="awaiting moderation")
     expect(notice).to_be_visible()
+    expect(notice).to_be_in_viewport()  # on a phone the form is far below the top
+    expect(notice).to_be_focused()
     expect(reader.get_by_text("Moderators will look at the reply you reported")).to_be_hidden()
     assert reader.url == article_url, "the address loses the notice: a reload will not repeat it"
     assert not [c for c in reader.context.cookies() if c["name"] in ("messages", "sessionid")]
