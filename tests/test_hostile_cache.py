@@ -70,9 +70,12 @@ def test_made_up_values_of_real_parameters_are_answered_not_stored(live_server, 
     _get(live_server.url, article.get_absolute_url())
     stored = len(list(folder_cache.iterdir()))
     for query in ("replies=7", "replyto=99", "replies=01", "page=3", "update=5"):
-        status, _, _ = _get(live_server.url, f"{article.get_absolute_url()}?{query}")
+        status, headers, _ = _get(live_server.url, f"{article.get_absolute_url()}?{query}")
         assert status == 200, query
-    assert _get(live_server.url, "/search/?q=zzzqqqxxx")[0] == 200  # finds nothing
+        # A CDN that keeps what is not marked (as some do by default) must not keep it either.
+        assert "no-store" in headers["Cache-Control"], query
+    status, headers, _ = _get(live_server.url, "/search/?q=zzzqqqxxx")  # finds nothing
+    assert status == 200 and "no-store" in headers["Cache-Control"]
     assert len(list(folder_cache.iterdir())) == stored
 
 

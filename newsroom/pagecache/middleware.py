@@ -206,6 +206,10 @@ class ReaderPageCacheMiddleware:
             response = self.get_response(request)
             stored = self._store(key, checked_at, request, response)
             if stored is None:
+                if getattr(request, "page_cache_store", True) is False:
+                    # A value that names nothing (`?page=99`, `?replyto=abc`): answered, but no
+                    # cache, shared or not, may keep it, whatever it would do unasked.
+                    add_never_cache_headers(response)
                 return response
         # Tells the front what it may keep: these bytes, checked fresh at this purge number.
         request.META["newsroom.page_cache"] = Served(stored, checked_at)
