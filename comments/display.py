@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import urlize
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.tags import article_tag
 from comments.forms import ReplyForm
 from comments.models import Reply, ReplyCount
 from comments.moderation import replies_open
@@ -48,7 +49,7 @@ def counts(article) -> tuple[int, int]:
     return tally.replies, tally.threads
 
 
-def reply_context(request, article, *, reply_form: ReplyForm | None = None) -> dict:
+def reply_list_context(request, article) -> dict:
     """Approved replies as threads, oldest first, paginated by top-level reply.
 
     One query whatever the number of replies: a page of top-level replies and every approved
@@ -77,7 +78,21 @@ def reply_context(request, article, *, reply_form: ReplyForm | None = None) -> d
             # A reply whose parent is no longer approved is hidden with it.
             elif reply.parent_id in shown:
                 shown[reply.parent_id].shown_children.append(reply)
+    return {
+        "article": article,
+        "replies": roots,
+        "reply_count": replies,
+        "reply_page": page,
+        # Whether each reply offers "Reply"
+        "replies_open": replies_open(article, close_after_days=settings.REPLY_CLOSE_AFTER_DAYS),
+        "reply_max_depth": settings.REPLY_MAX_DEPTH,
+    }
 
+
+def reply_form_context(request, article, *, reply_form: ReplyForm | None = None) -> dict:
+    """The reply form: empty, or answering the reply `?replyto=` names, or as a reader sent it
+    (`reply_form`, with its errors)."""
+    tag(request, article_tag(article.pk))  # whether replies are open
     parent, form = None, reply_form
     if form is None:
         asked = request.GET.get("replyto")
@@ -87,32 +102,45 @@ def reply_context(request, article, *, reply_form: ReplyForm | None = None) -> d
         form = ReplyForm(parent=parent)
     elif form.is_bound:
         parent = approved_parent(article, form.data.get("parent"))
+    if parent is not None:
+        tag(request, replies_tag(article.pk))  # the name of the reply answered
     return {
-        "replies": roots,
-        "reply_count": replies,
-        "reply_page": page,
+        "article": article,
         "reply_form": form,
         "replying_to": parent,
         "replies_open": replies_open(article, close_after_days=settings.REPLY_CLOSE_AFTER_DAYS),
-        "reply_max_depth": settings.REPLY_MAX_DEPTH,
     }
 
 
+_SECTION = '<section class="replies" id="replies" aria-labelledby="replies-title">\n'
+
+
 def replies_part(request, article, *, reply_form: ReplyForm | None = None) -> dict:
-    """The article page's replies part, and the count the article's header shows. Kept as a
-    fragment (purged when a reply is shown or hidden), one per page of replies and reply-to,
-    until replies close; a page answering a reader's post is rendered each time."""
+    """The article page's replies part, and the count the article's header shows. Two
+    fragments: the replies (purged when a reply is shown or hidden), one per page of them, and
+    the form (purged when the article changes), one per reply answered; both kept until
+    replies close. A page answering a reader's post is rendered each time."""
     replies, _ = counts(article)
 
-    def render():
-        context = {"article": article, **reply_context(request, article, reply_form=reply_form)}
-        return render_to_string("comments/_replies.html", context, request)
+    def replies_html():
+        context = reply_list_context(request, article)
+        return render_to_string("comments/_reply_list.html", context, request)
+
+    def form_html():
+        context = reply_form_context(request, article, reply_form=reply_form)
+        return render_to_string("comments/_reply_form.html", context, request)
 
     if reply_form is not None:
-        return {"html": SafeString(render()), "reply_count": replies}
-    key = f"{article.pk}:{request.GET.get('replies', '')}:{request.GET.get('replyto', '')}"
-    html = fragment(request, "replies", key, render, seconds=_seconds_open(article))
-    return {"html": SafeString(html), "reply_count": replies}  # the template's output
+        html = replies_html() + form_html()
+    else:
+        seconds = _seconds_open(article)
+        page, replyto = request.GET.get("replies", ""), request.GET.get("replyto", "")
+        html = fragment(request, "replies", f"{article.pk}:{page}", replies_html, seconds=seconds)
+        html += fragment(
+            request, "reply-form", f"{article.pk}:{replyto}", form_html, seconds=seconds
+        )
+    # The templates' output, escaped there.
+    return {"html": SafeString(f"{_SECTION}{html}</section>\n"), "reply_count": replies}
 
 
 def _seconds_open(article) -> float | None:

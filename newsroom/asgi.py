@@ -17,6 +17,7 @@ import contextvars
 import os
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
@@ -27,6 +28,7 @@ from django.core.wsgi import get_wsgi_application
 django_application = get_wsgi_application()
 
 from newsroom.pagecache.front import PageCacheFront  # noqa: E402 - needs the settings loaded above
+from newsroom.pagecache.middleware import is_public  # noqa: E402
 
 SPOOL_BYTES = 1024 * 1024
 # A response larger than this is sent a piece at a time as the application makes it.
@@ -36,32 +38,8 @@ WHOLE_RESPONSE_BYTES = 1024 * 1024
 _thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsroom-app")
 
 
-class _ForDjango(Exception):
-    """Raised on the event loop when the front hands a request on to Django."""
-
-
-class _DjangoInTheThread:
-    """Django as the front sees it: called on the event loop, it declines, and the whole
-    request is answered again in the thread."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        if _on_the_loop():
-            raise _ForDjango
-        return self.app(environ, start_response)
-
-
-def _on_the_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-front = PageCacheFront(_DjangoInTheThread(django_application))
+front = PageCacheFront(django_application)
+_PROXY_HEADER = front.proxy_header_name.encode("latin-1")
 # The front's work on the event loop runs in one context kept from request to request, as a
 # thread's would be: Django's handles (the cache's, above all) are made once, not per request.
 _loop_context = contextvars.copy_context()
@@ -80,20 +58,49 @@ async def application(scope, receive, send):
         return
     if scope["type"] != "http":
         return
+    if scope["method"] == "GET" and (answer := _loop_context.run(_from_memory, scope)):
+        status, headers, body = answer
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return
     environ = _environ(scope)
     length = environ.get("CONTENT_LENGTH", "")
     if (length.isdigit() and int(length) > 0) or "HTTP_TRANSFER_ENCODING" in environ:
         await _with_body(scope, environ, receive, send)
         return
-    if scope["method"] in ("GET", "HEAD"):
-        try:
-            answer = _loop_context.run(_answer, front, dict(environ))
-        except _ForDjango:
-            answer = None
-        if answer is not None:
-            await _send(send, answer)
-            return
     await _send(send, await _in_thread(environ))
+
+
+def _from_memory(scope) -> tuple[str, list, bytes] | None:
+    """A GET the front answers from its memory, read straight from the ASGI scope (the
+    request's key as the front reads it from the WSGI environ `_environ()` makes)."""
+    path = scope["path"].encode().decode("latin-1")
+    if not is_public(path):
+        return None
+    headers = dict(scope["headers"])
+    if headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers:
+        return None
+    start = time.perf_counter()
+    front.sync()
+    host = headers.get(b"host")
+    proxy = headers.get(_PROXY_HEADER) if _PROXY_HEADER else None
+    client = scope.get("client") or ("", 0)
+    key = (
+        scope.get("scheme", "http"),
+        proxy.decode("latin-1") if proxy is not None else None,
+        host.decode("latin-1") if host is not None else None,
+        path,
+        scope["query_string"].decode("latin-1"),
+    )
+    sent_id = headers.get(b"x-request-id")
+    return front.answer(
+        key,
+        start,
+        headers.get(b"if-none-match", b"").decode("latin-1"),
+        sent_id.decode("latin-1") if sent_id is not None else None,
+        client[0],
+        asgi=True,
+    )
 
 
 async def _with_body(scope, environ, receive, send) -> None:

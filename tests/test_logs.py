@@ -4,6 +4,7 @@ other line of that request carries too and the response sends back."""
 import io
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -11,6 +12,7 @@ import time
 import pytest
 
 from articles.models import Article
+from newsroom import logs
 from newsroom.logs import JsonFormatter, RequestIdFilter, TextFormatter, background
 from newsroom.logs.background import BackgroundHandler, flush, request_record
 from tests.factories import make_article
@@ -188,3 +190,18 @@ def test_lines_still_queued_are_written_when_the_process_ends():
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     assert [line.get("path") for line in lines[:2000]] == [f"/page-{n}/" for n in range(2000)]
     assert lines[-1]["message"] == "The last line"
+
+
+def test_request_ids_made_in_a_forked_worker_are_its_own():
+    """Servers fork their workers from one process: each makes ids no other makes."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        os.write(writer, logs.request_id(None).encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    in_worker = os.read(reader, 64).decode()
+    here = [logs.request_id(None) for _ in range(3)]
+    assert len({in_worker, *here}) == 4
+    assert all(re.fullmatch(r"[0-9a-f]{32}", made) for made in [in_worker, *here])
+    assert in_worker[:20] != here[0][:20], "the worker's ids begin with its own prefix"

@@ -24,6 +24,7 @@ _DROPPED = frozenset(
     ("set-cookie", "content-length", "date", "server", "cache-control", "x-request-id")
 )
 _NOT_MODIFIED = ("ETag", "Vary")
+_NOT_MODIFIED_ENCODED = (b"ETag", b"Vary")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class HeldPage:
     expires: float
     body: bytes
     headers: tuple[tuple[str, str], ...]
+    encoded: tuple[tuple[bytes, bytes], ...]  # the headers as an ASGI server takes them
     etag: str
     tags: list[str]
     ends: float | None
@@ -48,7 +50,9 @@ class PageCacheFront:
         self.seen = -1  # the purge sequence number the pages held are fresh at
         self.lock = threading.Lock()  # for servers that run several threads per process
         proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
-        self.proxy_header = proxy[0] if proxy else ""
+        self.proxy_header = proxy[0] if proxy else ""  # its WSGI name: HTTP_X_FORWARDED_PROTO
+        # and as ASGI servers send it: x-forwarded-proto
+        self.proxy_header_name = self.proxy_header.removeprefix("HTTP_").replace("_", "-").lower()
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET":
@@ -57,7 +61,7 @@ class PageCacheFront:
             return self.app(environ, start_response)
         environ.pop("HTTP_COOKIE", None)
         start = time.perf_counter()
-        seen = self._sync()
+        seen = self.sync()
         key = (
             environ.get("wsgi.url_scheme"),
             environ.get(self.proxy_header),
@@ -65,30 +69,57 @@ class PageCacheFront:
             environ.get("PATH_INFO"),
             environ.get("QUERY_STRING"),
         )
+        answer = self.answer(
+            key,
+            start,
+            environ.get("HTTP_IF_NONE_MATCH", ""),
+            environ.get("HTTP_X_REQUEST_ID"),
+            environ.get("REMOTE_ADDR", ""),
+        )
+        if answer is None:
+            return self._through_django(key, seen, environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body] if body else []
+
+    def answer(
+        self, key: tuple, start: float, if_none_match: str, sent_id, peer: str, *, asgi=False
+    ):
+        """The answer to a public page's GET from memory, as (status, headers, body), or None
+        when Django must answer. `key`: the request's (scheme, proxy's scheme, host, path,
+        query), as `__call__` reads them; `sync()` is called first. With `asgi`, the status is
+        a number and the headers bytes, as an ASGI server takes them."""
         page = self.pages.get(key)
         now = time.time()
         if page is None or page.expires <= now:
-            return self._through_django(key, seen, environ, start_response)
-        body, headers = page.body, page.headers
-        rid = logs.request_id(environ.get("HTTP_X_REQUEST_ID"), environ.get("REMOTE_ADDR", ""))
-        if page.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-            kept = [h for h in headers if h[0] in _NOT_MODIFIED]
-            start_response("304 Not Modified", [*kept, ("X-Request-ID", rid)])
-            log_request("GET", environ.get("PATH_INFO"), 304, start, "hit", request_id=rid)
-            return []
-        start_response(
-            "200 OK",
-            [
-                *headers,
-                ("Cache-Control", cache_control(page.ends, now)),
-                ("Content-Length", str(len(body))),
-                ("X-Request-ID", rid),
-            ],
-        )
-        log_request("GET", environ.get("PATH_INFO"), 200, start, "hit", request_id=rid)
-        return [body]
+            return None
+        rid = logs.request_id(sent_id, peer)
+        if page.etag in if_none_match:
+            log_request("GET", key[3], 304, start, "hit", request_id=rid)
+            if asgi:
+                kept = [h for h in page.encoded if h[0] in _NOT_MODIFIED_ENCODED]
+                return 304, [*kept, (b"x-request-id", rid.encode())], b""
+            kept = [h for h in page.headers if h[0] in _NOT_MODIFIED]
+            return "304 Not Modified", [*kept, ("X-Request-ID", rid)], b""
+        control, length = cache_control(page.ends, now), str(len(page.body))
+        log_request("GET", key[3], 200, start, "hit", request_id=rid)
+        if asgi:
+            headers = [
+                *page.encoded,
+                (b"cache-control", control.encode()),
+                (b"content-length", length.encode()),
+                (b"x-request-id", rid.encode()),
+            ]
+            return 200, headers, page.body
+        headers = [
+            *page.headers,
+            ("Cache-Control", control),
+            ("Content-Length", length),
+            ("X-Request-ID", rid),
+        ]
+        return "200 OK", headers, page.body
 
-    def _sync(self) -> int | None:
+    def sync(self) -> int | None:
         """Drop the pages that purges since the last request touched; the sequence number the
         pages now held are fresh at, or None when nothing may be kept (the page cache is off,
         or the cache is away and a purge could not be recorded)."""
@@ -130,6 +161,7 @@ class PageCacheFront:
                     expires=stored.expires,
                     body=stored.body,
                     headers=headers,
+                    encoded=tuple((n.encode("latin-1"), v.encode("latin-1")) for n, v in headers),
                     etag=stored.etag,
                     tags=stored.tags,
                     ends=stored.ends,

@@ -31,6 +31,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -98,14 +100,32 @@ def page_key(scheme: str, host: str, full_path: str) -> str:
     return f"page:{release()}:{scheme}:{host}:{path}"
 
 
+@functools.cache
 def enabled() -> bool:
-    """Off with no lifetime, or with a cache that keeps nothing (`dummycache://`)."""
+    """Off with no lifetime, or with a cache that keeps nothing (`dummycache://`). Asked on
+    every request, so read once (`_settings_changed` forgets it when the tests change them)."""
     return settings.PAGE_CACHE_SECONDS > 0 and not isinstance(caches["default"], DummyCache)
+
+
+@functools.cache
+def _not_public() -> tuple[str, ...]:
+    return (*settings.PAGE_CACHE_SKIP, *uncached_paths())
+
+
+@functools.cache
+def _lifetimes() -> tuple[int, int]:
+    return settings.BROWSER_CACHE_SECONDS, settings.SHARED_CACHE_SECONDS
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs):
+    for remembered in (enabled, _not_public, _lifetimes):
+        remembered.cache_clear()
 
 
 def is_public(path: str) -> bool:
     """A reader's page: the same for everyone, whatever cookies come with the request."""
-    return not (path.startswith(settings.PAGE_CACHE_SKIP) or path.startswith(uncached_paths()))
+    return not path.startswith(_not_public())
 
 
 def reads_query(*names: str):
@@ -159,7 +179,7 @@ def cache_control(ends: float | None, now: float) -> str:
     """Public: the same bytes for everyone. Browsers keep a page BROWSER_CACHE_SECONDS (0:
     they ask again, and a 304 answers), shared caches SHARED_CACHE_SECONDS; neither past the
     time the page ends by the clock (`ends`, a scheduled publication)."""
-    browser, shared = settings.BROWSER_CACHE_SECONDS, settings.SHARED_CACHE_SECONDS
+    browser, shared = _lifetimes()
     if ends is not None:
         left = max(int(ends - now), 0)
         browser, shared = min(browser, left), min(shared, left)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
+from django.core.signals import setting_changed
 
 logger = logging.getLogger(__name__)
 
@@ -73,30 +74,70 @@ def stamp() -> int | None:
 def fresh(tags: Iterable[str], since: int) -> bool:
     """Whether none of `tags` was purged after sequence number `since` (read with `current()`
     before what shows them was rendered). A tag without a mark (never seen, or evicted) is
-    taken as purged: better a miss than a stale page."""
-    keys = [MARK_KEY.format(t) for t in tags]
-    marks = cache.get_many(keys)
-    return len(marks) == len(keys) and all(mark <= since for mark in marks.values())
+    taken as purged: better a miss than a stale page. The tags purged last are read first, so
+    that a page they made stale costs one read, not one per tag."""
+    tags = list(tags)
+    recent = [t for t in tags if t in _recently_purged]
+    rest = [t for t in tags if t not in _recently_purged] if recent else tags
+    return all(_marked_before(group, since) for group in (recent, rest) if group)
+
+
+def _marked_before(tags: list[str], since: int) -> bool:
+    keys = {MARK_KEY.format(t): t for t in tags}
+    marks = cache.get_many(list(keys))
+    if len(marks) != len(keys):
+        _marked.difference_update(t for k, t in keys.items() if k not in marks)
+        return False
+    return all(mark <= since for mark in marks.values())
+
+
+# Tags this process knows have a mark, so that storing a page reads none of them again; only
+# while the cache keeps the key MARKS_KEY as this set found it (a cache flushed or culled
+# loses it, and the set is forgotten). A mark found missing is forgotten too.
+MARKS_KEY = "purge:marks"
+_marked: set[str] = set()
+_marks_epoch: list = [None]
 
 
 def mark_unseen(tags: Iterable[str], rendered_at: int) -> None:
     """Give tags that have no mark one, so that `fresh()` can vouch for the page just stored
     (`add` never lowers a mark a concurrent purge has just set)."""
-    keys = [MARK_KEY.format(t) for t in tags]
-    for key in keys - cache.get_many(keys).keys():
+    epoch = cache.get(MARKS_KEY)
+    if epoch is None or epoch != _marks_epoch[0]:
+        _marked.clear()
+        cache.add(MARKS_KEY, time.time_ns(), timeout=None)
+        _marks_epoch[0] = cache.get(MARKS_KEY)
+    elif len(_marked) > 100_000:
+        _marked.clear()
+    keys = {MARK_KEY.format(t): t for t in tags if t not in _marked}
+    for key in keys.keys() - cache.get_many(list(keys)).keys():
         cache.add(key, rendered_at, timeout=None)
+    _marked.update(keys.values())
+
+
+# The tags of the purges `purged_since()` found last: the ones most likely to make a page stale.
+_recently_purged: set[str] = set()
 
 
 def purged_since(known: int, latest: int) -> set[str] | None:
     """The tags purged after sequence number `known` up to `latest`; None when the log no
     longer (or not yet) holds one of them: the caller drops everything."""
+    global _recently_purged
     if not known < latest <= known + 1000:  # far behind, or the sequence began again
         return None
+    if _last_read[0] == (known, latest):
+        return set(_last_read[1])
     numbers = range(known + 1, latest + 1)
     entries = cache.get_many([LOG_KEY.format(n) for n in numbers])
     if len(entries) != len(numbers):
         return None
-    return set().union(*entries.values())
+    purged = set().union(*entries.values())
+    _last_read[:] = [(known, latest), frozenset(purged)]
+    _recently_purged = purged
+    return set(purged)
+
+
+_last_read: list = [None, frozenset()]  # the front and the fragments ask alike in turn
 
 
 def record(tags: frozenset[str]) -> None:
@@ -198,12 +239,28 @@ _files: dict[tuple[int, str], _FileSequence] = {}
 _in_cache = _CacheSequence()
 
 
+_chosen: list = [None]  # this process's store: read at every request, so chosen once
+
+
 def _store() -> _CacheSequence | _FileSequence:
-    path = settings.PURGE_SEQUENCE_FILE
-    if not path:
-        return _in_cache
-    # Opened in each process: a lock on a descriptor shared across fork() excludes no one.
-    key = (os.getpid(), path)
-    if key not in _files:
-        _files[key] = _FileSequence(path)
-    return _files[key]
+    if (store := _chosen[0]) is None:
+        path = settings.PURGE_SEQUENCE_FILE
+        if not path:
+            store = _in_cache
+        else:
+            # Opened in each process: a lock on a descriptor shared across fork() excludes no
+            # one.
+            key = (os.getpid(), path)
+            if key not in _files:
+                _files[key] = _FileSequence(path)
+            store = _files[key]
+        _chosen[0] = store
+    return store
+
+
+def _forget_store(**kwargs) -> None:
+    _chosen[0] = None
+
+
+os.register_at_fork(after_in_child=_forget_store)
+setting_changed.connect(_forget_store)
