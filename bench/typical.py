@@ -1,8 +1,9 @@
 """The article page as readers meet it, side by side in one run with a stock Wagtail 8 page.
 
 1. The hit as shipped: `make serve`'s server with request logs on (the default; written to a
-   file, as a server's logs are kept), against the bare WSGI app serving the same bytes under
-   the same server (bench/bare.py), and the same server with request logs off. wrk -t2 -c32
+   file, as a server's logs are kept), against the bare app serving the same bytes under the
+   same server (bench/bare.py), as WSGI and as ASGI (the interface `make serve` runs), and the
+   same server with request logs off. wrk -t2 -c32
    on each, one after the other.
 2. The cold miss: no cache at all (`CACHE_URL=dummycache://`), every request renders the whole
    page; wrk beside Wagtail's page, which Wagtail renders each time too.
@@ -136,21 +137,23 @@ def main():
         connection.request("GET", pages.SEED_ARTICLE)
         (work / "article.html").write_bytes(connection.getresponse().read())
         connection.close()
-        bare, bare_port = pages.serve(
-            granian,
-            "bare:application",
-            {"BARE_BODY": str(work / "article.html")},
-            pages.ROOT / "bench",
+        bare_env = {"BARE_BODY": str(work / "article.html")}
+        bench_folder = pages.ROOT / "bench"
+        bare, bare_port = pages.serve(granian, "bare:application", bare_env, bench_folder)
+        bare_asgi, bare_asgi_port = pages.serve(
+            granian, "bare:asgi_application", bare_env, bench_folder
         )
         quiet, quiet_port = pages.serve(
             granian, "newsroom.asgi:application", env | {"LOG_REQUESTS": "false"}, pages.ROOT
         )
         try:
             floor = pages.load(bare_port, "/")
+            floor_asgi = pages.load(bare_asgi_port, "/")
             hit = pages.load(shipped_port, pages.SEED_ARTICLE)
             hit_quiet = pages.load(quiet_port, pages.SEED_ARTICLE)
         finally:
             bare.terminate()
+            bare_asgi.terminate()
             quiet.terminate()
         cold_load = pages.load(cold_port, pages.SEED_ARTICLE)
         child = subprocess.run(
@@ -191,6 +194,11 @@ def main():
         f"p50 {floor['p50']:.2f} ms"
     )
     print(f"  hit ÷ bare                        {hit['rps'] / floor['rps']:>9.2f}")
+    print(
+        f"  bare app as ASGI (make serve's)   {floor_asgi['rps']:>9,.0f} req/s  "
+        f"p50 {floor_asgi['p50']:.2f} ms"
+    )
+    print(f"  hit ÷ bare ASGI app               {hit['rps'] / floor_asgi['rps']:>9.2f}")
     print(
         f"  hit, request logs off             {hit_quiet['rps']:>9,.0f} req/s  "
         f"p50 {hit_quiet['p50']:.2f} ms"
