@@ -67,6 +67,9 @@ def test_a_page_the_front_holds_is_answered_on_the_event_loop_as_the_front_answe
     etag = header(headers, "ETag")[0]
     status, headers, body = ask(scope(url, (b"if-none-match", etag.encode())))
     assert (status, body) == (304, "") and header(headers, "ETag") == [etag]
+    assert header(headers, "Cache-Control") == header(wsgi_headers, "Cache-Control")
+    status, _, body = ask(scope(url, (b"if-none-match", b"*")))
+    assert (status, body) == (304, ""), "any version the reader has is this one"
 
 
 def test_only_a_plain_get_of_a_held_page_is_answered_on_the_event_loop(served):

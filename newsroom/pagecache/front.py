@@ -94,14 +94,25 @@ class PageCacheFront:
         if page is None or page.expires <= now:
             return None
         rid = logs.request_id(sent_id, peer)
-        if page.etag in if_none_match:
+        control = cache_control(page.ends, now)
+        # Not modified: the tag named, or any (`*`); with the headers a 200 would have had
+        # that caches read (RFC 9110, 15.4.5).
+        if page.etag in if_none_match or if_none_match.strip() == "*":
             log_request("GET", key[3], 304, start, "hit", request_id=rid)
             if asgi:
                 kept = [h for h in page.encoded if h[0] in _NOT_MODIFIED_ENCODED]
-                return 304, [*kept, (b"x-request-id", rid.encode())], b""
+                return (
+                    304,
+                    [*kept, (b"cache-control", control.encode()), (b"x-request-id", rid.encode())],
+                    b"",
+                )
             kept = [h for h in page.headers if h[0] in _NOT_MODIFIED]
-            return "304 Not Modified", [*kept, ("X-Request-ID", rid)], b""
-        control, length = cache_control(page.ends, now), str(len(page.body))
+            return (
+                "304 Not Modified",
+                [*kept, ("Cache-Control", control), ("X-Request-ID", rid)],
+                b"",
+            )
+        length = str(len(page.body))
         log_request("GET", key[3], 200, start, "hit", request_id=rid)
         if asgi:
             headers = [
