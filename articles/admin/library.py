@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from articles import events, topics
 from articles.images import PictureField
 from articles.models import Author, Image, Topic
+from pictures import chooser
 
 
 class TellsReaders:
@@ -118,6 +119,9 @@ class ImageAdmin(TellsReaders, admin.ModelAdmin):
     class Media:
         css = {"all": ["admin-extra/desk.css"]}
         js = ["admin-extra/focal-point.js"]
+
+    def get_urls(self):
+        return chooser.urls(self) + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         obj.renditions_in_background = True  # the editor need not wait for a second or more
