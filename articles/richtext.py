@@ -12,6 +12,8 @@ import nh3
 from django.conf import settings
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
+from articles.editor_extensions import CHOOSER
+
 BODY_EXTENSIONS = {
     "Heading": {"levels": [2, 3]},
     "Bold": True,
@@ -22,10 +24,16 @@ BODY_EXTENSIONS = {
     "ListItem": True,
     "Blockquote": True,
     "HardBreak": True,
-    # A picture from the library (see below), with its caption.
-    "Figure": True,
-    "Image": True,
-    "Caption": True,
+    "HorizontalRule": True,
+    # A picture from the library (see below), with its caption and credit for this story.
+    "LibraryPicture": CHOOSER,
+    "Embed": CHOOSER,
+    "PullQuote": True,
+    "CaptionedTable": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "CleanPaste": True,
 }
 
 # A picture whose address the filter below removed is removed whole.

@@ -8,7 +8,10 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
+from django.utils.functional import lazy
 
+from articles import editor_extensions
 from newsroom import configuration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -241,6 +244,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 *
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+
+# The body editor's own extensions (pictures from the library, embeds, pull quotes, captioned
+# tables, clean paste): one script, and the markup each may leave in a body.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(static, str)("admin-extra/body-editor.js")],
+        "extensions": editor_extensions.PROCESSORS,
+    }
+]
 
 # A request's body must arrive whole within this many seconds of its headers, or the client is
 # answered 408 and the connection closed (newsroom/asgi.py): a client sending slowly holds a

@@ -30,13 +30,26 @@ ALLOWED_TAGS = {
     "br",
     "figure",
     "figcaption",
+    "small",
     "img",
+    "hr",
+    "cite",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "rel"},
     "ol": {"start", "type", "data-type"},
-    "img": {"src", "alt", "width", "height", "data-file"},
-    "figure": {"class"},
+    "img": {"src", "alt", "width", "height"},
+    "figure": {"data-picture", "data-align", "data-embed"},
+    "blockquote": {"class"},  # the pull quote's class alone: see below
+    "th": {"rowspan", "colspan"},
+    "td": {"rowspan", "colspan"},
 }
 ANY_TAG_ATTRIBUTES = {"title", "lang"}  # plain text, kept on any allowed tag
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -68,6 +81,11 @@ TAGS = [
     "i",
     "figure",
     "figcaption",
+    "blockquote",
+    "cite",
+    "small",
+    "caption",
+    "hr",
     "noscript",
     "template",
     "xmp",
@@ -87,6 +105,9 @@ ATTRIBUTES = [
     "onload",
     "onmouseover",
     "class",
+    "data-picture",
+    "data-embed",
+    "colspan",
     "id",
     "title",
     "rel",
@@ -104,6 +125,8 @@ ATTRIBUTES = [
 VALUES = st.one_of(
     st.sampled_from(
         [
+            "pull-quote",
+            "pull-quote other",
             "javascript:alert(1)",
             "JaVaScRiPt:alert(1)",
             " javascript:alert(1)",
@@ -200,6 +223,8 @@ def test_sanitised_body_holds_only_the_editors_markup(raw):
                 address = "".join((value or "").split()).lower()
                 scheme = SCHEME.match(address)
                 assert not scheme or address.startswith(SAFE_SCHEMES), (raw, clean)
+            if name == "class":
+                assert value == "pull-quote", (raw, clean)
             if name == "src":
                 # Pictures only from the site's own media: no body calls another host.
                 assert value.startswith("/media/") and not value.startswith("//"), (raw, clean)

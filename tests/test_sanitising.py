@@ -36,3 +36,25 @@ def test_editor_markup_survives_sanitising():
         "<ul><li>one</li></ul><ol><li>two</li></ol><blockquote><p>quote</p></blockquote>"
     )
     assert sanitize_body(html) == html
+
+
+def test_the_body_editors_own_blocks_survive_sanitising():
+    html = (
+        '<figure data-picture="42" data-align="wide"><img src="/media/renditions/42/full.jpg" '
+        'alt="Boats" width="640" height="427"><figcaption>The harbour<small>Jane Doe/AP</small>'
+        "</figcaption></figure>"
+        '<figure data-embed="https://www.youtube.com/watch?v=abc">'
+        '<a href="https://www.youtube.com/watch?v=abc">https://www.youtube.com/watch?v=abc</a>'
+        "</figure>"
+        '<blockquote class="pull-quote"><p>Quote text</p><cite>Attribution</cite></blockquote>'
+        "<table><caption>Results</caption><tbody><tr><th><p>Party</p></th></tr>"
+        "<tr><td><p>Greens</p></td></tr></tbody></table><hr>"
+    )
+    assert sanitize_body(html) == html
+
+
+def test_a_pull_quote_keeps_its_class_and_no_other():
+    assert sanitize_body('<blockquote class="pull-quote big"><p>Q</p></blockquote>') == (
+        '<blockquote class="pull-quote"><p>Q</p></blockquote>'
+    )
+    assert "big" not in sanitize_body('<blockquote class="big"><p>Q</p></blockquote>')

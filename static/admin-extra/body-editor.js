@@ -1,0 +1,966 @@
+// The article body editor's own parts, on top of django-prose-editor: pictures from the
+// library (a chooser that searches and uploads in place), embeds, pull quotes, tables with a
+// caption, and paste that keeps only what a body may hold. Each node stores the markup that
+// articles/editor_extensions.py allows, and reads back bodies saved before it existed.
+import {
+  crel,
+  Extension,
+  mergeAttributes,
+  Node,
+  Plugin,
+  Table,
+  updateAttrsDialog,
+} from "django-prose-editor/editor"
+
+const ALIGNMENTS = { text: "In the text column", wide: "Full width" }
+const SHORTCUT = "Mod-Alt-p"
+
+function csrfToken() {
+  const field = document.querySelector("input[name=csrfmiddlewaretoken]")
+  if (field) return field.value
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="))
+  return cookie ? decodeURIComponent(cookie.split("=")[1]) : ""
+}
+
+function addStylesheet(href) {
+  if (!href || document.querySelector(`link[href="${CSS.escape(href)}"]`)) return
+  document.head.append(crel("link", { rel: "stylesheet", href }))
+}
+
+// Enter on a selected picture or embed, or just after one, opens a paragraph after it.
+function leaveBlock(editor, names) {
+  const { selection } = editor.state
+  let after = null
+  if (selection.node && names.includes(selection.node.type.name)) {
+    after = selection.to
+  } else if (selection.empty && !selection.$from.parent.inlineContent) {
+    const before = selection.$from.nodeBefore
+    if (before && names.includes(before.type.name)) after = selection.from
+  }
+  if (after === null) return false
+  return editor
+    .chain()
+    .insertContentAt(after, { type: "paragraph" })
+    .setTextSelection(after + 1)
+    .scrollIntoView()
+    .run()
+}
+
+function nodePosition(getPos) {
+  return typeof getPos === "function" ? getPos() : null
+}
+
+// --- Previews of embeds, asked of the embeds endpoint once per address ---
+
+const previews = new Map()
+
+function askPreview(endpoint, url) {
+  if (!endpoint) return Promise.resolve(null)
+  if (!previews.has(url)) {
+    const body = new URLSearchParams({ url })
+    const asked = fetch(endpoint, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+    })
+      .then((response) =>
+        response.status === 404
+          ? { status: "unknown" }
+          : response.ok
+            ? response.json()
+            : null,
+      )
+      .catch(() => null)
+    previews.set(url, asked)
+    // A failed answer is not kept: the next card asks again.
+    asked.then((preview) => {
+      if (!preview) previews.delete(url)
+    })
+  }
+  return previews.get(url)
+}
+
+const isKnown = (preview) => !!preview && preview.status !== "unknown"
+
+function ownAddress(url) {
+  try {
+    return new URL(url, location.href).origin === location.origin
+  } catch {
+    return false
+  }
+}
+
+// --- The picture chooser: one dialog per page, shared by every body editor on it ---
+
+let chooser = null
+
+function openChooser(editor, options) {
+  if (!chooser) chooser = makeChooser(options)
+  chooser.open(editor)
+}
+
+function makeChooser({ chooserUrl, uploadUrl }) {
+  let editor = null
+  let page = 1
+  let pages = 1
+  let uploads = 0
+
+  const title = crel("h2", { id: "picture-chooser-title", textContent: "Choose a picture" })
+  const close = crel("button", {
+    type: "button",
+    className: "picture-chooser__close",
+    textContent: "Close",
+  })
+  const query = crel("input", {
+    type: "search",
+    id: "picture-chooser-q",
+    placeholder: "Alt text, caption or credit",
+  })
+  const searchButton = crel("button", { type: "button", textContent: "Search" })
+  const files = crel("input", {
+    type: "file",
+    id: "picture-chooser-files",
+    multiple: true,
+    accept: "image/jpeg,image/png,image/webp,image/gif",
+  })
+  const uploadAll = crel("button", {
+    type: "button",
+    className: "picture-chooser__upload-all",
+    textContent: "Upload all",
+    hidden: true,
+  })
+  const queue = crel("ul", { className: "picture-chooser__queue" })
+  const drop = crel("div", { className: "picture-chooser__drop" }, [
+    crel("label", { htmlFor: "picture-chooser-files", textContent: "Upload pictures" }),
+    crel("p", { textContent: "Drop picture files here, or choose several at once:" }),
+    files,
+  ])
+  const status = crel("p", { className: "picture-chooser__status", role: "status" })
+  const grid = crel("ul", { className: "picture-chooser__grid" })
+  const previous = crel("button", { type: "button", textContent: "Previous" })
+  const next = crel("button", { type: "button", textContent: "Next" })
+  const where = crel("span", { className: "picture-chooser__page" })
+  const dialog = crel(
+    "dialog",
+    { className: "picture-chooser", "aria-labelledby": "picture-chooser-title" },
+    [
+      crel("div", { className: "picture-chooser__head" }, [title, close]),
+      crel("div", { className: "picture-chooser__search", role: "search" }, [
+        crel("label", { htmlFor: "picture-chooser-q", textContent: "Search the library" }),
+        crel("div", { className: "picture-chooser__row" }, [query, searchButton]),
+      ]),
+      crel(
+        "section",
+        { className: "picture-chooser__upload", "aria-label": "Upload pictures" },
+        [drop, queue, uploadAll],
+      ),
+      status,
+      grid,
+      crel(
+        "nav",
+        { className: "picture-chooser__pages", "aria-label": "Pages of pictures" },
+        [previous, where, next],
+      ),
+    ],
+  )
+  document.body.append(dialog)
+
+  function choose(picture) {
+    const target = editor
+    dialog.close()
+    target
+      .chain()
+      .focus()
+      .insertContent({
+        type: "libraryPicture",
+        attrs: {
+          picture: String(picture.id),
+          src: picture.src,
+          alt: picture.alt,
+          width: picture.width,
+          height: picture.height,
+          caption: picture.caption,
+          credit: picture.credit,
+          align: "text",
+        },
+      })
+      .run()
+  }
+
+  function choice(picture, label = "Insert") {
+    const image = crel("img", {
+      src: picture.thumbnail,
+      alt: "",
+      loading: "lazy",
+      width: 160,
+      height: 107,
+    })
+    const words = crel("span", { className: "picture-chooser__words" }, [
+      crel("span", { className: "picture-chooser__alt", textContent: picture.alt }),
+    ])
+    if (picture.caption) {
+      words.append(
+        crel("span", { className: "picture-chooser__caption", textContent: picture.caption }),
+      )
+    }
+    if (picture.credit) {
+      words.append(
+        crel("span", { className: "picture-chooser__credit", textContent: picture.credit }),
+      )
+    }
+    const button = crel(
+      "button",
+      { type: "button", className: "picture-chooser__choice", title: label },
+      [image, words],
+    )
+    button.addEventListener("click", () => choose(picture))
+    return button
+  }
+
+  async function load(toPage = 1) {
+    const address = new URL(chooserUrl, location.href)
+    address.searchParams.set("q", query.value.trim())
+    address.searchParams.set("page", toPage)
+    status.textContent = "Looking…"
+    let answer
+    try {
+      const response = await fetch(address, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      })
+      if (!response.ok) throw new Error(response.statusText)
+      answer = await response.json()
+    } catch {
+      status.textContent = "The library could not be reached. Try again in a moment."
+      return
+    }
+    page = answer.page
+    pages = answer.pages
+    grid.replaceChildren(
+      ...answer.results.map((picture) => crel("li", {}, [choice(picture)])),
+    )
+    status.textContent = answer.results.length
+      ? `Page ${page} of ${pages}. Choose a picture to put it in the story.`
+      : query.value.trim()
+        ? "No picture in the library matches these words."
+        : "The library is empty: upload a picture above."
+    where.textContent = `Page ${page} of ${pages}`
+    previous.disabled = page <= 1
+    next.disabled = page >= pages
+  }
+
+  function queueFile(file) {
+    const n = ++uploads
+    const alt = crel("input", { id: `picture-chooser-alt-${n}`, required: true })
+    const send = crel("button", { type: "button", textContent: "Upload" })
+    const progress = crel("progress", { max: 100, value: 0, hidden: true })
+    progress.setAttribute("aria-label", `Uploading ${file.name}`)
+    const message = crel("p", { className: "picture-chooser__error", role: "alert" })
+    const row = crel("li", { className: "picture-chooser__file" }, [
+      crel("span", { className: "picture-chooser__name", textContent: file.name }),
+      crel("label", { htmlFor: alt.id, textContent: `Alt text for ${file.name} (required)` }),
+      crel("div", { className: "picture-chooser__row" }, [alt, send]),
+      progress,
+      message,
+    ])
+    row.upload = () => upload(file, row, alt, send, progress, message)
+    send.addEventListener("click", row.upload)
+    alt.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault()
+        row.upload()
+      }
+    })
+    queue.append(row)
+    uploadAll.hidden = queue.querySelectorAll(".picture-chooser__file").length < 2
+    return alt
+  }
+
+  function upload(file, row, alt, send, progress, message) {
+    if (!alt.value.trim()) {
+      message.textContent = "Say what the picture shows (alt text) before it is uploaded."
+      alt.focus()
+      return
+    }
+    const data = new FormData()
+    data.append("file", file)
+    data.append("alt_text", alt.value.trim())
+    const request = new XMLHttpRequest()
+    request.open("POST", uploadUrl)
+    request.setRequestHeader("X-CSRFToken", csrfToken())
+    request.setRequestHeader("Accept", "application/json")
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) progress.value = (100 * event.loaded) / event.total
+    })
+    request.addEventListener("load", () => {
+      let answer = {}
+      try {
+        answer = JSON.parse(request.responseText)
+      } catch {
+        answer = { error: "The upload failed. Try again in a moment." }
+      }
+      if (request.status === 201) {
+        progress.value = 100
+        row.className = "picture-chooser__file picture-chooser__file--done"
+        row.replaceChildren(
+          crel("span", { className: "picture-chooser__name", textContent: `${file.name}: uploaded` }),
+          choice(answer, "Insert this picture"),
+        )
+        uploadAll.hidden = queue.querySelectorAll(".picture-chooser__file:not(.picture-chooser__file--done)").length < 2
+        load(1)
+      } else {
+        progress.hidden = true
+        send.disabled = alt.disabled = false
+        message.textContent = answer.error || "The upload failed. Try again in a moment."
+      }
+    })
+    request.addEventListener("error", () => {
+      progress.hidden = true
+      send.disabled = alt.disabled = false
+      message.textContent = "The upload failed: the connection was lost. Try again."
+    })
+    message.textContent = ""
+    progress.hidden = false
+    send.disabled = alt.disabled = true
+    request.send(data)
+  }
+
+  function addFiles(list) {
+    const fields = Array.from(list).map(queueFile)
+    if (fields.length) fields[0].focus()
+  }
+
+  close.addEventListener("click", () => dialog.close())
+  searchButton.addEventListener("click", () => load(1))
+  query.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault()
+      load(1)
+    }
+  })
+  previous.addEventListener("click", () => load(page - 1))
+  next.addEventListener("click", () => load(page + 1))
+  files.addEventListener("change", () => {
+    addFiles(files.files)
+    files.value = ""
+  })
+  uploadAll.addEventListener("click", () => {
+    for (const row of queue.querySelectorAll(".picture-chooser__file:not(.picture-chooser__file--done)")) {
+      row.upload()
+    }
+  })
+  drop.addEventListener("dragover", (event) => {
+    event.preventDefault()
+    drop.classList.add("is-over")
+  })
+  drop.addEventListener("dragleave", () => drop.classList.remove("is-over"))
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault()
+    drop.classList.remove("is-over")
+    addFiles(event.dataTransfer.files)
+  })
+  dialog.addEventListener("close", () => {
+    if (editor) editor.commands.focus()
+  })
+
+  return {
+    open(forEditor) {
+      editor = forEditor
+      dialog.showModal()
+      query.focus()
+      load(1)
+    },
+  }
+}
+
+// --- A picture from the library, with its words for this story ---
+
+const pictureDialog = updateAttrsDialog(
+  {
+    alt: { title: "Alt text: what the picture shows (required)", required: true },
+    caption: { title: "Caption, for this story", format: "textarea" },
+    credit: { title: "Credit" },
+    align: { title: "Place", enum: Object.values(ALIGNMENTS) },
+  },
+  { title: "Edit the picture for this story", submitText: "Save" },
+)
+
+function editPicture(editor, pos) {
+  const node = editor.state.doc.nodeAt(pos)
+  if (!node || node.type.name !== "libraryPicture") return false
+  pictureDialog(editor, { ...node.attrs, align: ALIGNMENTS[node.attrs.align] }).then((attrs) => {
+    if (!attrs) {
+      editor.chain().focus().setNodeSelection(pos).run()
+      return
+    }
+    const align = attrs.align === ALIGNMENTS.wide ? "wide" : "text"
+    editor
+      .chain()
+      .focus()
+      .setNodeSelection(pos)
+      .updateAttributes("libraryPicture", {
+        alt: attrs.alt.trim(),
+        caption: attrs.caption.trim(),
+        credit: attrs.credit.trim(),
+        align,
+      })
+      .run()
+  })
+  return true
+}
+
+function figcaptionParts(figure) {
+  const figcaption = figure.querySelector("figcaption")
+  if (!figcaption) return { caption: "", credit: "" }
+  const words = figcaption.cloneNode(true)
+  const small = words.querySelector("small")
+  const credit = small ? small.textContent.trim() : ""
+  if (small) small.remove()
+  return { caption: words.textContent.trim(), credit }
+}
+
+const fromImage = (name, number = false) => (figure) => {
+  const value = figure.querySelector("img")?.getAttribute(name)
+  if (value == null) return null
+  return number ? Number.parseInt(value, 10) || null : value
+}
+
+export const LibraryPicture = Node.create({
+  name: "libraryPicture",
+  group: "block",
+  atom: true,
+  draggable: true,
+  selectable: true,
+
+  addOptions() {
+    return { chooserUrl: "", uploadUrl: "", embedUrl: "", stylesheet: "" }
+  },
+
+  addAttributes() {
+    const attribute = (parseHTML, fallback = null) => ({
+      default: fallback,
+      parseHTML,
+      rendered: false,
+    })
+    return {
+      picture: attribute((figure) => figure.getAttribute("data-picture")),
+      src: attribute(fromImage("src")),
+      alt: attribute(fromImage("alt"), ""),
+      width: attribute(fromImage("width", true)),
+      height: attribute(fromImage("height", true)),
+      caption: attribute((figure) => figcaptionParts(figure).caption, ""),
+      credit: attribute((figure) => figcaptionParts(figure).credit, ""),
+      align: attribute((figure) => (figure.getAttribute("data-align") === "wide" ? "wide" : "text"), "text"),
+    }
+  },
+
+  parseHTML() {
+    return [
+      {
+        tag: "figure",
+        priority: 60,
+        getAttrs: (figure) =>
+          figure.hasAttribute("data-embed") || !figure.querySelector("img") ? false : null,
+      },
+    ]
+  },
+
+  renderHTML({ node }) {
+    const { picture, src, alt, width, height, caption, credit, align } = node.attrs
+    const figure = picture ? { "data-picture": picture, "data-align": align } : { "data-align": align }
+    const image = ["img", { src, alt, width, height }]
+    const words = []
+    if (caption) words.push(caption)
+    if (credit) words.push(["small", {}, credit])
+    return words.length
+      ? ["figure", figure, image, ["figcaption", {}, ...words]]
+      : ["figure", figure, image]
+  },
+
+  onCreate() {
+    addStylesheet(this.options.stylesheet)
+  },
+
+  addNodeView() {
+    return ({ node, editor, getPos }) => {
+      const image = crel("img", { draggable: false })
+      const caption = crel("span", { className: "body-picture__caption" })
+      const credit = crel("small", { className: "body-picture__credit" })
+      const edit = crel("button", {
+        type: "button",
+        className: "body-picture__edit",
+        textContent: "Edit",
+      })
+      const dom = crel("figure", { className: "body-picture", contentEditable: "false" }, [
+        image,
+        crel("figcaption", {}, [caption, credit]),
+        edit,
+      ])
+      const show = (current) => {
+        const { src, alt, width, height, align } = current.attrs
+        image.src = src || ""
+        image.alt = alt || ""
+        if (width) image.width = width
+        if (height) image.height = height
+        caption.textContent = current.attrs.caption
+        credit.textContent = current.attrs.credit
+        dom.classList.toggle("body-picture--wide", align === "wide")
+        dom.classList.toggle("body-picture--no-alt", !alt)
+        edit.setAttribute("aria-label", `Edit picture: ${alt || "no alt text yet"}`)
+      }
+      show(node)
+      edit.addEventListener("click", (event) => {
+        event.preventDefault()
+        const pos = nodePosition(getPos)
+        if (pos != null) editPicture(editor, pos)
+      })
+      return {
+        dom,
+        update(updated) {
+          if (updated.type !== node.type) return false
+          node = updated
+          show(updated)
+          return true
+        },
+        stopEvent: (event) => edit.contains(event.target),
+        ignoreMutation: () => true,
+      }
+    }
+  },
+
+  addCommands() {
+    return {
+      choosePicture:
+        () =>
+        ({ editor }) => {
+          if (!this.options.chooserUrl) return false
+          openChooser(editor, this.options)
+          return true
+        },
+      editPicture:
+        () =>
+        ({ editor, state }) => {
+          const { selection } = state
+          if (selection.node?.type.name !== this.name) return false
+          return editPicture(editor, selection.from)
+        },
+    }
+  },
+
+  addKeyboardShortcuts() {
+    return {
+      Enter: () => leaveBlock(this.editor, [this.name, "embed"]),
+      [SHORTCUT]: () => this.editor.commands.choosePicture(),
+    }
+  },
+
+  addProseMirrorPlugins() {
+    const editor = this.editor
+    return [
+      new Plugin({
+        props: {
+          // "/" at the start of an empty paragraph opens the chooser instead.
+          handleTextInput(view, from, to, text) {
+            const { $from } = view.state.selection
+            if (text !== "/" || $from.depth !== 1) return false
+            if ($from.parent.type.name !== "paragraph" || $from.parent.content.size) return false
+            return editor.commands.choosePicture()
+          },
+        },
+      }),
+    ]
+  },
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "libraryPicture",
+      groups: "nodes",
+      command(editor) {
+        editor.commands.choosePicture()
+      },
+      button: buttons.material("add_photo_alternate", "Picture"),
+    })
+    menu.defineItem({
+      name: "libraryPicture:edit",
+      groups: "nodes",
+      command(editor) {
+        editor.commands.editPicture()
+      },
+      button: buttons.material("edit_note", "Edit picture"),
+      hidden: (editor) => editor.state.selection.node?.type.name !== "libraryPicture",
+    })
+  },
+})
+
+// --- An embed: a video, post or chart from a known provider, shown as a card ---
+
+const embedDialog = updateAttrsDialog(
+  { url: { title: "Address of the video, post or chart", format: "url", required: true } },
+  { title: "Embed", submitText: "Embed" },
+)
+
+export const Embed = Node.create({
+  name: "embed",
+  group: "block",
+  atom: true,
+  draggable: true,
+  selectable: true,
+
+  addOptions() {
+    return { embedUrl: "" }
+  },
+
+  addAttributes() {
+    return {
+      url: {
+        default: "",
+        parseHTML: (figure) => figure.getAttribute("data-embed"),
+        rendered: false,
+      },
+    }
+  },
+
+  parseHTML() {
+    return [{ tag: "figure[data-embed]", priority: 70 }]
+  },
+
+  renderHTML({ node }) {
+    const { url } = node.attrs
+    return ["figure", { "data-embed": url }, ["a", { href: url }, url]]
+  },
+
+  addNodeView() {
+    const endpoint = this.options.embedUrl
+    return ({ node }) => {
+      const dom = crel("figure", { className: "body-embed", contentEditable: "false" })
+      const show = (url) => {
+        const address = crel("span", { className: "body-embed__url", textContent: url })
+        dom.replaceChildren(
+          crel("span", { className: "body-embed__provider", textContent: "Embed" }),
+          crel("span", { className: "body-embed__title", textContent: "Preview not available yet" }),
+          address,
+        )
+        askPreview(endpoint, url).then((preview) => {
+          if (!isKnown(preview) || node.attrs.url !== url) return
+          const parts = [
+            crel("span", { className: "body-embed__provider", textContent: preview.provider || "Embed" }),
+            crel("span", {
+              className: "body-embed__title",
+              textContent: preview.title || preview.message || "Preview not available yet",
+            }),
+            address,
+          ]
+          if (preview.thumbnail_url && ownAddress(preview.thumbnail_url)) {
+            parts.unshift(crel("img", { src: preview.thumbnail_url, alt: "", className: "body-embed__thumbnail" }))
+          }
+          dom.replaceChildren(...parts)
+        })
+      }
+      show(node.attrs.url)
+      return {
+        dom,
+        update(updated) {
+          if (updated.type !== node.type) return false
+          const changed = updated.attrs.url !== node.attrs.url
+          node = updated
+          if (changed) show(updated.attrs.url)
+          return true
+        },
+        ignoreMutation: () => true,
+      }
+    }
+  },
+
+  addCommands() {
+    return {
+      askEmbed:
+        () =>
+        ({ editor }) => {
+          embedDialog(editor, { url: "" }).then(async (attrs) => {
+            const url = attrs?.url.trim()
+            if (!url) return
+            const preview = await askPreview(this.options.embedUrl, url)
+            if (!this.options.embedUrl || isKnown(preview)) {
+              editor.chain().focus().insertContent({ type: this.name, attrs: { url } }).run()
+            } else {
+              editor
+                .chain()
+                .focus()
+                .insertContent({
+                  type: "paragraph",
+                  content: [{ type: "text", text: url, marks: [{ type: "link", attrs: { href: url } }] }],
+                })
+                .run()
+            }
+          })
+          return true
+        },
+    }
+  },
+
+  addKeyboardShortcuts() {
+    return { Enter: () => leaveBlock(this.editor, [this.name, "libraryPicture"]) }
+  },
+
+  addProseMirrorPlugins() {
+    const { embedUrl } = this.options
+    const type = this.name
+    return [
+      new Plugin({
+        props: {
+          // A bare address pasted on a line of its own becomes an embed once the endpoint
+          // says its provider is known; otherwise it stays the link it was pasted as.
+          handlePaste(view, event) {
+            const url = (event.clipboardData?.getData("text/plain") || "").trim()
+            const { $from } = view.state.selection
+            if (!embedUrl || !/^https?:\/\/\S+$/.test(url)) return false
+            if ($from.depth !== 1 || $from.parent.content.size) return false
+            askPreview(embedUrl, url).then((preview) => {
+              if (!isKnown(preview)) return
+              let found = null
+              view.state.doc.forEach((child, offset) => {
+                if (found === null && child.type.name === "paragraph" && child.textContent.trim() === url) {
+                  found = offset
+                }
+              })
+              if (found === null) return
+              const paragraph = view.state.doc.nodeAt(found)
+              const embed = view.state.schema.nodes[type].create({ url })
+              view.dispatch(view.state.tr.replaceWith(found, found + paragraph.nodeSize, embed))
+            })
+            return false
+          },
+        },
+      }),
+    ]
+  },
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "embed",
+      groups: "nodes",
+      command(editor) {
+        editor.commands.askEmbed()
+      },
+      button: buttons.material("smart_display", "Embed"),
+    })
+  },
+})
+
+// --- A pull quote: the words and who said them ---
+
+const PullQuoteCite = Node.create({
+  name: "pullQuoteCite",
+  content: "text*",
+  marks: "",
+  defining: true,
+
+  parseHTML() {
+    return [{ tag: "cite", context: "pullQuote/" }]
+  },
+
+  renderHTML() {
+    return ["cite", { "data-placeholder": "Who said it" }, 0]
+  },
+})
+
+export const PullQuote = Node.create({
+  name: "pullQuote",
+  group: "block",
+  content: "paragraph pullQuoteCite",
+  defining: true,
+  isolating: true,
+
+  addExtensions() {
+    return [PullQuoteCite]
+  },
+
+  parseHTML() {
+    return [{ tag: "blockquote.pull-quote", priority: 60 }]
+  },
+
+  renderHTML({ HTMLAttributes }) {
+    return ["blockquote", mergeAttributes(HTMLAttributes, { class: "pull-quote" }), 0]
+  },
+
+  addCommands() {
+    return {
+      insertPullQuote:
+        () =>
+        ({ editor, state }) => {
+          const { from, to } = state.selection
+          const text = state.doc.textBetween(from, to, " ").trim()
+          const quote = text ? [{ type: "text", text }] : []
+          const done = editor
+            .chain()
+            .focus()
+            .insertContent({
+              type: this.name,
+              content: [{ type: "paragraph", content: quote }, { type: "pullQuoteCite" }],
+            })
+            .run()
+          const { $head } = editor.state.selection
+          for (let depth = $head.depth; depth > 0; depth--) {
+            if ($head.node(depth).type.name === this.name) {
+              const start = $head.start(depth)
+              editor.commands.setTextSelection(start + 1 + $head.node(depth).child(0).content.size)
+              break
+            }
+          }
+          return done
+        },
+    }
+  },
+
+  addKeyboardShortcuts() {
+    // Enter in the quote goes on to who said it; Enter there leaves the pull quote.
+    return {
+      Enter: () => {
+        const { $from, empty } = this.editor.state.selection
+        if (!empty || $from.depth < 2 || $from.node(-1).type.name !== this.name) return false
+        const quoteStart = $from.before(-1)
+        const quote = $from.node(-1)
+        if ($from.parent.type.name === "paragraph") {
+          return this.editor.commands.setTextSelection(quoteStart + 1 + quote.child(0).nodeSize + 1)
+        }
+        const after = quoteStart + quote.nodeSize
+        return this.editor
+          .chain()
+          .insertContentAt(after, { type: "paragraph" })
+          .setTextSelection(after + 1)
+          .scrollIntoView()
+          .run()
+      },
+    }
+  },
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "pullQuote",
+      groups: "nodes",
+      command(editor) {
+        editor.commands.insertPullQuote()
+      },
+      button: buttons.material("record_voice_over", "Pull quote"),
+      active: (editor) => editor.isActive(this.name),
+    })
+  },
+})
+
+// --- A table with a caption: the stock table, its caption an attribute ---
+
+const captionDialog = updateAttrsDialog(
+  { caption: { title: "Caption: what the table shows" } },
+  { title: "Table caption", submitText: "Save" },
+)
+
+function editCaption(editor) {
+  const caption = editor.getAttributes("table").caption || ""
+  captionDialog(editor, { caption }).then((attrs) => {
+    if (!attrs) return
+    editor.chain().focus().updateAttributes("table", { caption: attrs.caption.trim() }).run()
+  })
+  return true
+}
+
+export const CaptionedTable = Table.extend({
+  addAttributes() {
+    return {
+      ...this.parent?.(),
+      caption: {
+        default: "",
+        parseHTML: (table) => table.querySelector(":scope > caption")?.textContent.trim() || "",
+        rendered: false,
+      },
+    }
+  },
+
+  parseHTML() {
+    return [...(this.parent?.() || [{ tag: "table" }]), { tag: "table > caption", ignore: true }]
+  },
+
+  renderHTML({ node, HTMLAttributes }) {
+    const attributes = mergeAttributes(this.options.HTMLAttributes, HTMLAttributes)
+    const { caption } = node.attrs
+    return caption
+      ? ["table", attributes, ["caption", {}, caption], ["tbody", 0]]
+      : ["table", attributes, ["tbody", 0]]
+  },
+
+  addNodeView() {
+    const makeView = this.parent?.()
+    return (props) => {
+      const view = makeView(props)
+      const button = crel("button", { type: "button", className: "body-table__caption" })
+      const caption = crel("caption", { contentEditable: "false" }, [button])
+      view.table.prepend(caption)
+      const show = (node) => {
+        button.textContent = node.attrs.caption || "Add a caption"
+        button.classList.toggle("is-empty", !node.attrs.caption)
+      }
+      show(props.node)
+      button.addEventListener("click", (event) => {
+        event.preventDefault()
+        const pos = nodePosition(props.getPos)
+        if (pos == null) return
+        props.editor.chain().setTextSelection(pos + 4).run()
+        editCaption(props.editor)
+      })
+      const update = view.update.bind(view)
+      view.update = (node) => {
+        if (!update(node)) return false
+        show(node)
+        return true
+      }
+      const ignore = view.ignoreMutation.bind(view)
+      view.ignoreMutation = (mutation) =>
+        caption.contains(mutation.target) ||
+        (mutation.type === "childList" && mutation.target === view.table) ||
+        ignore(mutation)
+      view.stopEvent = (event) => caption.contains(event.target)
+      return view
+    }
+  },
+
+  addMenuItems({ editor, buttons, menu }) {
+    this.parent?.({ editor, buttons, menu })
+    menu.defineItem({
+      name: "table",
+      groups: "table",
+      command(editor) {
+        editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()
+      },
+      button: buttons.material("grid_on", "Table"),
+    })
+    menu.defineItem({
+      name: "table:caption",
+      groups: "table",
+      command: editCaption,
+      button: buttons.material("short_text", "Table caption"),
+      hidden: (editor) => !editor.isActive("table"),
+    })
+  },
+})
+
+// --- Paste: headings brought to the body's two levels; rules and tables kept ---
+
+const RENAMED = { H1: "h2", H4: "h3", H5: "h3", H6: "h3" }
+
+export function cleanPastedHTML(html) {
+  const doc = new DOMParser().parseFromString(html, "text/html")
+  for (const heading of doc.body.querySelectorAll("h1, h4, h5, h6")) {
+    const renamed = doc.createElement(RENAMED[heading.tagName])
+    renamed.append(...heading.childNodes)
+    heading.replaceWith(renamed)
+  }
+  return doc.body.innerHTML
+}
+
+export const CleanPaste = Extension.create({
+  name: "cleanPaste",
+
+  addProseMirrorPlugins() {
+    return [new Plugin({ props: { transformPastedHTML: cleanPastedHTML } })]
+  },
+})
