@@ -102,6 +102,7 @@ function openChooser(editor, options) {
 
 function makeChooser({ chooserUrl, uploadUrl }) {
   let editor = null
+  let range = null
   let page = 1
   let pages = 1
   let uploads = 0
@@ -152,7 +153,7 @@ function makeChooser({ chooserUrl, uploadUrl }) {
       ]),
       crel(
         "section",
-        { className: "picture-chooser__upload", "aria-label": "Upload pictures" },
+        { className: "picture-chooser__upload", "aria-label": "New pictures" },
         [drop, queue, uploadAll],
       ),
       status,
@@ -166,13 +167,16 @@ function makeChooser({ chooserUrl, uploadUrl }) {
   )
   document.body.append(dialog)
 
+  // The place in the story is kept while the dialog is open, and used.
   function choose(picture) {
     const target = editor
+    const at = range
+    range = null
     dialog.close()
     target
       .chain()
       .focus()
-      .insertContent({
+      .insertContentAt(at, {
         type: "libraryPicture",
         attrs: {
           picture: String(picture.id),
@@ -361,12 +365,17 @@ function makeChooser({ chooserUrl, uploadUrl }) {
     addFiles(event.dataTransfer.files)
   })
   dialog.addEventListener("close", () => {
-    if (editor) editor.commands.focus()
+    if (range) editor.chain().focus().setTextSelection(range).run()
+    range = null
   })
 
   return {
     open(forEditor) {
       editor = forEditor
+      const { from, to } = editor.state.selection
+      range = { from, to }
+      // Else closing the dialog gives the editor back its focus with the caret at its start.
+      editor.view.dom.blur()
       dialog.showModal()
       query.focus()
       load(1)
@@ -857,9 +866,11 @@ const captionDialog = updateAttrsDialog(
 
 function editCaption(editor) {
   const caption = editor.getAttributes("table").caption || ""
+  const at = editor.state.selection.from
   captionDialog(editor, { caption }).then((attrs) => {
-    if (!attrs) return
-    editor.chain().focus().updateAttributes("table", { caption: attrs.caption.trim() }).run()
+    const chain = editor.chain().focus().setTextSelection(at)
+    if (attrs) chain.updateAttributes("table", { caption: attrs.caption.trim() })
+    chain.run()
   })
   return true
 }
