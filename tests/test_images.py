@@ -10,12 +10,12 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles.models import Image
+from pictures.models import Image
 from tests.factories import make_article, picture_bytes, run_worker
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("admin:articles_image_add")
+ADD = reverse("admin:pictures_image_add")
 
 
 def _upload(client, name, data, **fields):
@@ -206,7 +206,7 @@ def test_exif_orientation_is_applied():
 
 
 def test_renditions_are_made_once_and_replaced_when_the_picture_changes(monkeypatch):
-    from articles.models import picture_library as models
+    from pictures import models
 
     image = make_image_from(_photo((700, 500)))
     first = set(_names(image))
@@ -278,9 +278,11 @@ def test_an_index_made_before_sizes_were_kept_gains_them():
     """Upgrading: the migration gives every rendition its size, read once from the storage."""
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     migration = importlib.import_module("articles.migrations.0010_rendition_sizes")
+    apps = MigrationLoader(connection).project_state(("articles", "0010_rendition_sizes")).apps
     image = make_image_from(_photo((700, 500)))
     current = image.renditions
     old = {

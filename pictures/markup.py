@@ -1,3 +1,5 @@
+"""The markup of library pictures: the responsive <picture> readers get, the desk's thumbnail."""
+
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -32,3 +34,13 @@ def picture(image, spec="full", sizes="100vw", eager=False) -> SafeString:
 
 def _srcset(rows) -> str:
     return ", ".join(f"{url} {w}w" for w, _, url in rows)
+
+
+def thumbnail(image, *, alt: str = "") -> str:
+    """A library picture as a small picture for the desk, from its smallest rendition."""
+    if not image or not image.file:
+        return "—"
+    width, height, url = image.rendition_or_original("card")[0]
+    return format_html(
+        '<img src="{}" alt="{}" width="96" height="{}">', url, alt, round(96 * height / width)
+    )
