@@ -37,6 +37,8 @@ class ArticlesConfig(AppConfig):
     uncached_paths = ("/preview/",)
 
     def ready(self):
-        from articles import purging
+        from articles import picture_uses, purging
+        from pictures import usage
 
         purging.connect()
+        usage.register(picture_uses.uses)

@@ -17,6 +17,7 @@ from newsroom.pagecache import EVERY_PAGE
 from newsroom.pagecache.middleware import limit_lifetime
 from newsroom.pagecache.tags import purge
 from pictures import events as pictures_events
+from pictures.usage import in_body
 
 NEXT_PUBLICATION_KEY = "next-publication"
 
@@ -117,7 +118,7 @@ def _author_changed(sender, author: Author, **kwargs):
 def _picture_changed(sender, image, **kwargs):
     articles = (
         Article.objects.published()
-        .filter(Q(hero_image=image) | Q(social_image=image))
+        .filter(Q(hero_image=image) | Q(social_image=image) | Q(body__contains=in_body(image.pk)))
         .values_list("pk", flat=True)
     )
     authors = Author.objects.filter(photo=image).values_list("pk", flat=True)

@@ -4,8 +4,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 
-def picture(image, spec="full", sizes="100vw", eager=False) -> SafeString:
-    """A responsive <picture>: WebP with a JPEG fallback, explicit size, lazy unless `eager`.
+def picture(image, spec="full", sizes="100vw", eager=False, alt=None) -> SafeString:
+    """A responsive <picture>: WebP with a JPEG fallback, explicit size, lazy unless `eager`;
+    the library's alt text unless this use gives its own `alt`.
 
     `spec` is "full" (the whole picture) or "card" (a 3:2 crop around the focal point).
     Until renditions exist (a picture saved outside the app), the original is used.
@@ -25,7 +26,7 @@ def picture(image, spec="full", sizes="100vw", eager=False) -> SafeString:
         source,
         src,
         srcset,
-        image.alt_text,
+        image.alt_text if alt is None else alt,
         width,
         height,
         SafeString(loading),

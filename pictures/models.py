@@ -139,6 +139,13 @@ class Image(models.Model):
         return self.rendition(spec, fmt) or [(self.width, self.height, self.file.url)]
 
     @property
+    def for_editors(self) -> tuple[int, int, str]:
+        """A modest size (about 640 pixels wide) as (width, height, url): what the body keeps
+        as a picture's address, for the editor and for feeds. Readers get every size."""
+        rows = self.rendition_or_original("full")
+        return next((row for row in rows if row[0] >= 640), rows[-1])
+
+    @property
     def social(self) -> tuple[int, int, str] | None:
         """The social crop (`renditions.SPECS`) as (width, height, url), None before renditions."""
         made = self.renditions.get("social")

@@ -237,7 +237,7 @@ def _names(image):
 
 
 def make_image_from(data, **fields):
-    image = Image(alt_text="Test picture", **fields)
+    image = Image(**{"alt_text": "Test picture"} | fields)
     image.file.save("photo.jpg", ContentFile(data, name="photo.jpg"))
     return image
 
@@ -319,3 +319,54 @@ def test_an_upload_answers_at_once_and_pages_pick_up_renditions_when_made(editor
     after = client.get(article.get_absolute_url()).content.decode()  # the cached page was purged
     assert image.rendition("full", "WEBP")[-1][2] in after
     assert f'src="{image.file.url}"' not in after
+
+
+def test_several_pictures_are_uploaded_at_once_and_their_words_asked_for_next(editor_client):
+    upload = reverse("admin:pictures_image_bulk_upload")
+    assert (
+        "Upload several"
+        in editor_client.get(reverse("admin:pictures_image_changelist")).content.decode()
+    )
+    make_image_from(_photo((400, 300)), alt_text="Already there")
+    response = editor_client.post(
+        upload,
+        {
+            "files": [
+                SimpleUploadedFile("harbour-at-dawn.jpg", _photo((900, 600))),
+                SimpleUploadedFile("quay_2.png", _photo((700, 500), fmt="PNG")),
+            ]
+        },
+    )
+    assert response.status_code == 302
+    made = Image.objects.exclude(alt_text="Already there").order_by("pk")
+    assert [image.alt_text for image in made] == ["harbour at dawn", "quay 2"]
+    listing = editor_client.get(response.url).content.decode()
+    assert "Write what each one shows in its alt text" in listing
+    assert 'value="harbour at dawn"' in listing and "Already there" not in listing
+    assert listing.count('name="form-') > 0, "the words are editable in the list"
+
+
+def test_a_bad_file_among_several_is_named_and_the_good_ones_are_kept(editor_client):
+    response = editor_client.post(
+        reverse("admin:pictures_image_bulk_upload"),
+        {
+            "files": [
+                SimpleUploadedFile("good.jpg", _photo((900, 600))),
+                SimpleUploadedFile("notes.jpg", b"this is not a picture"),
+            ]
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "notes.jpg" in page and "not a picture we can use" in page
+    assert list(Image.objects.values_list("alt_text", flat=True)) == ["good"]
+
+
+def test_uploading_several_needs_the_permission_to_add_pictures(client, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:pictures_image_bulk_upload"),
+        {"files": [SimpleUploadedFile("good.jpg", _photo((900, 600)))]},
+    )
+    assert response.status_code in (302, 403)
+    assert not Image.objects.exists()

@@ -31,12 +31,26 @@ ALLOWED_TAGS = {
     "figure",
     "figcaption",
     "img",
+    # A picture's credit, a pull quote's attribution, a rule, tables.
+    "small",
+    "cite",
+    "hr",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "rel"},
     "ol": {"start", "type", "data-type"},
     "img": {"src", "alt", "width", "height", "data-file"},
-    "figure": {"class"},
+    "figure": {"class", "data-picture", "data-align", "data-embed"},
+    "blockquote": {"class"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
 }
 ANY_TAG_ATTRIBUTES = {"title", "lang"}  # plain text, kept on any allowed tag
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
