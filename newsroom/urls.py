@@ -11,7 +11,6 @@ from articles.views import robots_txt
 from newsroom.desk.logins import StaffPasswordResetForm
 from newsroom.http.views import healthz
 
-
 MOVED_DESK_PAGES = {
     "liveupdate": "live",
     "breakingnews": "chrome",
