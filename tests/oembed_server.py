@@ -29,6 +29,8 @@ class FakeProvider(ThreadingHTTPServer):
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.asked: list[str] = []  # the embedded addresses the endpoint was asked about
+        # Other files it serves, by path: (body, content type, Content-Security-Policy).
+        self.files: dict[str, tuple[bytes, str, str]] = {}
 
     @property
     def origin(self) -> str:
@@ -72,6 +74,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         parts = urlsplit(self.path)
+        if parts.path in self.server.files:
+            body, kind, policy = self.server.files[parts.path]
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Security-Policy", policy)
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        if parts.path.startswith("/embed/"):
+            return self._send(200, b"<!doctype html><title>Player</title><p>Playing", "text/html")
         if parts.path == "/thumb.png":
             return self._send(200, picture_bytes("PNG", (640, 360)), "image/png")
         if parts.path != "/oembed":
