@@ -187,7 +187,13 @@ def _thumbnail(embed: Embed, answer: dict) -> Image | None:
         )
         image.full_clean()
         image.save()
-    except (Refused, Unreachable, OSError, ValidationError) as error:
+    except (
+        Refused,
+        Unreachable,
+        OSError,
+        PILImage.DecompressionBombError,
+        ValidationError,
+    ) as error:
         logger.warning("no preview picture for embed %s (%s): %s", embed.pk, embed.url, error)
         return None
     return image
