@@ -3,7 +3,8 @@
 `newsroom/`'s subpackages are the core (page cache, purges, the desk's sign-in and roles,
 security, background work) and import no app, nor name one in a string: an app's permissions
 and addresses come from its AppConfig, read through the app registry. `audit` (the desk log)
-and `pictures` (the picture library) import only the core; `articles` may import those; `live`
+and `pictures` (the picture library) import only the core; `embeds` (providers' posts and
+players in bodies) imports pictures and the core; `articles` may import those; `live`
 (live coverage) and `chrome` (the header, footer and banner) build on articles and import
 neither each other nor anything after them; `comments` may import all of those; `wordpress`
 (the import from WordPress) may import everything, and nothing imports it.
@@ -24,7 +25,17 @@ from django.urls import URLResolver, get_resolver
 from newsroom.apps import declared
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("articles", "audit", "chrome", "comments", "live", "newsroom", "pictures", "wordpress")
+APPS = (
+    "articles",
+    "audit",
+    "chrome",
+    "comments",
+    "embeds",
+    "live",
+    "newsroom",
+    "pictures",
+    "wordpress",
+)
 SHELL = {
     "newsroom.urls",
     "newsroom.wsgi",
@@ -43,16 +54,27 @@ MAY_IMPORT = {
     "newsroom": {"newsroom"},
     "audit": {"audit", "newsroom"},
     "pictures": {"pictures", "newsroom"},
-    "articles": {"articles", "pictures", "audit", "newsroom"},
-    "live": {"live", "articles", "pictures", "audit", "newsroom"},
-    "chrome": {"chrome", "articles", "pictures", "audit", "newsroom"},
-    "comments": {"comments", "live", "chrome", "articles", "pictures", "audit", "newsroom"},
+    "embeds": {"embeds", "pictures", "newsroom"},
+    "articles": {"articles", "embeds", "pictures", "audit", "newsroom"},
+    "live": {"live", "articles", "embeds", "pictures", "audit", "newsroom"},
+    "chrome": {"chrome", "articles", "embeds", "pictures", "audit", "newsroom"},
+    "comments": {
+        "comments",
+        "live",
+        "chrome",
+        "articles",
+        "embeds",
+        "pictures",
+        "audit",
+        "newsroom",
+    },
     "wordpress": {
         "wordpress",
         "comments",
         "live",
         "chrome",
         "articles",
+        "embeds",
         "pictures",
         "audit",
         "newsroom",
