@@ -19,7 +19,6 @@ class ArticlesConfig(AppConfig):
             "articles.view_previewlink",
             *(f"articles.{a}_topic" for a in _CRUD),
             *(f"articles.{a}_author" for a in _CRUD),
-            *(f"articles.{a}_image" for a in _CRUD),
             *(f"flatpages.{a}_flatpage" for a in _CRUD),
         ],
         "Writers": [
@@ -30,8 +29,6 @@ class ArticlesConfig(AppConfig):
             *(f"articles.{a}_articlenote" for a in _CRUD),
             "articles.view_topic",
             "articles.view_author",
-            "articles.add_image",
-            "articles.view_image",
         ],
     }
     # Whoever may publish signs in to the desk with a second step.
@@ -40,6 +37,8 @@ class ArticlesConfig(AppConfig):
     uncached_paths = ("/preview/",)
 
     def ready(self):
-        from articles import purging
+        from articles import picture_uses, purging
+        from pictures import usage
 
         purging.connect()
+        usage.register(picture_uses.uses)

@@ -15,9 +15,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from articles import events, workflow
-from articles.models import Article, Author, Byline, Image, Revision, Topic
+from articles.models import Article, Author, Byline, Revision, Topic
 from articles.richtext import sanitize_body
 from audit import log
+from pictures.models import Image
 
 Content = dict  # field name -> value as JSON keeps it (ids, ISO times)
 

@@ -2,8 +2,8 @@
 leave in a body, as processors for django-prose-editor's allowlist: what the editor makes is
 exactly what the sanitiser keeps.
 
-Settings name these processors in `DJANGO_PROSE_EDITOR_EXTENSIONS`; `articles.richtext` turns on
-the extensions in `BODY_EXTENSIONS` with `CHOOSER` as the picture's options.
+`SETTING` is `DJANGO_PROSE_EDITOR_EXTENSIONS`; `articles.richtext` turns the extensions on in
+`BODY_EXTENSIONS`, with `CHOOSER` as the options of pictures and embeds.
 """
 
 from django.templatetags.static import static
@@ -54,8 +54,8 @@ _lazy_admin_url = lazy(_admin_url, str)
 _lazy_static = lazy(static, str)
 
 CHOOSER = {
-    "chooserUrl": _lazy_admin_url("articles_image_chooser"),
-    "uploadUrl": _lazy_admin_url("articles_image_chooser_upload"),
+    "chooserUrl": _lazy_admin_url("pictures_image_chooser"),
+    "uploadUrl": _lazy_admin_url("pictures_image_chooser_upload"),
     "embedUrl": _lazy_admin_url("embeds_embed_preview"),
     "stylesheet": _lazy_static("admin-extra/body-editor.css"),
 }
@@ -67,3 +67,5 @@ PROCESSORS = {
     "CaptionedTable": captioned_table,
     "CleanPaste": clean_paste,
 }
+
+SETTING = [{"js": [_lazy_static("admin-extra/body-editor.js")], "extensions": PROCESSORS}]

@@ -40,11 +40,6 @@ topics_deleted = Signal()
 # An author's name, picture or page changed, or they were deleted (the desk). Arguments: author.
 author_changed = Signal()
 
-# A picture's words changed (the desk), or its renditions were made (`refresh_renditions`).
-# Arguments: image.
-picture_changed = Signal()
-renditions_made = Signal()
-
 # Content was written in bulk, without the services above (the WordPress import, the demo
 # loader). No arguments.
 import_finished = Signal()

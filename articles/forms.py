@@ -7,7 +7,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from articles import changes, workflow
+from articles import changes, richtext, workflow
 from articles.models import Article, Author
 
 STALE = (
@@ -41,6 +41,9 @@ class ArticleForm(forms.ModelForm):
             self.initial["loaded_version"] = self.instance.updated_at.isoformat()
             if self.instance.changes_id:
                 self.initial |= _as_initial(changes.of_revision(self.instance.changes))
+
+    def clean_body(self):
+        return richtext.refuse_outside_pictures(self.cleaned_data.get("body"))
 
     def clean(self):
         cleaned_data = super().clean()

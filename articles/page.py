@@ -15,7 +15,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from articles import metadata
+from articles import body, metadata
 from articles.models import Article, ArticleNote, Byline
 from articles.tags import tag_teasers, topic_tag
 from newsroom.pagecache.fragments import fragment
@@ -149,6 +149,7 @@ def _story(request, article, *, preview=False, parts=(), extra=None) -> dict[str
         "updates": [n for n in notes if n.kind != ArticleNote.Kind.CORRECTION],
         "json_ld": metadata.as_script(data),
         "reply_count_slot": REPLY_COUNT_SLOT,
+        "body_html": body.render(article.body),
         **(extra or {}),
     }
     return {

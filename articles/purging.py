@@ -16,6 +16,8 @@ from articles.tags import ARTICLES, SITEMAPS, article_tag, author_tag, topic_tag
 from newsroom.pagecache import EVERY_PAGE
 from newsroom.pagecache.middleware import limit_lifetime
 from newsroom.pagecache.tags import purge
+from pictures import events as pictures_events
+from pictures.usage import in_body
 
 NEXT_PUBLICATION_KEY = "next-publication"
 
@@ -116,7 +118,7 @@ def _author_changed(sender, author: Author, **kwargs):
 def _picture_changed(sender, image, **kwargs):
     articles = (
         Article.objects.published()
-        .filter(Q(hero_image=image) | Q(social_image=image))
+        .filter(Q(hero_image=image) | Q(social_image=image) | Q(body__contains=in_body(image.pk)))
         .values_list("pk", flat=True)
     )
     authors = Author.objects.filter(photo=image).values_list("pk", flat=True)
@@ -141,8 +143,8 @@ def connect() -> None:
         (events.topic_changed, _topic_changed),
         (events.topics_deleted, _topics_deleted),
         (events.author_changed, _author_changed),
-        (events.picture_changed, _picture_changed),
-        (events.renditions_made, _picture_changed),
+        (pictures_events.picture_changed, _picture_changed),
+        (pictures_events.renditions_made, _picture_changed),
         (events.import_finished, _import_finished),
     ]:
         event.connect(receiver, dispatch_uid=f"purge-{receiver.__name__}")

@@ -13,8 +13,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 from articles import changes
-from articles.models import Article, Author, Image, Revision, Topic
+from articles.models import Article, Author, Revision, Topic
 from audit import log
+from pictures.models import Image
 
 LABELS = {
     "headline": "Headline",

@@ -44,7 +44,7 @@ from django.test import Client  # noqa: E402
 from PIL import Image as PILImage  # noqa: E402
 from PIL import ImageDraw, ImageFilter  # noqa: E402
 
-from articles.images import make_renditions  # noqa: E402
+from pictures.renditions import make_renditions  # noqa: E402
 
 
 def photo(path: Path, size=(4000, 3000)) -> None:
@@ -138,7 +138,7 @@ def upload(original: Path) -> None:
         picture = SimpleUploadedFile(f"upload-{run}.jpg", original.read_bytes())
         fields = {"file": picture, "alt_text": "Bench", "focal_x": 0.5, "focal_y": 0.5}
         start = time.perf_counter()
-        response = client.post("/admin/articles/image/add/", fields)
+        response = client.post("/admin/pictures/image/add/", fields)
         answers.append(time.perf_counter() - start)
         if response.status_code != 302:
             sys.exit(f"the admin refused the upload: HTTP {response.status_code}")

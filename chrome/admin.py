@@ -7,8 +7,8 @@ from django.contrib.flatpages.models import FlatPage
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
-from articles.admin.library import TellsReaders
 from chrome.models import BreakingNews, changed
+from newsroom.desk.telling import TellsReaders
 
 
 class ChangesChrome(TellsReaders):

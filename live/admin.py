@@ -17,6 +17,7 @@ from js_asset import Media
 
 from articles.admin.article import ArticleAdmin
 from articles.models import Article
+from articles.richtext import refuse_outside_pictures
 from live import coverage as live
 from live.models import LiveUpdate
 
@@ -24,6 +25,9 @@ NOT_CONFIRMED = "The coverage was not ended: confirm it first."
 
 
 class LiveUpdateForm(forms.ModelForm):
+    def clean_body(self):
+        return refuse_outside_pictures(self.cleaned_data.get("body"))
+
     class Meta:
         model = LiveUpdate
         fields = ["headline", "body", "image"]

@@ -16,9 +16,11 @@ class LiveConfig(AppConfig):
 
     def ready(self):
         from articles.page import PagePart, add_to_article_page
-        from live import purging, views
+        from live import picture_uses, purging, views
+        from pictures import usage
 
         purging.connect()
+        usage.register(picture_uses.uses)
         # Key points and updates on a live page, in its previews too.
         add_to_article_page(
             PagePart(

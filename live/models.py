@@ -8,8 +8,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 
-from articles.models import Article, Image
+from articles.models import Article
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from pictures.models import Image
 
 
 class LiveUpdate(models.Model):

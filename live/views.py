@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 
+from articles import body
 from articles.models import Article
 from articles.tags import article_tag
 from live import coverage as live
@@ -22,6 +23,14 @@ from newsroom.pagecache.middleware import do_not_store, reads_query
 from newsroom.pagecache.tags import tag
 
 SINCE_EXAMPLE = "2026-12-01T09:30:00Z"
+
+
+def with_bodies(updates: list) -> list:
+    """The updates, each with its body as readers get it (`body_html`): one query at most for
+    the pictures of them all."""
+    for update, html in zip(updates, body.for_readers(u.body for u in updates), strict=True):
+        update.body_html = html
+    return updates
 
 
 def context(request, article: Article) -> dict:
@@ -36,7 +45,7 @@ def context(request, article: Article) -> dict:
     paginator = Paginator(updates, live.page_size())
     paginator.count = summary["count"]
     page = paginator.get_page(number)
-    shown = list(page.object_list)
+    shown = with_bodies(list(page.object_list))
     if wanted:  # kept only when it names an update, and alone
         if "page" in request.GET or wanted not in {str(u.pk) for u in shown}:
             do_not_store(request)
@@ -111,7 +120,7 @@ def updates(request, topic, slug):
         do_not_store(request)
     newer = article.live_updates.select_related("image").filter(posted_at__gt=since)
     found = list(newer.order_by("-posted_at", "-pk")[: live.page_size() + 1])
-    shown = found[: live.page_size()]
+    shown = with_bodies(found[: live.page_size()])
     return JsonResponse(
         {
             "count": len(shown),

@@ -12,10 +12,10 @@ from django.templatetags.static import static
 from django.utils import timezone
 from jinja2 import Environment
 
-from articles.pictures import picture
 from comments.display import reply_text
 from newsroom.rendering.highlighting import highlight
 from newsroom.rendering.links import url
+from pictures.markup import picture
 
 
 def date(value, fmt: str) -> str:

@@ -8,8 +8,6 @@ from pathlib import Path
 import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.templatetags.static import static
-from django.utils.functional import lazy
 
 from articles import editor_extensions
 from newsroom import configuration
@@ -51,6 +49,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "audit",
+    "pictures",
+    "embeds",
     "articles",
     "live",
     "chrome",
@@ -245,14 +245,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default
 IMAGE_MAX_UPLOAD_BYTES = env.int("IMAGE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 
-# The body editor's own extensions (pictures from the library, embeds, pull quotes, captioned
-# tables, clean paste): one script, and the markup each may leave in a body.
-DJANGO_PROSE_EDITOR_EXTENSIONS = [
-    {
-        "js": [lazy(static, str)("admin-extra/body-editor.js")],
-        "extensions": editor_extensions.PROCESSORS,
-    }
-]
+# The body editor's own extensions: their script, and the markup each may leave in a body.
+DJANGO_PROSE_EDITOR_EXTENSIONS = editor_extensions.SETTING
 
 # A request's body must arrive whole within this many seconds of its headers, or the client is
 # answered 408 and the connection closed (newsroom/asgi.py): a client sending slowly holds a
@@ -313,6 +307,22 @@ DESK_AUTOSAVE_SECONDS = env.int("DESK_AUTOSAVE_SECONDS", default=30)
 HOME_LATEST_COUNT = 10
 HOME_SECTION_COUNT = 3
 ARTICLES_PER_PAGE = 20
+
+# Embeds (embeds/): a provider's oEmbed endpoint is asked once, in the background, and must
+# answer within EMBED_TIMEOUT_SECONDS with at most EMBED_MAX_BYTES. EMBED_PROVIDERS adds
+# providers to the table in embeds/providers.py: a JSON list of objects with its keys (name,
+# patterns, endpoint, kind, hosts, label, script). Instagram's endpoint needs an app's token.
+EMBED_TIMEOUT_SECONDS = env.float("EMBED_TIMEOUT_SECONDS", default=5.0)
+EMBED_MAX_BYTES = env.int("EMBED_MAX_BYTES", default=512 * 1024)
+EMBED_PROVIDERS = env.json("EMBED_PROVIDERS", default=[])
+EMBED_INSTAGRAM_ACCESS_TOKEN = env.str("EMBED_INSTAGRAM_ACCESS_TOKEN", default="")
+if not (0 < EMBED_TIMEOUT_SECONDS <= 60 and EMBED_MAX_BYTES > 0) or not isinstance(
+    EMBED_PROVIDERS, list
+):
+    raise ImproperlyConfigured(
+        "EMBED_TIMEOUT_SECONDS must be more than 0 and at most 60, EMBED_MAX_BYTES more than 0, "
+        'and EMBED_PROVIDERS a JSON list such as [{"name": "Example", ...}].'
+    )
 
 # The WordPress import commits this many posts (with their comments), or pictures, at a time:
 # between two batches the site's own writes, readers' replies among them, go through.

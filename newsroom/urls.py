@@ -11,15 +11,23 @@ from articles.views import robots_txt
 from newsroom.desk.logins import StaffPasswordResetForm
 from newsroom.http.views import healthz
 
+MOVED_DESK_PAGES = {
+    "liveupdate": "live",
+    "breakingnews": "chrome",
+    "auditentry": "audit",
+    "image": "pictures",
+}
+
 
 class MovedDeskPage(RedirectView):
-    """Live updates, banners and the desk log had their desk pages under the articles app:
-    editors' bookmarks of those addresses lead to the same pages under their own apps."""
+    """Live updates, banners, the desk log and the picture library had their desk pages under
+    the articles app: editors' bookmarks of those addresses lead to the same pages under their
+    own apps."""
 
     permanent = True
 
     def get_redirect_url(self, *args, model, rest, **kwargs):
-        app = {"liveupdate": "live", "breakingnews": "chrome", "auditentry": "audit"}[model]
+        app = MOVED_DESK_PAGES[model]
         query = self.request.META.get("QUERY_STRING", "")
         return f"/{settings.ADMIN_URL}{app}/{model}/{rest}" + (f"?{query}" if query else "")
 
@@ -64,7 +72,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     re_path(
-        rf"^{settings.ADMIN_URL}articles/(?P<model>liveupdate|breakingnews|auditentry)/(?P<rest>.*)$",
+        rf"^{settings.ADMIN_URL}articles/(?P<model>{'|'.join(MOVED_DESK_PAGES)})/(?P<rest>.*)$",
         MovedDeskPage.as_view(),
     ),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -14,11 +14,10 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
-from articles.images import PictureField
-from articles.models import Image
+from pictures.models import Image
+from pictures.renditions import PictureField
 
 PER_PAGE = 24
-TEXT_WIDTH = 640  # the text column's width: the rendition a body picture starts from
 
 NO_ALT_TEXT = "Say what the picture shows (alt text) for readers who cannot see it."
 NO_FILE = "Choose a picture file to upload."
@@ -38,8 +37,7 @@ class UploadForm(forms.ModelForm):
 
 def as_choice(image: Image) -> dict:
     """A picture as the chooser shows it and the editor inserts it."""
-    rows = image.rendition_or_original("full")
-    width, height, src = next((row for row in rows if row[0] >= TEXT_WIDTH), rows[-1])
+    width, height, src = image.for_editors
     return {
         "id": image.pk,
         "alt": image.alt_text,

@@ -17,9 +17,10 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles import changes
-from articles.models import Article, Author, Byline, Image, Topic
+from articles.models import Article, Author, Byline, Topic
 from comments import counts
 from comments.models import Reply
+from pictures.models import Image
 
 _numbers = itertools.count(1)
 

@@ -13,7 +13,8 @@ from django.db.migrations.executor import MigrationExecutor
 from audit.models import AuditEntry
 from chrome.models import BreakingNews, SiteChrome
 from live.models import LiveUpdate
-from tests.factories import make_article
+from pictures.models import Image
+from tests.factories import make_article, make_image
 
 BEFORE_THE_MOVE = [
     ("articles", "0012_staged_changes_and_working_copies"),
@@ -105,6 +106,7 @@ def test_a_database_from_before_the_move_keeps_its_rows_permissions_and_history(
         ("articles/auditentry/?action=publish", "audit/auditentry/?action=publish"),
         ("articles/breakingnews/", "chrome/breakingnews/"),
         ("articles/liveupdate/7/change/", "live/liveupdate/7/change/"),
+        ("articles/image/?q=harbour", "pictures/image/?q=harbour"),
     ],
 )
 def test_a_bookmarked_desk_page_from_before_the_move_leads_to_its_new_address(
@@ -119,3 +121,45 @@ def test_the_desk_log_is_read_at_its_new_address(editor_client, editor):
     AuditEntry.objects.create(action="publish", actor=editor, subject="Count begins")
     page = editor_client.get("/admin/audit/auditentry/").content.decode()
     assert "Count begins" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_library_from_before_pictures_had_their_own_app_keeps_every_picture_and_use():
+    """The picture library moved from `articles` to `pictures`: the table, its rows, the
+    renditions' index, the pictures articles and authors point at, and who may upload."""
+    writer = get_user_model().objects.create_user("wren", is_staff=True)
+    writer.groups.add(Group.objects.get(name="Writers"))
+    image = make_image(alt_text="Harbour at dawn", caption="The old harbour", credit="Jo Lee")
+    renditions = image.renditions
+    article = make_article(headline="Ferries return", hero_image=image)
+
+    old = _migrate([("articles", "0014_dek_is_standfirst"), ("pictures", None)])
+    old_types = old.get_model("contenttypes", "ContentType").objects
+    assert old_types.filter(app_label="articles", model="image").exists()
+    OldImage = old.get_model("articles", "Image")
+    assert OldImage.objects.get().alt_text == "Harbour at dawn"
+    second = OldImage.objects.create(alt_text="Quay", file=image.file.name, width=10, height=10)
+    old.get_model("articles", "Author").objects.create(name="Jo Lee", slug="jo", photo=second)
+    LogEntry.objects.create(
+        user_id=writer.pk,
+        content_type_id=old_types.get(app_label="articles", model="image").pk,
+        object_id=str(second.pk),
+        object_repr="Quay",
+        action_flag=CHANGE,
+    )
+
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    moved = Image.objects.get(pk=image.pk)
+    assert (moved.alt_text, moved.caption, moved.credit) == (
+        "Harbour at dawn",
+        "The old harbour",
+        "Jo Lee",
+    )
+    assert moved.renditions == renditions
+    assert type(article).objects.get(pk=article.pk).hero_image == moved
+    assert Image.objects.get(alt_text="Quay").pk == second.pk
+    assert ContentType.objects.get(model="image").app_label == "pictures"
+    assert LogEntry.objects.get().get_edited_object().alt_text == "Quay"
+    writer = get_user_model().objects.get(pk=writer.pk)
+    assert writer.has_perm("pictures.add_image")

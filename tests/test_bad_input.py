@@ -374,7 +374,7 @@ def test_a_file_sent_with_a_reply_is_refused_unread_past_the_limit(client, artic
 
 def test_the_admin_refuses_a_body_larger_than_a_picture_and_its_form(editor_client):
     response = editor_client.generic(
-        "POST", "/admin/articles/image/add/", b"x", CONTENT_LENGTH=str(23 * 1024 * 1024)
+        "POST", "/admin/pictures/image/add/", b"x", CONTENT_LENGTH=str(23 * 1024 * 1024)
     )
     assert response.status_code == 413
     assert "at most 22.0\xa0MB, uploaded files included" in response.content.decode()

@@ -5,15 +5,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.images import NOT_AN_IMAGE
-from articles.models import Image
 from pictures.chooser import NO_ALT_TEXT, PER_PAGE
+from pictures.models import Image
+from pictures.renditions import NOT_AN_IMAGE
 from tests.factories import make_image, picture_bytes
 
 pytestmark = pytest.mark.django_db
 
-CHOOSER = "admin:articles_image_chooser"
-UPLOAD = "admin:articles_image_chooser_upload"
+CHOOSER = "admin:pictures_image_chooser"
+UPLOAD = "admin:pictures_image_chooser_upload"
 
 
 def _chosen(client, **query):

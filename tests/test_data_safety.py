@@ -81,7 +81,8 @@ def test_writers_cannot_delete_articles(writer_client, writer):
 
 DIGEST = """
 import json
-from articles.models import Article, Author, Image, Topic
+from articles.models import Article, Author, Topic
+from pictures.models import Image
 from comments.models import Reply
 from django.contrib.auth.models import Group, User
 from django.test import Client

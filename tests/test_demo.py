@@ -6,9 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, Image, Topic
+from articles.models import Article, Topic
 from chrome.models import BreakingNews
 from comments.models import Reply
+from pictures.models import Image
 
 pytestmark = pytest.mark.django_db
 

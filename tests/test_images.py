@@ -10,12 +10,12 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles.models import Image
+from pictures.models import Image
 from tests.factories import make_article, picture_bytes, run_worker
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("admin:articles_image_add")
+ADD = reverse("admin:pictures_image_add")
 
 
 def _upload(client, name, data, **fields):
@@ -206,7 +206,7 @@ def test_exif_orientation_is_applied():
 
 
 def test_renditions_are_made_once_and_replaced_when_the_picture_changes(monkeypatch):
-    from articles.models import picture_library as models
+    from pictures import models
 
     image = make_image_from(_photo((700, 500)))
     first = set(_names(image))
@@ -237,7 +237,7 @@ def _names(image):
 
 
 def make_image_from(data, **fields):
-    image = Image(alt_text="Test picture", **fields)
+    image = Image(**{"alt_text": "Test picture"} | fields)
     image.file.save("photo.jpg", ContentFile(data, name="photo.jpg"))
     return image
 
@@ -278,9 +278,11 @@ def test_an_index_made_before_sizes_were_kept_gains_them():
     """Upgrading: the migration gives every rendition its size, read once from the storage."""
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     migration = importlib.import_module("articles.migrations.0010_rendition_sizes")
+    apps = MigrationLoader(connection).project_state(("articles", "0010_rendition_sizes")).apps
     image = make_image_from(_photo((700, 500)))
     current = image.renditions
     old = {
@@ -317,3 +319,54 @@ def test_an_upload_answers_at_once_and_pages_pick_up_renditions_when_made(editor
     after = client.get(article.get_absolute_url()).content.decode()  # the cached page was purged
     assert image.rendition("full", "WEBP")[-1][2] in after
     assert f'src="{image.file.url}"' not in after
+
+
+def test_several_pictures_are_uploaded_at_once_and_their_words_asked_for_next(editor_client):
+    upload = reverse("admin:pictures_image_bulk_upload")
+    assert (
+        "Upload several"
+        in editor_client.get(reverse("admin:pictures_image_changelist")).content.decode()
+    )
+    make_image_from(_photo((400, 300)), alt_text="Already there")
+    response = editor_client.post(
+        upload,
+        {
+            "files": [
+                SimpleUploadedFile("harbour-at-dawn.jpg", _photo((900, 600))),
+                SimpleUploadedFile("quay_2.png", _photo((700, 500), fmt="PNG")),
+            ]
+        },
+    )
+    assert response.status_code == 302
+    made = Image.objects.exclude(alt_text="Already there").order_by("pk")
+    assert [image.alt_text for image in made] == ["harbour at dawn", "quay 2"]
+    listing = editor_client.get(response.url).content.decode()
+    assert "Write what each one shows in its alt text" in listing
+    assert 'value="harbour at dawn"' in listing and "Already there" not in listing
+    assert listing.count('name="form-') > 0, "the words are editable in the list"
+
+
+def test_a_bad_file_among_several_is_named_and_the_good_ones_are_kept(editor_client):
+    response = editor_client.post(
+        reverse("admin:pictures_image_bulk_upload"),
+        {
+            "files": [
+                SimpleUploadedFile("good.jpg", _photo((900, 600))),
+                SimpleUploadedFile("notes.jpg", b"this is not a picture"),
+            ]
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "notes.jpg" in page and "not a picture we can use" in page
+    assert list(Image.objects.values_list("alt_text", flat=True)) == ["good"]
+
+
+def test_uploading_several_needs_the_permission_to_add_pictures(client, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("admin:pictures_image_bulk_upload"),
+        {"files": [SimpleUploadedFile("good.jpg", _photo((900, 600)))]},
+    )
+    assert response.status_code in (302, 403)
+    assert not Image.objects.exists()

@@ -3,10 +3,11 @@
 `newsroom/`'s subpackages are the core (page cache, purges, the desk's sign-in and roles,
 security, background work) and import no app, nor name one in a string: an app's permissions
 and addresses come from its AppConfig, read through the app registry. `audit` (the desk log)
-imports only the core; `articles` may import both; `live` (live coverage) and `chrome` (the
-header, footer and banner) build on articles and import neither each other nor anything after
-them; `comments` may import all of those; `wordpress` (the import from WordPress) may import
-everything, and nothing imports it.
+and `pictures` (the picture library) import only the core; `embeds` (providers' posts and
+players in bodies) imports pictures and the core; `articles` may import those; `live`
+(live coverage) and `chrome` (the header, footer and banner) build on articles and import
+neither each other nor anything after them; `comments` may import all of those; `wordpress`
+(the import from WordPress) may import everything, and nothing imports it.
 Only the shell (urls, wsgi, asgi, settings, context processors, the Jinja environment and
 site-wide commands) sees everything, and nothing imports the shell. No first-party import
 hides inside a function, except Django's `AppConfig.ready()`.
@@ -24,7 +25,17 @@ from django.urls import URLResolver, get_resolver
 from newsroom.apps import declared
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("articles", "audit", "chrome", "comments", "live", "newsroom", "wordpress")
+APPS = (
+    "articles",
+    "audit",
+    "chrome",
+    "comments",
+    "embeds",
+    "live",
+    "newsroom",
+    "pictures",
+    "wordpress",
+)
 SHELL = {
     "newsroom.urls",
     "newsroom.wsgi",
@@ -42,11 +53,32 @@ SHELL = {
 MAY_IMPORT = {
     "newsroom": {"newsroom"},
     "audit": {"audit", "newsroom"},
-    "articles": {"articles", "audit", "newsroom"},
-    "live": {"live", "articles", "audit", "newsroom"},
-    "chrome": {"chrome", "articles", "audit", "newsroom"},
-    "comments": {"comments", "live", "chrome", "articles", "audit", "newsroom"},
-    "wordpress": {"wordpress", "comments", "live", "chrome", "articles", "audit", "newsroom"},
+    "pictures": {"pictures", "newsroom"},
+    "embeds": {"embeds", "pictures", "newsroom"},
+    "articles": {"articles", "embeds", "pictures", "audit", "newsroom"},
+    "live": {"live", "articles", "embeds", "pictures", "audit", "newsroom"},
+    "chrome": {"chrome", "articles", "embeds", "pictures", "audit", "newsroom"},
+    "comments": {
+        "comments",
+        "live",
+        "chrome",
+        "articles",
+        "embeds",
+        "pictures",
+        "audit",
+        "newsroom",
+    },
+    "wordpress": {
+        "wordpress",
+        "comments",
+        "live",
+        "chrome",
+        "articles",
+        "embeds",
+        "pictures",
+        "audit",
+        "newsroom",
+    },
 }
 
 

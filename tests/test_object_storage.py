@@ -16,8 +16,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from moto.server import ThreadedMotoServer
 
-from articles.models import Image
 from newsroom import media_storage
+from pictures.models import Image
 from tests.factories import make_article, picture_bytes, run_worker
 from tests.test_images import _upload
 from tests.test_settings import _manage, assert_refused
@@ -153,7 +153,7 @@ def test_deleting_a_picture_empties_the_bucket_of_it(
     assert len(_keys(bucket)) > 10
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
-            reverse("admin:articles_image_delete", args=[image.pk]), {"post": "yes"}
+            reverse("admin:pictures_image_delete", args=[image.pk]), {"post": "yes"}
         )
     assert response.status_code == 302
     assert _keys(bucket) == set()

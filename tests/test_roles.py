@@ -26,8 +26,19 @@ def test_groups_exist_after_migrate_with_their_declared_permissions():
 
 def test_each_app_declares_its_own_share_of_a_role():
     editors = {p.split(".")[0] for p in declared_roles()["Editors"]}
-    assert editors == {"articles", "audit", "chrome", "live", "flatpages", "comments", "wordpress"}
-    assert {p.split(".")[0] for p in declared_roles()["Writers"]} == {"articles", "live"}
+    assert editors == {
+        "articles",
+        "audit",
+        "chrome",
+        "live",
+        "flatpages",
+        "comments",
+        "embeds",
+        "pictures",
+        "wordpress",
+    }
+    writers = {p.split(".")[0] for p in declared_roles()["Writers"]}
+    assert writers == {"articles", "embeds", "live", "pictures"}
     assert set(apps.get_app_config("comments").roles) == {"Editors", "Moderators"}
     assert "Moderators" not in apps.get_app_config("articles").roles
 
@@ -37,6 +48,9 @@ def test_editors_publish_and_writers_do_not(editor, writer, moderator):
     assert editor.has_perm("articles.change_topic")
     assert editor.has_perm("flatpages.change_flatpage")
     assert editor.has_perm("wordpress.delete_oldaddress")
+    assert editor.has_perm("pictures.delete_image")
+    assert writer.has_perm("pictures.add_image")
+    assert not writer.has_perm("pictures.delete_image")
     assert not writer.has_perm("articles.publish_article")
     assert writer.has_perm("articles.add_article")
     assert not moderator.has_perm("articles.change_article")

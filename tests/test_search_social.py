@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html
 
-from articles import events
-from articles.models import Image
+from pictures import events
+from pictures.models import Image
 from tests.factories import (
     cache_use,
     make_article,

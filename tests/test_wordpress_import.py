@@ -88,11 +88,13 @@ def test_the_article_page_shows_nothing_of_wordpress(client, imported):
     assert "<script" not in body
     picture = storm.hero_image.rendition("full")
     assert re.search(
-        r'<figure><img src="/media/renditions/[^"]+\.jpg" alt="Fishing boats moored in the '
-        r'harbour at first light" width="\d+" height="\d+"><figcaption>The harbour at dawn, '
-        r"before the storm.</figcaption></figure>",
+        r'<figure class="story-figure story-figure--text"><picture><source type="image/webp" '
+        r'srcset="/media/renditions/[^"]+\.webp \d+w[^"]*"[^>]*><img src="/media/renditions/'
+        r'[^"]+\.jpg" srcset="[^"]+" sizes="[^"]+" alt="Fishing boats moored in the harbour at '
+        r'first light" width="\d+" height="\d+" loading="lazy" decoding="async"></picture>'
+        r"<figcaption>The harbour at dawn, before the storm.</figcaption></figure>",
         body,
-    ), "the caption shortcode became a figure with the library's picture"
+    ), "the caption shortcode became a figure with the library's picture, in every size"
     assert picture
     assert "<p>The harbour master closed the port at dawn as winds reached 70 mph.<br>" in body
     assert "code like a[b[0]]&gt; stays as written" in body, "a ]]> inside the content"

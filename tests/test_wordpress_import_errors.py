@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError
 
-from articles.models import Article, Author, Image, Topic
+from articles.models import Article, Author, Topic
+from pictures.models import Image
 from tests.factories import make_topic
 from tests.wordpress_export import EXPORT, counts, row, run
 

@@ -7,8 +7,9 @@ from django.contrib.flatpages.models import FlatPage
 from django.core.management import call_command
 from PIL import Image as PILImage
 
-from articles.models import Article, Author, Byline, Image, Topic
+from articles.models import Article, Author, Byline, Topic
 from comments.models import Reply
+from pictures.models import Image
 from wordpress.models import ImportedItem, OldAddress
 
 EXPORT = Path(__file__).parent / "fixtures" / "wordpress" / "export.xml"

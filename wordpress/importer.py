@@ -24,10 +24,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles import events
-from articles.models import ARTICLE_SEARCH_VECTOR, Article, Image
+from articles.models import ARTICLE_SEARCH_VECTOR, Article
 from audit import log
 from chrome.models import SiteChrome
 from comments.counts import count_replies
+from pictures.models import Image
 from wordpress import wxr
 from wordpress.content import BodyConverter
 from wordpress.library import Library

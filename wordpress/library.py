@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.text import Truncator, slugify
 
-from articles.images import delete_files, validate_image_file
-from articles.models import RESERVED_SLUGS, Author, Image, Topic
+from articles.models import RESERVED_SLUGS, Author, Topic
+from pictures.models import Image
+from pictures.renditions import delete_files, validate_image_file
 from wordpress import wxr
 from wordpress.content import Picture, nicename, plain_text, upload_key
 from wordpress.middleware import query_form

@@ -16,10 +16,10 @@ from articles import changes, events, notes, revisions, workflow
 from articles.admin.actions import WorkflowActions
 from articles.admin.desk_pages import DeskPages
 from articles.admin.inlines import ArticleNoteInline, BylineInline, staged_authors
-from articles.admin.library import thumbnail
 from articles.forms import ArticleForm
 from articles.models import Article, ArticleNote, Byline, WorkingCopy
 from audit import log
+from pictures.markup import thumbnail
 
 
 def _is_live(article: Article, change: bool) -> bool:

@@ -6,7 +6,7 @@ import logging
 from django.core.files.storage import default_storage
 from django.db import migrations
 
-logger = logging.getLogger("articles.images")
+logger = logging.getLogger("pictures.renditions")
 
 
 def _sized(row):

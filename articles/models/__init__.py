@@ -10,7 +10,6 @@ from articles.models.article import (
 from articles.models.authors import Author
 from articles.models.bylines import Byline
 from articles.models.notes import ArticleNote
-from articles.models.picture_library import Image
 from articles.models.records import PreviewLink, Revision, WorkingCopy
 from articles.models.topics import RESERVED_SLUGS, Topic, validate_topic_slug
 
@@ -23,7 +22,6 @@ __all__ = [
     "Author",
     "Byline",
     "FormerSlug",
-    "Image",
     "PreviewLink",
     "Revision",
     "Topic",

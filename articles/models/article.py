@@ -11,11 +11,11 @@ from django_prose_editor.fields import ProseEditorField
 from articles.models.addresses import FormerSlug, unique_slug
 from articles.models.authors import Author
 from articles.models.bylines import Byline
-from articles.models.picture_library import Image
 from articles.models.search_vector import ARTICLE_SEARCH_VECTOR
 from articles.models.topics import Topic
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from newsroom.rendering import links
+from pictures.models import Image
 
 # The most a search title and description may hold: search engines cut titles near 60
 # characters and descriptions near 160 (the desk's preview counts against those).

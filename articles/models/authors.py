@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from articles.models.picture_library import Image
 from newsroom.rendering import links
+from pictures.models import Image
 
 
 class Author(models.Model):

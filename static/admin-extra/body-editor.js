@@ -73,15 +73,17 @@ function askPreview(endpoint, url) {
       )
       .catch(() => null)
     previews.set(url, asked)
-    // A failed answer is not kept: the next card asks again.
+    // Only a finished answer is kept: a card without its preview asks again.
     asked.then((preview) => {
-      if (!preview) previews.delete(url)
+      if (!preview || preview.status === "pending") previews.delete(url)
     })
   }
   return previews.get(url)
 }
 
-const isKnown = (preview) => !!preview && preview.status !== "unknown"
+// A provider the site knows: its address can be an embed (else it stays a link).
+const isKnown = (preview) => !!preview?.provider && preview.status !== "unknown"
+const PENDING_ASKS = [3000, 10000, 30000]
 
 function ownAddress(url) {
   try {
@@ -105,6 +107,7 @@ function makeChooser({ chooserUrl, uploadUrl }) {
   let range = null
   let page = 1
   let pages = 1
+  let asked = 0 // an answer to an older search is not shown over a newer one's
   let uploads = 0
 
   const title = crel("h2", { id: "picture-chooser-title", textContent: "Choose a picture" })
@@ -227,6 +230,7 @@ function makeChooser({ chooserUrl, uploadUrl }) {
     address.searchParams.set("q", query.value.trim())
     address.searchParams.set("page", toPage)
     status.textContent = "Looking…"
+    const mine = ++asked
     let answer
     try {
       const response = await fetch(address, {
@@ -236,9 +240,10 @@ function makeChooser({ chooserUrl, uploadUrl }) {
       if (!response.ok) throw new Error(response.statusText)
       answer = await response.json()
     } catch {
-      status.textContent = "The library could not be reached. Try again in a moment."
+      if (mine === asked) status.textContent = "The library could not be reached. Try again."
       return
     }
+    if (mine !== asked) return
     page = answer.page
     pages = answer.pages
     grid.replaceChildren(
@@ -643,7 +648,7 @@ export const Embed = Node.create({
     const endpoint = this.options.embedUrl
     return ({ node }) => {
       const dom = crel("figure", { className: "body-embed", contentEditable: "false" })
-      const show = (url) => {
+      const show = (url, asked = 0) => {
         const address = crel("span", { className: "body-embed__url", textContent: url })
         dom.replaceChildren(
           crel("span", { className: "body-embed__provider", textContent: "Embed" }),
@@ -664,6 +669,11 @@ export const Embed = Node.create({
             parts.unshift(crel("img", { src: preview.thumbnail_url, alt: "", className: "body-embed__thumbnail" }))
           }
           dom.replaceChildren(...parts)
+          if (preview.status === "pending" && asked < PENDING_ASKS.length) {
+            setTimeout(() => {
+              if (node.attrs.url === url && dom.isConnected) show(url, asked + 1)
+            }, PENDING_ASKS[asked])
+          }
         })
       }
       show(node.attrs.url)

@@ -101,6 +101,16 @@ def page_at(chromium):
         context.close()
 
 
+def signed_in(page, site_url, user):
+    """The page's browser holds `user`'s desk session, as if they had signed in."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": site_url}])
+
+
 def screenshot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

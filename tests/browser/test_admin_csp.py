@@ -143,7 +143,7 @@ def test_no_admin_page_breaks_the_content_security_policy(site_url, page_at):
     assert not refused, "Admin pages with a CSP violation or a script error:" + report
     models = {"/".join(p.split("/")[2:4]) for p in changes}
     made = {"articles/article", "live/liveupdate", "articles/topic", "articles/author"}
-    made |= {"articles/image", "chrome/breakingnews", "audit/auditentry", "auth/user"}
+    made |= {"pictures/image", "chrome/breakingnews", "audit/auditentry", "auth/user"}
     made |= {"comments/reply", "comments/moderationsettings", "flatpages/flatpage"}
     made |= {"wordpress/oldaddress"}
     assert made <= models, "a change page of each model with data was seen"

@@ -10,17 +10,10 @@ from playwright.sync_api import expect
 
 from articles import revisions
 from articles.models import Article, WorkingCopy
-from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations, signed_in
 from tests.factories import make_article, make_author, make_topic
 
 WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
-
-
-def _signed_in(page, site_url, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": site_url}])
 
 
 def _form(site_url, article):
@@ -40,7 +33,7 @@ def test_typed_work_survives_a_closed_tab_and_leaving_warns_first(
 ):
     article = make_article(status="draft", headline="Harbour plan", body="<p>First words.</p>")
     page = page_at(viewport)
-    _signed_in(page, site_url, editor)
+    signed_in(page, site_url, editor)
     page.goto(_form(site_url, article))
     page.get_by_label("Headline").fill("Harbour plan approved")
     _type_in_body(page, " Second words.")
@@ -79,7 +72,7 @@ def test_autosave_keeps_a_working_copy_and_says_when_the_connection_is_lost(
     settings.DESK_AUTOSAVE_SECONDS = 1
     article = make_article(status="draft", headline="Storm warning")
     page = page_at(DESKTOP)
-    _signed_in(page, site_url, editor)
+    signed_in(page, site_url, editor)
     page.goto(_form(site_url, article))
     status = page.locator("#desk-save-state")
     assert page.locator("#desk-save-state[aria-live=polite]").count() == 1
@@ -96,7 +89,7 @@ def test_autosave_keeps_a_working_copy_and_says_when_the_connection_is_lost(
 
     # Another browser (no copy of its own): the server's working copy is offered.
     first, page = page, page_at(DESKTOP)
-    _signed_in(page, site_url, editor)
+    signed_in(page, site_url, editor)
     page.goto(_form(site_url, article))
     expect(page.get_by_text("A working copy autosaved at")).to_be_visible()
     page.get_by_role("button", name="Restore them").click()
@@ -117,7 +110,7 @@ def test_restoring_a_kept_copy_runs_none_of_its_markup(site_url, page_at, editor
     page = page_at(DESKTOP)
     refused = []
     page.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
-    _signed_in(page, site_url, editor)
+    signed_in(page, site_url, editor)
     page.goto(_form(site_url, article))
     page.get_by_role("button", name="Restore them").click()
     expect(page.locator(".ProseMirror[contenteditable=true]").first).to_contain_text("Kept words.")
@@ -136,7 +129,7 @@ def test_changes_to_a_live_story_stay_off_the_site_until_published(
 ):
     article = make_article(headline="Talks open in Paris", body="<p>Delegates arrived.</p>")
     page = page_at(viewport)
-    _signed_in(page, site_url, editor)
+    signed_in(page, site_url, editor)
     page.goto(_form(site_url, article))
     expect(page.locator(".desk-status")).to_have_text("Published")
     page.get_by_label("Headline").fill("Talks open in Paris with a deal in sight")
@@ -172,7 +165,7 @@ def test_restoring_a_revision_asks_first(site_url, page_at, editor):
     article.save()
     revisions.record(article, by=editor)
     page = page_at(DESKTOP)
-    _signed_in(page, site_url, editor)
+    signed_in(page, site_url, editor)
     page.goto(site_url + reverse("admin:articles_article_revisions", args=[article.pk]))
     expect(page.locator(".diff del")).to_contain_text("first")
     expect(page.locator(".diff ins")).to_contain_text("second")
@@ -195,7 +188,7 @@ def test_the_form_is_laid_out_for_the_work(site_url, page_at, editor, viewport):
         status=Article.Status.DRAFT, primary_topic=topic, authors=[author], publish_at=None
     )
     page = page_at(viewport)
-    _signed_in(page, site_url, editor)
+    signed_in(page, site_url, editor)
     page.goto(_form(site_url, article))
     page.wait_for_load_state("load")
     headline = page.get_by_label("Headline").bounding_box()

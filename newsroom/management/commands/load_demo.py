@@ -15,12 +15,13 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from articles import events
-from articles.models import Article, Author, Byline, Image, Topic
+from articles.models import Article, Author, Byline, Topic
 from chrome.models import BreakingNews, SiteChrome
 from comments.counts import count_replies
 from comments.models import ModerationSettings, Reply
 from live.models import LiveUpdate
 from newsroom.demo import content, live_pages
+from pictures.models import Image
 
 SEED_FILE = Path(content.__file__).with_name("seed-article.txt")
 

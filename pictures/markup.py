@@ -1,9 +1,12 @@
+"""The markup of library pictures: the responsive <picture> readers get, the desk's thumbnail."""
+
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 
-def picture(image, spec="full", sizes="100vw", eager=False) -> SafeString:
-    """A responsive <picture>: WebP with a JPEG fallback, explicit size, lazy unless `eager`.
+def picture(image, spec="full", sizes="100vw", eager=False, alt=None) -> SafeString:
+    """A responsive <picture>: WebP with a JPEG fallback, explicit size, lazy unless `eager`;
+    the library's alt text unless this use gives its own `alt`.
 
     `spec` is "full" (the whole picture) or "card" (a 3:2 crop around the focal point).
     Until renditions exist (a picture saved outside the app), the original is used.
@@ -23,7 +26,7 @@ def picture(image, spec="full", sizes="100vw", eager=False) -> SafeString:
         source,
         src,
         srcset,
-        image.alt_text,
+        image.alt_text if alt is None else alt,
         width,
         height,
         SafeString(loading),
@@ -32,3 +35,13 @@ def picture(image, spec="full", sizes="100vw", eager=False) -> SafeString:
 
 def _srcset(rows) -> str:
     return ", ".join(f"{url} {w}w" for w, _, url in rows)
+
+
+def thumbnail(image, *, alt: str = "") -> str:
+    """A library picture as a small picture for the desk, from its smallest rendition."""
+    if not image or not image.file:
+        return "—"
+    width, height, url = image.rendition_or_original("card")[0]
+    return format_html(
+        '<img src="{}" alt="{}" width="96" height="{}">', url, alt, round(96 * height / width)
+    )

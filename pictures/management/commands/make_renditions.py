@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.models import Image
+from pictures.models import Image
 
 
 class Command(BaseCommand):

@@ -29,7 +29,11 @@ BOMB = "This picture has far too many pixels to be processed safely."
 
 
 def validate_image_file(file) -> None:
-    """Refuse files that are too big, are not really JPEG/PNG/WebP/GIF, or are truncated."""
+    """Refuse files that are too big, are not really JPEG/PNG/WebP/GIF, or are truncated. A
+    file already stored was checked when it was uploaded: saving its picture's words or focal
+    point does not read it again."""
+    if getattr(file, "_committed", False):
+        return
     if file.size > settings.IMAGE_MAX_UPLOAD_BYTES:
         raise ValidationError(
             TOO_LARGE,

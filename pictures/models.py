@@ -10,8 +10,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django_tasks import task
 
-from articles import events
-from articles.images import (
+from newsroom.rendering import links
+from pictures import events
+from pictures.renditions import (
     delete_files,
     delete_renditions,
     make_renditions,
@@ -20,7 +21,6 @@ from articles.images import (
     rendition_names,
     validate_image_file,
 )
-from newsroom.rendering import links
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ class Image(models.Model):
     created_at = models.DateTimeField("uploaded", auto_now_add=True)
 
     class Meta:
+        db_table = "articles_image"  # the table the articles app made, kept
+        verbose_name = "picture"
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -137,8 +139,15 @@ class Image(models.Model):
         return self.rendition(spec, fmt) or [(self.width, self.height, self.file.url)]
 
     @property
+    def for_editors(self) -> tuple[int, int, str]:
+        """A modest size (about 640 pixels wide) as (width, height, url): what the body keeps
+        as a picture's address, for the editor and for feeds. Readers get every size."""
+        rows = self.rendition_or_original("full")
+        return next((row for row in rows if row[0] >= 640), rows[-1])
+
+    @property
     def social(self) -> tuple[int, int, str] | None:
-        """The social crop (`images.SPECS`) as (width, height, url), None before renditions."""
+        """The social crop (`renditions.SPECS`) as (width, height, url), None before renditions."""
         made = self.renditions.get("social")
         return (made[0], made[1], links.media_url(made[2])) if made else None
 

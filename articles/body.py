@@ -1,0 +1,214 @@
+"""An article's body as readers get it, from the body as stored (`articles/richtext.py`).
+
+Stored, a picture is a figure naming its library picture (`data-picture`) with a modest
+rendition as its `src` (what feeds and the editor show). Readers get every one as the lead
+picture is delivered: WebP and JPEG renditions in a `srcset`, `sizes` for its column, width
+and height (no layout shift), lazy loading, and the caption and credit of this use. The
+original file is never linked. A table scrolls inside its own box, its header cells say what
+they head. All the pictures of the bodies on a page are read in one query.
+"""
+
+import logging
+import re
+from collections.abc import Iterable
+
+import lxml.html
+from django.conf import settings
+from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from lxml import etree
+
+from pictures.markup import picture
+from pictures.models import Image
+
+logger = logging.getLogger(__name__)
+
+# The picture's width on the page: in the text column, or across the page (`data-align`).
+SIZES = {
+    "text": "(min-width: 46rem) 43rem, calc(100vw - 2rem)",
+    "wide": "(min-width: 74rem) 70rem, calc(100vw - 2rem)",
+}
+# A rendition's address names its picture: renditions/<pk>/<key>/<spec>-<w>x<h>.<ext>.
+_RENDITION = re.compile(r"renditions/(\d{1,18})/")
+_FAST_PATH = ("<img", "<table")  # a body with neither is readers' as stored
+_SLOT = re.compile(r'<x-slot n="(\d+)"></x-slot>')
+
+
+def for_readers(bodies: Iterable[str]) -> list[SafeString]:
+    """Each body as readers get it; one query for all their pictures (none without any)."""
+    bodies = [body or "" for body in bodies]
+    trees = [_parse(body) if any(t in body for t in _FAST_PATH) else None for body in bodies]
+    library = Library(
+        img.get("src", "") for tree in trees if tree is not None for img in _imgs(tree)
+    )
+    for figure in (f for t in trees if t is not None for f in t.iter("figure")):
+        if figure.get("data-picture"):
+            library.ids.add(int(figure.get("data-picture")))
+    library.load()
+    return [
+        mark_safe(body) if tree is None else _render(tree, library)  # noqa: S308 - sanitised
+        for body, tree in zip(bodies, trees, strict=True)
+    ]
+
+
+def render(body: str) -> SafeString:
+    return for_readers([body])[0]
+
+
+def name_pictures(body: str) -> str:
+    """The body as stored: each picture of the library in it named by id (`data-picture`),
+    with a modest rendition as its address, whatever address it was pasted or imported with.
+    A body without pictures is returned as it is, without a query."""
+    if "<img" not in body:
+        return body
+    tree = _parse(body)
+    library = Library(img.get("src", "") for img in _imgs(tree))
+    for figure in tree.iter("figure"):
+        if figure.get("data-picture"):
+            library.ids.add(int(figure.get("data-picture")))
+    library.load()
+    for img in _imgs(tree):
+        figure = img.getparent() if img.getparent().tag == "figure" else None
+        image = library.find(
+            figure.get("data-picture") if figure is not None else None, img.get("src", "")
+        )
+        if image is None:
+            continue
+        if figure is not None:
+            figure.set("data-picture", str(image.pk))
+        width, height, src = image.for_editors
+        img.set("src", src)
+        img.set("width", str(width))
+        img.set("height", str(height))
+    return _inner(tree)
+
+
+class Library:
+    """The library pictures a set of bodies shows, found by id or by their files' addresses
+    (bodies stored before pictures were named by id)."""
+
+    def __init__(self, addresses: Iterable[str]):
+        self.ids: set[int] = set()
+        self.names: set[str] = set()
+        self.by_id: dict[int, Image] = {}
+        self.by_name: dict[str, Image] = {}
+        for address in addresses:
+            if not address.startswith(settings.MEDIA_URL):
+                continue
+            name = address.removeprefix(settings.MEDIA_URL)
+            made = _RENDITION.match(name)
+            if made:
+                self.ids.add(int(made[1]))
+            else:
+                self.names.add(name)
+
+    def load(self) -> None:
+        if not (self.ids or self.names):
+            return
+        found = Image.objects.filter(Q(pk__in=self.ids) | Q(file__in=self.names)).only(
+            "file", "width", "height", "alt_text", "caption", "credit", "renditions"
+        )
+        for image in found:
+            self.by_id[image.pk] = image
+            self.by_name[image.file.name] = image
+
+    def find(self, figure_id: str | None, address: str) -> Image | None:
+        if figure_id:
+            return self.by_id.get(int(figure_id))
+        name = address.removeprefix(settings.MEDIA_URL)
+        made = _RENDITION.match(name)
+        return self.by_id.get(int(made[1])) if made else self.by_name.get(name)
+
+
+def _parse(body: str):
+    return lxml.html.fragment_fromstring(body, create_parent="div")
+
+
+def _imgs(tree):
+    return list(tree.iter("img"))
+
+
+def _render(tree, library: Library) -> SafeString:
+    made: list[str] = []  # markup made here, put in place after the tree is written out
+    for img in _imgs(tree):
+        figure = img.getparent() if img.getparent().tag == "figure" else None
+        image = library.find(
+            figure.get("data-picture") if figure is not None else None, img.get("src", "")
+        )
+        if figure is None:
+            _replace(img, _picture(image, img, "text") if image else "", made)
+        else:
+            _replace(figure, _figure(image, img, figure) if image else "", made)
+    for table in list(tree.iter("table")):
+        _table(table)
+    html = _SLOT.sub(lambda m: made[int(m[1])], _inner(tree))
+    return mark_safe(html)  # noqa: S308 - sanitised on save, made here from escaped parts
+
+
+def _figure(image: Image, img, figure) -> str:
+    align = figure.get("data-align") if figure.get("data-align") in SIZES else "text"
+    caption = figure.find("figcaption")
+    credit = caption.find("small") if caption is not None else None
+    credit_text = credit.text_content().strip() if credit is not None else ""
+    if credit is not None:
+        credit.drop_tree()
+    caption_text = caption.text_content().strip() if caption is not None else ""
+    words = format_html(
+        "<figcaption>{}{}</figcaption>",
+        caption_text,
+        format_html(' <small class="credit">{}</small>', credit_text) if credit_text else "",
+    )
+    return format_html(
+        '<figure class="story-figure story-figure--{}">{}{}</figure>',
+        align,
+        _picture(image, img, align),
+        words if caption_text or credit_text else "",
+    )
+
+
+def _picture(image: Image, img, align: str) -> str:
+    alt = img.get("alt")
+    return picture(image, "full", sizes=SIZES[align], alt=alt if alt else None)
+
+
+def _table(table) -> None:
+    """Header cells say what they head; the table scrolls inside its own box, which the
+    keyboard can reach and a screen reader names by the caption."""
+    rows = [row for row in table.iter("tr")]
+    for n, row in enumerate(rows):
+        for m, cell in enumerate(row.findall("th")):
+            if n == 0:
+                cell.set("scope", "col")
+            elif m == 0 and row.index(cell) == 0:
+                cell.set("scope", "row")
+    caption = table.find("caption")
+    label = caption.text_content().strip() if caption is not None else ""
+    box = etree.Element(
+        "div",
+        {
+            "class": "table-scroll",
+            "tabindex": "0",
+            "role": "region",
+            "aria-label": label or "Table",
+        },
+    )
+    table.addprevious(box)
+    box.append(table)  # moves it, with its tail
+    box.tail, table.tail = table.tail, None
+
+
+def _replace(element, markup: str, made: list[str]) -> None:
+    """Put a slot where `element` was (its tail kept), to be filled with `markup` once the
+    tree is written out: markup of ours never goes through the parser, which knows HTML 4's
+    elements only (a <source> would swallow the <img> after it)."""
+    slot = etree.Element("x-slot", {"n": str(len(made))})
+    made.append(markup)
+    slot.tail = element.tail
+    element.addprevious(slot)
+    element.getparent().remove(element)
+
+
+def _inner(tree) -> str:
+    text = lxml.html.tostring(tree, encoding="unicode")
+    return text[len("<div>") : -len("</div>")] if text.startswith("<div>") else text
