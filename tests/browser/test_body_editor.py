@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from embeds.models import Embed
 from pictures.models import Image
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import make_article, picture_bytes
@@ -300,6 +301,13 @@ def test_the_chooser_works_from_the_keyboard(site_url, page_at, editor):
 
 def test_bodies_saved_before_keep_their_pictures_and_embeds(site_url, page_at, editor):
     old = _picture((90, 90, 90), alt_text="Old picture")
+    Embed.objects.create(
+        url="https://www.youtube.com/watch?v=abc",
+        provider="youtube",
+        status=Embed.Status.READY,
+        title="Storm footage from the pier",
+        thumbnail=_picture((60, 60, 60), alt_text="Storm footage"),
+    )
     src = old.file.url
     article = make_article(
         status="draft",
@@ -311,7 +319,11 @@ def test_bodies_saved_before_keep_their_pictures_and_embeds(site_url, page_at, e
     page = page_at(DESKTOP)
     body = _open(page, site_url, editor, article)
     expect(body.locator("figure.body-picture figcaption")).to_have_text("The crowd")
-    expect(body.locator("figure.body-embed")).to_contain_text("Preview not available yet")
+    card = body.locator("figure.body-embed")
+    expect(card).to_contain_text("Storm footage from the pier")
+    expect(card.locator("img")).to_be_visible()
+    card.scroll_into_view_if_needed()
+    _shot(page, "old-body-1280")
     body.get_by_text("End.").click()
     page.keyboard.press("End")
     page.keyboard.type(" More.")
@@ -325,3 +337,49 @@ def test_bodies_saved_before_keep_their_pictures_and_embeds(site_url, page_at, e
         '<a href="https://www.youtube.com/watch?v=abc">https://www.youtube.com/watch?v=abc</a>'
         "</figure><p>End. More.</p>"
     )
+
+
+def _paste_text(body, text):
+    body.evaluate(
+        """(element, text) => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            element.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                cancelable: true}));
+        }""",
+        text,
+    )
+
+
+def test_a_pasted_link_of_a_known_provider_becomes_an_embed(site_url, page_at, editor):
+    video = "https://www.youtube.com/watch?v=abc123"
+    chart = "https://www.youtube.com/watch?v=def456"
+    article = make_article(status="draft", body="<p>First words.</p>")
+    page = page_at(DESKTOP)
+    body = _open(page, site_url, editor, article)
+    body.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+
+    _paste_text(body, video)
+    card = body.locator("figure.body-embed")
+    expect(card).to_contain_text(video)
+    expect(card).to_contain_text("YouTube")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    _paste_text(body, "https://example.org/a-story")
+    expect(body.get_by_role("link", name="https://example.org/a-story")).to_be_visible()
+    page.keyboard.press("Enter")
+
+    _toolbar(page, "Embed").click()
+    dialog = page.locator("dialog.prose-editor-dialog")
+    dialog.get_by_label("Address of the video, post or chart").fill(chart)
+    dialog.get_by_role("button", name="Embed").click()
+    expect(body.locator("figure.body-embed")).to_have_count(2)
+    _shot(page, "embeds-1280")
+
+    saved = _save(page, article)
+    assert f'<figure data-embed="{video}"><a href="{video}">{video}</a></figure>' in saved
+    assert f'<figure data-embed="{chart}"><a href="{chart}">{chart}</a></figure>' in saved
+    assert '<p><a href="https://example.org/a-story">https://example.org/a-story</a></p>' in saved
+    assert page.problems == []
