@@ -10,9 +10,16 @@
   var form, key, autosaveUrl, interval, status;
   var baseline, lastSent, submitting = false, saving = false;
 
-  // Loaded in the page's head, before the body editor, so that it hears each editor start.
+  // Loaded in the page's head, before the body editor, so that it hears each editor start
+  // (which may be after the page has loaded: the editor's own extensions load first).
   document.addEventListener("prose-editor:ready", function (event) {
-    editors[event.detail.textarea.id] = event.detail.editor;
+    var textarea = event.detail.textarea;
+    editors[textarea.id] = event.detail.editor;
+    var label = document.querySelector('label[for="' + textarea.id + '"]');
+    if (label) {
+      label.id = label.id || label.htmlFor + "-label";
+      event.detail.editor.view.dom.setAttribute("aria-labelledby", label.id);
+    }
   });
 
   function fields() {

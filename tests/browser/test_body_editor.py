@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from embeds.models import Embed
 from pictures.models import Image
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, serious_axe_violations
 from tests.factories import make_article, picture_bytes
 
 WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
@@ -76,6 +76,7 @@ def test_a_picture_is_chosen_from_the_library_and_captioned_for_this_story(
     chooser.get_by_role("button", name="Search").click()
     expect(chooser.locator(".picture-chooser__choice")).to_have_count(1)
     _shot(page, f"chooser-{viewport['width']}")
+    assert serious_axe_violations(page) == []
     chooser.get_by_role("button", name=re.compile("Boats")).click()
     expect(chooser).to_be_hidden()
 
@@ -137,6 +138,7 @@ def test_pictures_are_uploaded_in_place_with_their_alt_text(site_url, page_at, e
         "The old pier at low tide",
     ]
     _shot(page, f"uploads-{viewport['width']}")
+    assert serious_axe_violations(page) == []
 
     chooser.locator(".picture-chooser__queue").get_by_role(
         "button", name=re.compile("Gulls over the harbour")
@@ -324,8 +326,8 @@ def test_bodies_saved_before_keep_their_pictures_and_embeds(site_url, page_at, e
     expect(card.locator("img")).to_be_visible()
     card.scroll_into_view_if_needed()
     _shot(page, "old-body-1280")
-    body.get_by_text("End.").click()
-    page.keyboard.press("End")
+    body.locator("p", has_text="End.").click()
+    page.keyboard.press("Control+End")
     page.keyboard.type(" More.")
 
     saved = _save(page, article)
