@@ -145,6 +145,11 @@ function makeChooser({ chooserUrl, uploadUrl }) {
   const previous = crel("button", { type: "button", textContent: "Previous" })
   const next = crel("button", { type: "button", textContent: "Next" })
   const where = crel("span", { className: "picture-chooser__page" })
+  const pager = crel(
+    "nav",
+    { className: "picture-chooser__pages", "aria-label": "Pages of pictures", hidden: true },
+    [previous, where, next],
+  )
   const dialog = crel(
     "dialog",
     { className: "picture-chooser", "aria-labelledby": "picture-chooser-title" },
@@ -161,11 +166,7 @@ function makeChooser({ chooserUrl, uploadUrl }) {
       ),
       status,
       grid,
-      crel(
-        "nav",
-        { className: "picture-chooser__pages", "aria-label": "Pages of pictures" },
-        [previous, where, next],
-      ),
+      pager,
     ],
   )
   document.body.append(dialog)
@@ -257,6 +258,7 @@ function makeChooser({ chooserUrl, uploadUrl }) {
     where.textContent = `Page ${page} of ${pages}`
     previous.disabled = page <= 1
     next.disabled = page >= pages
+    pager.hidden = pages <= 1
   }
 
   function queueFile(file) {

@@ -13,9 +13,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from embeds.models import Embed
+from pictures.chooser import PER_PAGE
 from pictures.models import Image
 from tests.browser.conftest import DESKTOP, PHONE, serious_axe_violations
-from tests.factories import make_article, picture_bytes
+from tests.factories import make_article, make_image, picture_bytes
 
 WIDTHS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
 SHOTS = Path(tempfile.gettempdir()) / "h2-shots"
@@ -299,6 +300,28 @@ def test_the_chooser_works_from_the_keyboard(site_url, page_at, editor):
     assert f'<figure data-picture="{wheat.pk}" data-align="text">' in saved
     assert "</figure><p>Harvest began.</p>" in saved
     assert "<p>/</p>" not in saved and "<p></p>" not in saved
+
+
+def test_the_chooser_pages_through_the_library(site_url, page_at, editor):
+    for n in range(PER_PAGE + 1):
+        make_image(alt_text=f"Picture number {n}")
+    article = make_article(status="draft", body="<p>First words.</p>")
+    page = page_at(PHONE)
+    body = _open(page, site_url, editor, article)
+    body.click()
+    _toolbar(page, "Picture").click()
+    chooser = page.get_by_role("dialog", name="Choose a picture")
+    pages = chooser.get_by_role("navigation", name="Pages of pictures")
+    expect(pages).to_contain_text("Page 1 of 2")
+    expect(chooser.locator(".picture-chooser__choice")).to_have_count(PER_PAGE)
+    expect(pages.get_by_role("button", name="Previous")).to_be_disabled()
+    pages.get_by_role("button", name="Next").click()
+    expect(pages).to_contain_text("Page 2 of 2")
+    expect(chooser.locator(".picture-chooser__choice")).to_have_count(1)
+    expect(chooser.get_by_role("button", name=re.compile("Picture number 0"))).to_be_visible()
+    _shot(page, "chooser-page-2-390")
+    pages.get_by_role("button", name="Previous").click()
+    expect(pages).to_contain_text("Page 1 of 2")
 
 
 def test_bodies_saved_before_keep_their_pictures_and_embeds(site_url, page_at, editor):
