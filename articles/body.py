@@ -77,6 +77,26 @@ def policy(bodies: Iterable[Rendered]) -> dict[str, list[str]]:
     return embed_policy([embed for body in bodies for embed in getattr(body, "embeds", ())])
 
 
+def unknown_pictures(body: str) -> list[str]:
+    """The pictures of a stored body that the library does not hold (deleted, or an address
+    of ours no picture has): by their address, or by their number."""
+    if "<img" not in (body or ""):
+        return []
+    tree = _parse(body)
+    library = Library(img.get("src", "") for img in _imgs(tree))
+    for figure in tree.iter("figure"):
+        if figure.get("data-picture", "").isdigit():
+            library.ids.add(int(figure.get("data-picture")))
+    library.load()
+    unknown = []
+    for img in _imgs(tree):
+        figure = img.getparent() if img.getparent().tag == "figure" else None
+        named = figure.get("data-picture") if figure is not None else None
+        if library.find(named, img.get("src", "")) is None:
+            unknown.append(img.get("src") or f"picture number {named}")
+    return unknown
+
+
 def embed_urls(body: str) -> list[str]:
     """The addresses of the embeds a stored body shows (`articles/richtext.py`)."""
     return _EMBED.findall(body or "")
