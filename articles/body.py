@@ -47,15 +47,7 @@ def for_readers(bodies: Iterable[str]) -> list[SafeString]:
     """Each body as readers get it; one query for all their pictures (none without any)."""
     bodies = [body or "" for body in bodies]
     trees = [_parse(body) if any(t in body for t in _FAST_PATH) else None for body in bodies]
-    library = Library(
-        img.get("src", "") for tree in trees if tree is not None for img in _imgs(tree)
-    )
-    for figure in (f for t in trees if t is not None for f in t.iter("figure")):
-        if figure.get("data-picture"):
-            library.ids.add(int(figure.get("data-picture")))
-        if figure.get("data-embed"):
-            library.want_embed(figure.get("data-embed"))
-    library.load()
+    library = Library.of([tree for tree in trees if tree is not None], embeds=True)
     return [
         Rendered(body) if tree is None else _render(tree, library)
         for body, tree in zip(bodies, trees, strict=True)
@@ -83,18 +75,12 @@ def unknown_pictures(body: str) -> list[str]:
     if "<img" not in (body or ""):
         return []
     tree = _parse(body)
-    library = Library(img.get("src", "") for img in _imgs(tree))
-    for figure in tree.iter("figure"):
-        if figure.get("data-picture", "").isdigit():
-            library.ids.add(int(figure.get("data-picture")))
-    library.load()
-    unknown = []
-    for img in _imgs(tree):
-        figure = img.getparent() if img.getparent().tag == "figure" else None
-        named = figure.get("data-picture") if figure is not None else None
-        if library.find(named, img.get("src", "")) is None:
-            unknown.append(img.get("src") or f"picture number {named}")
-    return unknown
+    library = Library.of([tree])
+    return [
+        img.get("src") or "a picture without an address"
+        for img, _figure, image in library.pictures(tree)
+        if image is None
+    ]
 
 
 def embed_urls(body: str) -> list[str]:
@@ -120,16 +106,7 @@ def name_pictures(body: str) -> str:
                 figure.set("data-embed", normalise_url(url))
             except ValidationError:
                 figure.attrib.pop("data-embed")
-    library = Library(img.get("src", "") for img in _imgs(tree))
-    for figure in tree.iter("figure"):
-        if figure.get("data-picture"):
-            library.ids.add(int(figure.get("data-picture")))
-    library.load()
-    for img in _imgs(tree):
-        figure = img.getparent() if img.getparent().tag == "figure" else None
-        image = library.find(
-            figure.get("data-picture") if figure is not None else None, img.get("src", "")
-        )
+    for img, figure, image in Library.of([tree]).pictures(tree):
         if image is None:
             continue
         if figure is not None:
@@ -209,6 +186,25 @@ class Library:
                 embed = _embed(pk, data)
                 self.embeds[embed.url] = embed
 
+    @classmethod
+    def of(cls, trees, *, embeds: bool = False) -> "Library":
+        """The library pictures (and embeds, if asked) the parsed bodies show, read at once."""
+        library = cls(img.get("src", "") for tree in trees for img in _imgs(tree))
+        for figure in (figure for tree in trees for figure in tree.iter("figure")):
+            if figure.get("data-picture", "").isdigit():
+                library.ids.add(int(figure.get("data-picture")))
+            if embeds and figure.get("data-embed"):
+                library.want_embed(figure.get("data-embed"))
+        library.load()
+        return library
+
+    def pictures(self, tree):
+        """(img, its figure or None, its library picture or None) for each picture shown."""
+        for img in _imgs(tree):
+            figure = img.getparent() if img.getparent().tag == "figure" else None
+            named = figure.get("data-picture") if figure is not None else None
+            yield img, figure, self.find(named, img.get("src", ""))
+
     def want_embed(self, url: str) -> None:
         with contextlib.suppress(ValidationError):  # not http(s): shown as a link card
             self.urls[url] = normalise_url(url)
@@ -217,7 +213,7 @@ class Library:
         return self.embeds.get(self.urls.get(url, ""))
 
     def find(self, figure_id: str | None, address: str) -> Image | None:
-        if figure_id:
+        if figure_id and figure_id.isdigit():
             return self.by_id.get(int(figure_id))
         name = address.removeprefix(settings.MEDIA_URL)
         made = _RENDITION.match(name)
@@ -234,11 +230,7 @@ def _imgs(tree):
 
 def _render(tree, library: Library) -> "Rendered":
     made: list[str] = []  # markup made here, put in place after the tree is written out
-    for img in _imgs(tree):
-        figure = img.getparent() if img.getparent().tag == "figure" else None
-        image = library.find(
-            figure.get("data-picture") if figure is not None else None, img.get("src", "")
-        )
+    for img, figure, image in library.pictures(tree):
         if figure is None:
             _replace(img, _picture(image, img, "text") if image else "", made)
         else:
