@@ -8,17 +8,24 @@ original file is never linked. A table scrolls inside its own box, its header ce
 they head. All the pictures of the bodies on a page are read in one query.
 """
 
+import contextlib
+import json
 import logging
 import re
 from collections.abc import Iterable
 
 import lxml.html
 from django.conf import settings
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Value
+from django.db.models.functions import JSONObject
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from lxml import etree
 
+from embeds.markup import facade
+from embeds.markup import policy as embed_policy
+from embeds.models import Embed, normalise_url
 from pictures.markup import picture
 from pictures.models import Image
 
@@ -31,7 +38,8 @@ SIZES = {
 }
 # A rendition's address names its picture: renditions/<pk>/<key>/<spec>-<w>x<h>.<ext>.
 _RENDITION = re.compile(r"renditions/(\d{1,18})/")
-_FAST_PATH = ("<img", "<table")  # a body with neither is readers' as stored
+_FAST_PATH = ("<img", "<table", "data-embed=")  # a body with none is readers' as stored
+_EMBED = re.compile(r'<figure\b[^>]*\sdata-embed="([^"]+)"')
 _SLOT = re.compile(r'<x-slot n="(\d+)"></x-slot>')
 
 
@@ -39,17 +47,45 @@ def for_readers(bodies: Iterable[str]) -> list[SafeString]:
     """Each body as readers get it; one query for all their pictures (none without any)."""
     bodies = [body or "" for body in bodies]
     trees = [_parse(body) if any(t in body for t in _FAST_PATH) else None for body in bodies]
-    library = Library(
-        img.get("src", "") for tree in trees if tree is not None for img in _imgs(tree)
-    )
-    for figure in (f for t in trees if t is not None for f in t.iter("figure")):
-        if figure.get("data-picture"):
-            library.ids.add(int(figure.get("data-picture")))
-    library.load()
+    library = Library.of([tree for tree in trees if tree is not None], embeds=True)
     return [
-        mark_safe(body) if tree is None else _render(tree, library)  # noqa: S308 - sanitised
+        Rendered(body) if tree is None else _render(tree, library)
         for body, tree in zip(bodies, trees, strict=True)
     ]
+
+
+class Rendered(SafeString):
+    """A body as readers get it (sanitised on save, made here from escaped parts), with the
+    embeds it shows: the page's policy lets their providers in, and only theirs."""
+
+    def __new__(cls, html: str, embeds=()):
+        rendered = super().__new__(cls, html)
+        rendered.embeds = list(embeds)
+        return rendered
+
+
+def policy(bodies: Iterable[Rendered]) -> dict[str, list[str]]:
+    """The Content-Security-Policy additions a page showing these bodies needs."""
+    return embed_policy([embed for body in bodies for embed in getattr(body, "embeds", ())])
+
+
+def unknown_pictures(body: str) -> list[str]:
+    """The pictures of a stored body that the library does not hold (deleted, or an address
+    of ours no picture has): by their address, or by their number."""
+    if "<img" not in (body or ""):
+        return []
+    tree = _parse(body)
+    library = Library.of([tree])
+    return [
+        img.get("src") or "a picture without an address"
+        for img, _figure, image in library.pictures(tree)
+        if image is None
+    ]
+
+
+def embed_urls(body: str) -> list[str]:
+    """The addresses of the embeds a stored body shows (`articles/richtext.py`)."""
+    return _EMBED.findall(body or "")
 
 
 def render(body: str) -> SafeString:
@@ -58,21 +94,19 @@ def render(body: str) -> SafeString:
 
 def name_pictures(body: str) -> str:
     """The body as stored: each picture of the library in it named by id (`data-picture`),
-    with a modest rendition as its address, whatever address it was pasted or imported with.
-    A body without pictures is returned as it is, without a query."""
-    if "<img" not in body:
+    with a modest rendition as its address, whatever address it was pasted or imported with;
+    each embed's address in the form its row keeps. A body without either is returned as it
+    is, without a query."""
+    if "<img" not in body and "data-embed=" not in body:
         return body
     tree = _parse(body)
-    library = Library(img.get("src", "") for img in _imgs(tree))
     for figure in tree.iter("figure"):
-        if figure.get("data-picture"):
-            library.ids.add(int(figure.get("data-picture")))
-    library.load()
-    for img in _imgs(tree):
-        figure = img.getparent() if img.getparent().tag == "figure" else None
-        image = library.find(
-            figure.get("data-picture") if figure is not None else None, img.get("src", "")
-        )
+        if url := figure.get("data-embed"):
+            try:
+                figure.set("data-embed", normalise_url(url))
+            except ValidationError:
+                figure.attrib.pop("data-embed")
+    for img, figure, image in Library.of([tree]).pictures(tree):
         if image is None:
             continue
         if figure is not None:
@@ -84,6 +118,30 @@ def name_pictures(body: str) -> str:
     return _inner(tree)
 
 
+# The columns the page needs of a picture, and of an embed with its preview picture.
+PICTURE = {f: f for f in ("file", "width", "height", "alt_text", "renditions")}
+EMBED = {
+    **{f: f for f in ("url", "provider", "status", "title", "author_name", "html", "frame_url")},
+    **{f: f for f in ("width", "height", "thumbnail_id")},
+    **{f"thumbnail_{f}": f"thumbnail__{f}" for f in PICTURE},
+}
+
+
+def _image(pk: int, data: dict, prefix: str = "") -> Image:
+    fields = {f: data[prefix + f] for f in PICTURE}
+    if isinstance(fields["renditions"], str):  # SQLite gives a JSON column inside as text
+        fields["renditions"] = json.loads(fields["renditions"])
+    return Image(pk=pk, **fields)
+
+
+def _embed(pk: int, data: dict) -> Embed:
+    embed = Embed(pk=pk, **{f: data[f] for f in EMBED if not f.startswith("thumbnail")})
+    embed.thumbnail_id = data["thumbnail_id"]
+    if embed.thumbnail_id:
+        embed.thumbnail = _image(embed.thumbnail_id, data, prefix="thumbnail_")
+    return embed
+
+
 class Library:
     """The library pictures a set of bodies shows, found by id or by their files' addresses
     (bodies stored before pictures were named by id)."""
@@ -93,6 +151,8 @@ class Library:
         self.names: set[str] = set()
         self.by_id: dict[int, Image] = {}
         self.by_name: dict[str, Image] = {}
+        self.urls: dict[str, str] = {}  # an embed's address as written: as its row keeps it
+        self.embeds: dict[str, Embed] = {}  # an embed's row's address: the embed
         for address in addresses:
             if not address.startswith(settings.MEDIA_URL):
                 continue
@@ -104,17 +164,56 @@ class Library:
                 self.names.add(name)
 
     def load(self) -> None:
-        if not (self.ids or self.names):
+        """One query for the pictures and the embeds wanted (a union of the two tables), none
+        when none are."""
+        queries = []
+        if self.ids or self.names:
+            pictures = Image.objects.filter(Q(pk__in=self.ids) | Q(file__in=self.names))
+            queries.append(pictures.order_by().values_list(Value("p"), "pk", JSONObject(**PICTURE)))
+        if self.urls:
+            embeds = Embed.objects.filter(url__in=self.urls.values())
+            queries.append(embeds.order_by().values_list(Value("e"), "pk", JSONObject(**EMBED)))
+        if not queries:
             return
-        found = Image.objects.filter(Q(pk__in=self.ids) | Q(file__in=self.names)).only(
-            "file", "width", "height", "alt_text", "caption", "credit", "renditions"
-        )
-        for image in found:
-            self.by_id[image.pk] = image
-            self.by_name[image.file.name] = image
+        rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+        for kind, pk, data in rows:
+            data = json.loads(data) if isinstance(data, str) else data
+            if kind == "p":
+                image = _image(pk, data)
+                self.by_id[pk] = image
+                self.by_name[image.file.name] = image
+            else:
+                embed = _embed(pk, data)
+                self.embeds[embed.url] = embed
+
+    @classmethod
+    def of(cls, trees, *, embeds: bool = False) -> "Library":
+        """The library pictures (and embeds, if asked) the parsed bodies show, read at once."""
+        library = cls(img.get("src", "") for tree in trees for img in _imgs(tree))
+        for figure in (figure for tree in trees for figure in tree.iter("figure")):
+            if figure.get("data-picture", "").isdigit():
+                library.ids.add(int(figure.get("data-picture")))
+            if embeds and figure.get("data-embed"):
+                library.want_embed(figure.get("data-embed"))
+        library.load()
+        return library
+
+    def pictures(self, tree):
+        """(img, its figure or None, its library picture or None) for each picture shown."""
+        for img in _imgs(tree):
+            figure = img.getparent() if img.getparent().tag == "figure" else None
+            named = figure.get("data-picture") if figure is not None else None
+            yield img, figure, self.find(named, img.get("src", ""))
+
+    def want_embed(self, url: str) -> None:
+        with contextlib.suppress(ValidationError):  # not http(s): shown as a link card
+            self.urls[url] = normalise_url(url)
+
+    def embed(self, url: str) -> Embed | None:
+        return self.embeds.get(self.urls.get(url, ""))
 
     def find(self, figure_id: str | None, address: str) -> Image | None:
-        if figure_id:
+        if figure_id and figure_id.isdigit():
             return self.by_id.get(int(figure_id))
         name = address.removeprefix(settings.MEDIA_URL)
         made = _RENDITION.match(name)
@@ -129,21 +228,23 @@ def _imgs(tree):
     return list(tree.iter("img"))
 
 
-def _render(tree, library: Library) -> SafeString:
+def _render(tree, library: Library) -> "Rendered":
     made: list[str] = []  # markup made here, put in place after the tree is written out
-    for img in _imgs(tree):
-        figure = img.getparent() if img.getparent().tag == "figure" else None
-        image = library.find(
-            figure.get("data-picture") if figure is not None else None, img.get("src", "")
-        )
+    for img, figure, image in library.pictures(tree):
         if figure is None:
             _replace(img, _picture(image, img, "text") if image else "", made)
         else:
             _replace(figure, _figure(image, img, figure) if image else "", made)
+    shown = []
+    for figure in list(tree.iter("figure")):
+        if url := figure.get("data-embed"):
+            embed = library.embed(url)
+            _replace(figure, facade(url, embed), made)
+            if embed is not None:
+                shown.append(embed)
     for table in list(tree.iter("table")):
         _table(table)
-    html = _SLOT.sub(lambda m: made[int(m[1])], _inner(tree))
-    return mark_safe(html)  # noqa: S308 - sanitised on save, made here from escaped parts
+    return Rendered(_SLOT.sub(lambda m: made[int(m[1])], _inner(tree)), shown)
 
 
 def _figure(image: Image, img, figure) -> str:

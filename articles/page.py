@@ -8,6 +8,8 @@ them.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.utils import build_policy
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -106,10 +108,13 @@ def article_page(request, article, *, status=200, preview=False, **options):
             "article_story": SafeString(story["story"].replace(REPLY_COUNT_SLOT, count, 1)),
             "page_parts": parts,
             "chrome": None if preview else chrome(request),
+            "embeds": bool(story["policy"]),
             **extra,
         },
         status=status,
     )
+    if story["policy"]:  # kept with the page: the page cache stores this header with it
+        response[CSP_HEADER] = build_policy(update=story["policy"])
     if preview:
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
@@ -134,6 +139,7 @@ def _story(request, article, *, preview=False, parts=(), extra=None) -> dict[str
         topics = article.topics.exclude(pk=article.primary_topic_id).order_by("name")
         further_topics = list(topics)
     corrections = [n for n in notes if n.kind == ArticleNote.Kind.CORRECTION]
+    body_html = body.render(article.body)
     if not preview:  # a preview is never cached
         tag_teasers(request, [article], *(topic_tag(t.pk) for t in further_topics))
     data = metadata.news_article(request, article, corrections=corrections)
@@ -149,11 +155,12 @@ def _story(request, article, *, preview=False, parts=(), extra=None) -> dict[str
         "updates": [n for n in notes if n.kind != ArticleNote.Kind.CORRECTION],
         "json_ld": metadata.as_script(data),
         "reply_count_slot": REPLY_COUNT_SLOT,
-        "body_html": body.render(article.body),
+        "body_html": body_html,
         **(extra or {}),
     }
     return {
         "title": article.page_title,
+        "policy": body.policy([body_html, *(extra or {}).get("bodies", ())]),
         "head": render_to_string("articles/_article_head.html", context, request),
         "story": render_to_string("articles/_article_story.html", context, request),
     }

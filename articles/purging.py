@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles import events
 from articles.models import Article, Author, Byline, Topic
 from articles.tags import ARTICLES, SITEMAPS, article_tag, author_tag, topic_tag
+from embeds import events as embeds_events
 from newsroom.pagecache import EVERY_PAGE
 from newsroom.pagecache.middleware import limit_lifetime
 from newsroom.pagecache.tags import purge
@@ -125,6 +126,11 @@ def _picture_changed(sender, image, **kwargs):
     purge(*map(article_tag, articles), *map(author_tag, authors))
 
 
+def _embed_fetched(sender, embed, **kwargs):
+    shown = Article.objects.published().filter(body__contains=f'data-embed="{embed.url}"')
+    purge(*map(article_tag, shown.values_list("pk", flat=True)))
+
+
 def _import_finished(sender, **kwargs):
     """Content written in bulk: the next publication is found again and every page purged."""
     cache.delete(NEXT_PUBLICATION_KEY)
@@ -146,5 +152,6 @@ def connect() -> None:
         (pictures_events.picture_changed, _picture_changed),
         (pictures_events.renditions_made, _picture_changed),
         (events.import_finished, _import_finished),
+        (embeds_events.embed_fetched, _embed_fetched),
     ]:
         event.connect(receiver, dispatch_uid=f"purge-{receiver.__name__}")

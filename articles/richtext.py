@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
-from articles.body import name_pictures
+from articles.body import name_pictures, unknown_pictures
 from articles.editor_extensions import CHOOSER
 
 BODY_EXTENSIONS = {
@@ -90,13 +90,29 @@ OUTSIDE = (
 )
 
 
+NOT_IN_LIBRARY = (
+    "Not saved: the body shows a picture the library does not hold (%(addresses)s): it may "
+    "have been deleted. Remove it, or insert a picture from the library with the Picture button."
+)
+TOO_LONG = "Not saved: the body is %(length)s characters long; it may be at most %(limit)s."
+BODY_MAX_CHARS = 300_000  # a long read is a tenth of this, with its markup
+
+
 def refuse_outside_pictures(html: str) -> str:
-    """A form's check of a body: one showing a picture from another site is refused with the
-    pictures' addresses, never saved without them unseen."""
-    outside = outside_pictures(html)
-    if outside:
-        shown = ", ".join(a if len(a) <= 120 else a[:117] + "…" for a in outside[:5])
-        raise ValidationError(OUTSIDE, code="outside_picture", params={"addresses": shown})
+    """A form's check of a body: one showing a picture from another site, or one the library
+    does not hold, is refused with the pictures' addresses, never saved without them unseen;
+    a body past the limit is refused with its length."""
+    html = html or ""
+    if len(html) > BODY_MAX_CHARS:
+        params = {"length": f"{len(html):,}", "limit": f"{BODY_MAX_CHARS:,}"}
+        raise ValidationError(TOO_LONG, code="too_long", params=params)
+    for found, message, code in (
+        (outside_pictures(html), OUTSIDE, "outside_picture"),
+        (unknown_pictures(sanitize_body(html)), NOT_IN_LIBRARY, "unknown_picture"),
+    ):
+        if found:
+            shown = ", ".join(a if len(a) <= 120 else a[:117] + "…" for a in found[:5])
+            raise ValidationError(message, code=code, params={"addresses": shown})
     return html
 
 

@@ -23,7 +23,11 @@ LIGHTHOUSE_VERSION = "12.8.2"
 PREFIX = ROOT / ".cache/lighthouse"
 CLI = PREFIX / "node_modules/lighthouse/cli/index.js"
 CHROMIUM = "/usr/bin/chromium"
-PAGES = {"home": "/", "article": "/world/european-discussions-ukraines-postwar-security/"}
+PAGES = {
+    "home": "/",
+    "article": "/world/european-discussions-ukraines-postwar-security/",
+    "story with pictures and embeds": "/weather/storm-crosses-the-coast-hour-by-hour/",
+}
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 CHROME_FLAGS = " ".join(
     [

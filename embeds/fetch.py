@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_tasks import task
 from PIL import Image as PILImage
 
-from embeds import cleaning
+from embeds import cleaning, events
 from embeds.models import Embed, normalise_url
 from embeds.providers import SCRIPT, Provider, by_name, match, origin_of, trusted_hosts
 from newsroom.tasks import retry_later
@@ -225,6 +225,8 @@ def fetch(embed: Embed, *, attempt: int = 1) -> Embed:
         embed.error, embed.status, embed.fetched_at = "", Embed.Status.READY, timezone.now()
         logger.info("%s ready: %s", what, embed.title)
     embed.save()
+    if embed.status != Embed.Status.PENDING:
+        events.embed_fetched.send(sender=Embed, embed=embed)
     return embed
 
 

@@ -16,7 +16,7 @@ from embeds.models import Embed, normalise_url
 from embeds.providers import FRAME, Provider, by_name, origin_of
 from pictures.markup import picture
 
-SIZES = "(min-width: 48em) 40em, 100vw"
+SIZES = "(min-width: 46rem) 43rem, calc(100vw - 2rem)"  # the text column, as a picture in it
 
 
 def showable(embed: Embed | None) -> Provider | None:

@@ -8,8 +8,10 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 
+from articles.body import embed_urls
 from articles.models import Article
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from embeds.fetch import remember
 from pictures.models import Image
 
 
@@ -82,6 +84,7 @@ class LiveUpdate(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_body(self.body or "")
+        remember(embed_urls(self.body))  # each embed's provider is asked once, in the background
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -63,7 +63,9 @@ def context(request, article: Article) -> dict:
             "ended": article.coverage_ended(),
             "endpoint": article.get_absolute_url() + "updates/",
             "poll_seconds": settings.LIVE_POLL_SECONDS,
-        }
+        },
+        # The updates' bodies: the page's policy lets in the providers of their embeds.
+        "bodies": [update.body_html for update in shown],
     }
 
 

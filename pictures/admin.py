@@ -53,7 +53,8 @@ class ImageAdmin(TellsReaders, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.renditions_in_background = True  # the editor need not wait for a second or more
         super().save_model(request, obj, form, change)
-        if obj._renditions_stale():
+        if obj._renditions_stale() and not getattr(request, "_told_sizes", False):
+            request._told_sizes = True  # once, however many the list saved
             messages.info(
                 request,
                 "The sizes readers download are being made; until they are ready, pages show "

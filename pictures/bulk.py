@@ -80,16 +80,16 @@ def upload_view(model_admin, request):
                 image.save()
             model_admin.log_addition(request, image, [{"added": {}}])
             made.append(image)
-        if made and not refused:
+        if made:
             messages.success(
                 request,
                 f"{len(made)} picture{'s' if len(made) != 1 else ''} added. Write what each one "
                 "shows in its alt text below (the file names stand in for now), then save.",
             )
+            for name, why in refused:
+                messages.error(request, f"Not added: {name}. {why}")
             ids = ",".join(str(image.pk) for image in made)
             return redirect(reverse("admin:pictures_image_changelist") + f"?id__in={ids}")
-        if made:
-            messages.success(request, f"{len(made)} added; the files listed below were not.")
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -97,4 +97,7 @@ def upload_view(model_admin, request):
         "form": form,
         "refused": refused,
     }
-    return TemplateResponse(request, "admin/pictures/image/bulk_upload.html", context)
+    refusal = request.method == "POST"  # nothing added: the form again, saying why
+    return TemplateResponse(
+        request, "admin/pictures/image/bulk_upload.html", context, status=400 if refusal else 200
+    )

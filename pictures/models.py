@@ -56,7 +56,8 @@ class Image(models.Model):
         "focal point, across",
         default=0.5,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="0 is the left edge, 1 the right. Click the picture to set it.",
+        help_text="0 is the left edge, 1 the right. Click or tap the picture above to set the "
+        "point, or focus it and move the point with the arrow keys.",
     )
     focal_y = models.FloatField(
         "focal point, down",

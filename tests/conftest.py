@@ -210,3 +210,23 @@ def uploads(tmp_path):
     from tests.wordpress_export import make_uploads  # PIL and the models: only when asked
 
     return make_uploads(tmp_path / "uploads")
+
+
+@pytest.fixture(scope="session")
+def oembed():
+    """A fake oEmbed provider on 127.0.0.1 (tests/oembed_server.py), for the whole run."""
+    from tests import oembed_server  # imports the models: once Django is set up
+
+    running = oembed_server.start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+@pytest.fixture
+def provider(oembed, settings):
+    """The fake provider's video and post providers in EMBED_PROVIDERS, its log cleared."""
+    settings.EMBED_PROVIDERS = oembed.providers()
+    settings.EMBED_TIMEOUT_SECONDS = 2
+    oembed.asked.clear()
+    return oembed

@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, Topic
 from chrome.models import BreakingNews
 from comments.models import Reply
+from embeds.models import Embed
 from pictures.models import Image
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +40,19 @@ def test_demo_loads_the_seed_article_and_enough_news(client):
     assert seed.replies.filter(status="pending").count() == 2, "a queue for the moderators"
 
 
+def test_demo_shows_a_story_with_pictures_a_table_a_quote_and_embeds_asking_no_provider(client):
+    call_command("load_demo", verbosity=0)
+    story = Article.objects.published().get(slug="storm-crosses-the-coast-hour-by-hour")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert page.count('class="story-figure') == 2 and "story-figure--wide" in page
+    assert page.count("data-embed-load") == 3, "a video, a chart and a post, each a facade"
+    assert '<blockquote class="pull-quote">' in page and "<caption>Rain in the 24" in page
+    assert not DBTaskResult.objects.exists(), "the demo asks no provider anything"
+
+
 def test_demo_can_run_twice_without_duplicates():
     call_command("load_demo", verbosity=0)
-    models = (Article, Image, Topic, BreakingNews, Reply)
+    models = (Article, Image, Topic, BreakingNews, Reply, Embed)
     counts = [model.objects.count() for model in models]
     call_command("load_demo", verbosity=0)
     assert [model.objects.count() for model in models] == counts

@@ -23,22 +23,6 @@ from tests.factories import run_worker
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def server():
-    running = oembed_server.start()
-    yield running
-    running.shutdown()
-    running.server_close()
-
-
-@pytest.fixture
-def provider(server, settings):
-    settings.EMBED_PROVIDERS = server.providers()
-    settings.EMBED_TIMEOUT_SECONDS = 2
-    server.asked.clear()
-    return server
-
-
 def fetched(url: str) -> Embed:
     embed = embed_for(url)
     run_worker()

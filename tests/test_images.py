@@ -356,10 +356,22 @@ def test_a_bad_file_among_several_is_named_and_the_good_ones_are_kept(editor_cli
             ]
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 302, "on to the ones added, to write their alt text"
+    page = editor_client.get(response.url).content.decode()
+    assert "Not added: notes.jpg." in page and "not a picture we can use" in page
+    assert 'value="good"' in page
+    assert list(Image.objects.values_list("alt_text", flat=True)) == ["good"]
+
+
+def test_when_no_file_among_several_is_a_picture_each_is_named_and_the_form_kept(editor_client):
+    response = editor_client.post(
+        reverse("admin:pictures_image_bulk_upload"),
+        {"files": [SimpleUploadedFile("notes.jpg", b"this is not a picture")]},
+    )
+    assert response.status_code == 400
     page = response.content.decode()
     assert "notes.jpg" in page and "not a picture we can use" in page
-    assert list(Image.objects.values_list("alt_text", flat=True)) == ["good"]
+    assert not Image.objects.exists()
 
 
 def test_uploading_several_needs_the_permission_to_add_pictures(client, moderator):

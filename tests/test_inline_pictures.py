@@ -221,3 +221,34 @@ def test_a_pictures_words_and_focal_point_are_saved_without_uploading_it_again(e
     assert response.status_code == 302
     image.refresh_from_db()
     assert (image.alt_text, image.focal_x, image.focal_y) == ("After", 0.9, 0.2)
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        (
+            '<figure data-picture="99999"><img src="/media/renditions/99999/k/full-640x427.jpg" '
+            'alt="x"></figure>',
+            "/media/renditions/99999/",
+        ),
+        ('<p><img src="/media/images/gone.jpg" alt="x"></p>', "/media/images/gone.jpg"),
+    ],
+)
+def test_a_picture_the_library_does_not_hold_is_refused_naming_it(editor_client, body, named):
+    article = make_article(body="<p>Words.</p>")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = editor_client.post(url, change_form_data(article, body="<p>Kept.</p>" + body))
+    page = response.content.decode()
+    assert response.status_code == 200 and "the library does not hold" in page
+    assert named in page and "Kept." in page
+    assert Article.objects.get(pk=article.pk).body == "<p>Words.</p>"
+
+
+def test_a_body_past_the_limit_is_refused_with_its_length(editor_client):
+    article = make_article(body="<p>Words.</p>")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    huge = "<p>" + "word " * 70_000 + "</p>"
+    response = editor_client.post(url, change_form_data(article, body=huge))
+    assert response.status_code == 200
+    assert "it may be at most 300,000" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).body == "<p>Words.</p>"

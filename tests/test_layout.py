@@ -48,6 +48,7 @@ SHELL = {
     "newsroom.demo",
     "newsroom.demo.content",
     "newsroom.demo.live_pages",
+    "newsroom.demo.media_story",
     "newsroom.management.commands.load_demo",
 }
 MAY_IMPORT = {

@@ -8,12 +8,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
+from articles.body import embed_urls
 from articles.models.addresses import FormerSlug, unique_slug
 from articles.models.authors import Author
 from articles.models.bylines import Byline
 from articles.models.search_vector import ARTICLE_SEARCH_VECTOR
 from articles.models.topics import Topic
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from embeds.fetch import remember
 from newsroom.rendering import links
 from pictures.models import Image
 
@@ -287,6 +289,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Sanitising here, not only in the admin form, keeps the shell and commands honest.
         self.body = sanitize_body(self.body or "")
+        remember(embed_urls(self.body))  # each embed's provider is asked once, in the background
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
         super().save(*args, **kwargs)

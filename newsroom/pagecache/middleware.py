@@ -41,7 +41,15 @@ from django.utils.encoding import escape_uri_path
 from newsroom.apps import uncached_paths
 from newsroom.pagecache import EVERY_PAGE, sequence
 
-_HEADERS_KEPT = ("Content-Type", "Content-Language", "X-Robots-Tag", "Vary")
+# A page's own Content-Security-Policy, when it has one (an article showing embeds): without it,
+# the site's policy is added to what is served.
+_HEADERS_KEPT = (
+    "Content-Type",
+    "Content-Language",
+    "X-Robots-Tag",
+    "Vary",
+    "Content-Security-Policy",
+)
 REDIRECT_SECONDS = 3600  # how long browsers keep a redirect to a page's own address
 
 # Functions telling in how many seconds pages may change with no one saving anything (the

@@ -103,3 +103,21 @@ def test_deleting_a_used_picture_is_refused_naming_the_story(site_url, page_at, 
     assert page.locator("input[type=submit]").count() == 0, "no button to delete it anyway"
     screenshot(page, f"picture-delete-refused-{viewport['width']}")
     assert Image.objects.filter(pk=image.pk).exists()
+
+
+def test_the_focal_point_is_set_by_a_tap_on_a_phone(site_url, chromium, editor):
+    image = _wide_picture_with_a_dot_at_the_right()
+    context = chromium.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    signed_in(page, site_url, editor)
+    page.goto(site_url + reverse("admin:pictures_image_change", args=[image.pk]))
+    frame = page.locator(".focal-frame")
+    frame.scroll_into_view_if_needed()
+    box = frame.locator("img").bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] * 0.95, box["y"] + box["height"] * 0.5)
+    assert abs(float(page.locator("#id_focal_x").input_value()) - 0.95) < 0.02
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state()
+    context.close()
+    run_worker()
+    assert _card_has_red(image), "the crop now keeps the buoy"

@@ -20,7 +20,7 @@ from chrome.models import BreakingNews, SiteChrome
 from comments.counts import count_replies
 from comments.models import ModerationSettings, Reply
 from live.models import LiveUpdate
-from newsroom.demo import content, live_pages
+from newsroom.demo import content, live_pages, media_story
 from pictures.models import Image
 
 SEED_FILE = Path(content.__file__).with_name("seed-article.txt")
@@ -173,6 +173,24 @@ class Command(BaseCommand):
             created += 1
 
         created += self._live_pages(topics, authors, colours, now)
+        if not Article.objects.filter(slug=media_story.SLUG).exists():
+            story = _published(
+                media_story.SLUG,
+                topics[media_story.TOPIC],
+                colours[media_story.TOPIC],
+                media_story.HEADLINE,
+                media_story.STANDFIRST,
+                [],
+                media_story.CAPTION,
+                publish_at=now - timedelta(hours=media_story.HOURS_AGO),
+            )
+            story.body = media_story.body(demo_picture)
+            story.save()
+            Byline.objects.bulk_create(
+                Byline(article=story, author=authors[a], order=i)
+                for i, a in enumerate(media_story.AUTHORS)
+            )
+            created += 1
 
         seed_article = Article.objects.get(slug=seed["slug"])
         if not seed_article.replies.exists():
