@@ -1,6 +1,6 @@
-"""The body editor's own extensions (static/admin-extra/body-editor.js) and the markup each may
-leave in a body, as processors for django-prose-editor's allowlist: what the editor makes is
-exactly what the sanitiser keeps.
+"""The body editor's own extensions (static/admin-extra/body-editor.js, the picture chooser in
+picture-chooser.js) and the markup each may leave in a body, as processors for
+django-prose-editor's allowlist: what the editor makes is exactly what the sanitiser keeps.
 
 `SETTING` is `DJANGO_PROSE_EDITOR_EXTENSIONS`; `articles.richtext` turns the extensions on in
 `BODY_EXTENSIONS`, with `CHOOSER` as the options of pictures and embeds.
@@ -68,4 +68,5 @@ PROCESSORS = {
     "CleanPaste": clean_paste,
 }
 
-SETTING = [{"js": [_lazy_static("admin-extra/body-editor.js")], "extensions": PROCESSORS}]
+SCRIPTS = [_lazy_static(f"admin-extra/{name}.js") for name in ("body-editor", "picture-chooser")]
+SETTING = [{"js": SCRIPTS, "extensions": PROCESSORS}]
