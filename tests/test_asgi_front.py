@@ -3,6 +3,7 @@ the event loop, from the ASGI request itself: the same bytes and headers as the 
 answer, found under the same key, and nothing stale."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -39,7 +40,9 @@ def ask(request_scope):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(asgi.application(request_scope, receive, send))
+    # On a thread of its own: the browser tests' Playwright may hold an event loop here.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, asgi.application(request_scope, receive, send)).result()
     start, *bodies = sent
     headers = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in start["headers"]]
     return start["status"], headers, b"".join(m.get("body", b"") for m in bodies).decode()

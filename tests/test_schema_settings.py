@@ -31,6 +31,12 @@ CHANGED = {
     "DEFAULT_FROM_EMAIL": "desk@news.example.org",
     "DESK_AUTOSAVE_SECONDS": "10",
     "EMAIL_TIMEOUT": "3",
+    "EMBED_INSTAGRAM_ACCESS_TOKEN": "a-token",
+    "EMBED_MAX_BYTES": "65536",
+    "EMBED_PROVIDERS": '[{"name": "Example", "patterns": ["https://v\\\\.example/\\\\d+"], '
+    '"endpoint": "https://v.example/oembed", "kind": "frame", "hosts": ["https://v.example"], '
+    '"label": "Play on Example"}]',
+    "EMBED_TIMEOUT_SECONDS": "2",
     "EMAIL_URL": "smtp://mail.example.org:25",
     "ENV_FILE": "/nonexistent",
     "IMAGE_MAX_PIXELS": "1000000",
