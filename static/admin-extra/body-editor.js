@@ -1,5 +1,5 @@
 // The article body editor's own parts, on top of django-prose-editor: pictures from the
-// library (a chooser that searches and uploads in place), embeds, pull quotes, tables with a
+// library (chosen or uploaded in picture-chooser.js), embeds, pull quotes, tables with a
 // caption, and paste that keeps only what a body may hold. Each node stores the markup that
 // articles/editor_extensions.py allows, and reads back bodies saved before it existed.
 import {
