@@ -215,3 +215,31 @@ def test_the_chooser_pages_through_the_library(site_url, page_at, editor):
     shot(page, "chooser-page-2-390")
     pages.get_by_role("button", name="Previous").click()
     expect(pages).to_contain_text("Page 1 of 2")
+
+
+def test_a_picture_dropped_on_the_chooser_is_uploaded_with_its_alt_text(site_url, page_at, editor):
+    article = make_article(status="draft", body="<p>First words.</p>")
+    page = page_at(DESKTOP)
+    body = open_form(page, site_url, editor, article)
+    body.click()
+    toolbar_button(page, "Picture").click()
+    chooser = page.get_by_role("dialog", name="Choose a picture")
+    chooser.locator(".picture-chooser__drop").evaluate(
+        """async (zone) => {
+            const canvas = Object.assign(document.createElement("canvas"), {width: 300, height: 200});
+            const context = canvas.getContext("2d");
+            context.fillStyle = "#2a6";
+            context.fillRect(0, 0, 300, 200);
+            const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+            const data = new DataTransfer();
+            data.items.add(new File([blob], "meadow.png", {type: "image/png"}));
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true,
+                cancelable: true}));
+        }"""
+    )
+    alt = chooser.get_by_label("Alt text for meadow.png (required)")
+    expect(alt).to_be_focused()
+    alt.fill("A green meadow")
+    alt.press("Enter")
+    expect(chooser.get_by_text("meadow.png: uploaded")).to_be_visible()
+    assert Image.objects.get().alt_text == "A green meadow"
