@@ -67,6 +67,9 @@ _EMPTY = re.compile(r"^(?:<(\w+)></\1>)?$")
 # to H6 an H3 (a heading is never lost for being at the wrong level).
 _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _LEVEL = {"1": "2", "4": "3", "5": "3", "6": "3"}
+# The editor keeps a table cell's words in a paragraph; stored, a cell of one paragraph holds
+# its words alone (the editor reads them back into one).
+_CELL_PARAGRAPH = re.compile(r"<(th|td)([^>]*)><p>((?:(?!</?p\b)[^<]|<(?!/?p\b))*)</p></\1>")
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
@@ -153,5 +156,7 @@ def sanitize_body(html: str) -> str:
     html = _HEADING.sub(lambda m: f"<{m[1]}h{_LEVEL.get(m[2], m[2])}", html or "")
     clean = _cleaner.clean(html)
     clean = _IMAGE_WITHOUT_ADDRESS.sub(lambda m: m[0] if ' src="' in m[0] else "", clean)
+    if "<t" in clean:
+        clean = _CELL_PARAGRAPH.sub(r"<\1\2>\3</\1>", clean)
     # The editor always leaves at least one empty paragraph: an empty body is "".
     return "" if _EMPTY.match(clean) else name_pictures(clean)

@@ -50,7 +50,10 @@ def test_the_body_editors_own_blocks_survive_sanitising():
         "<table><caption>Results</caption><tbody><tr><th><p>Party</p></th></tr>"
         "<tr><td><p>Greens</p></td></tr></tbody></table><hr>"
     )
-    assert sanitize_body(html) == html
+    # A cell of one paragraph keeps its words alone (the editor reads them back into one).
+    stored = html.replace("<p>Party</p>", "Party").replace("<p>Greens</p>", "Greens")
+    assert sanitize_body(html) == stored
+    assert sanitize_body(stored) == stored
 
 
 def test_a_pull_quote_keeps_its_class_and_no_other():
