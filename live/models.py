@@ -31,7 +31,8 @@ class LiveUpdate(models.Model):
         "update",
         extensions=BODY_EXTENSIONS,
         sanitize=sanitize_body,
-        help_text="What happened, in a few sentences. Links, lists and quotes are kept.",
+        help_text="What happened, in a few sentences. Links, lists, quotes, pictures from the "
+        "library and embeds (a video or post link alone on a line) are kept.",
     )
     image = models.ForeignKey(
         Image,

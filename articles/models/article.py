@@ -97,7 +97,9 @@ class Article(models.Model):
         extensions=BODY_EXTENSIONS,
         sanitize=sanitize_body,
         blank=True,
-        help_text="The story. Headings, bold, italic, links, lists and quotes are kept.",
+        help_text="The story. Picture (or type / on an empty line) inserts one from the library; "
+        "a video or post link alone on a line becomes an embed; Pull quote and Table add "
+        "those. Pictures from other sites are refused: upload them to the library.",
     )
     authors = models.ManyToManyField(
         Author, through="Byline", related_name="articles", verbose_name="authors", blank=True
