@@ -44,7 +44,7 @@ BODY_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
-    "CleanPaste": True,
+    "CleanPaste": {"mediaUrl": settings.MEDIA_URL},
 }
 
 # The stored formats above, whatever the editor's extensions allow.

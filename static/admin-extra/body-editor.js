@@ -46,6 +46,19 @@ function leaveBlock(editor, names) {
     .run()
 }
 
+// After a picture goes in, the cursor goes on after it: left selected, the picture would be
+// replaced by the next key typed.
+function moveAfter(editor, names) {
+  const { selection, doc } = editor.state
+  if (!(selection.node && names.includes(selection.node.type.name))) return
+  const next = doc.resolve(selection.to).nodeAfter
+  if (next && next.isTextblock) {
+    editor.chain().setTextSelection(selection.to + 1).scrollIntoView().run()
+  } else {
+    leaveBlock(editor, names)
+  }
+}
+
 function nodePosition(getPos) {
   return typeof getPos === "function" ? getPos() : null
 }
@@ -96,7 +109,7 @@ function ownAddress(url) {
 // The chooser (picture-chooser.js) is asked to open; it answers with the picture chosen, to
 // go where the selection was when it opened.
 function openChooser(editor, { chooserUrl, uploadUrl }) {
-  const insert = (picture, at) =>
+  const insert = (picture, at) => {
     editor
       .chain()
       .focus()
@@ -114,6 +127,8 @@ function openChooser(editor, { chooserUrl, uploadUrl }) {
         },
       })
       .run()
+    moveAfter(editor, ["libraryPicture"])
+  }
   document.dispatchEvent(
     new CustomEvent("picture-chooser:open", { detail: { editor, chooserUrl, uploadUrl, insert } }),
   )
@@ -699,20 +714,73 @@ export const CaptionedTable = Table.extend({
 
 const RENAMED = { H1: "h2", H4: "h3", H5: "h3", H6: "h3" }
 
-export function cleanPastedHTML(html) {
+// A picture from another site is never pasted unseen: it is kept as a link to it, and the
+// editor is told (the library's pictures are the only ones readers' pages load).
+function isOwnMedia(src, mediaUrl) {
+  try {
+    const address = new URL(src, location.href)
+    const media = new URL(mediaUrl, location.href)
+    return address.origin === media.origin && address.pathname.startsWith(media.pathname)
+  } catch {
+    return false
+  }
+}
+
+export function cleanPastedHTML(html, { mediaUrl = "/media/", outside = [] } = {}) {
   const doc = new DOMParser().parseFromString(html, "text/html")
   for (const heading of doc.body.querySelectorAll("h1, h4, h5, h6")) {
     const renamed = doc.createElement(RENAMED[heading.tagName])
     renamed.append(...heading.childNodes)
     heading.replaceWith(renamed)
   }
+  for (const image of doc.body.querySelectorAll("img")) {
+    const src = image.getAttribute("src") || ""
+    if (isOwnMedia(src, mediaUrl)) continue
+    outside.push(src)
+    const link = doc.createElement("a")
+    link.href = src
+    link.textContent = `Picture from another site, not shown: ${src}`
+    const paragraph = doc.createElement("p")
+    paragraph.append(link)
+    ;(image.closest("figure") || image).replaceWith(paragraph)
+  }
   return doc.body.innerHTML
+}
+
+function tellOutside(view, outside) {
+  const holder = view.dom.closest(".prose-editor") || view.dom.parentElement
+  let notice = holder.parentElement.querySelector(".body-paste-notice")
+  if (!notice) {
+    notice = crel("p", { className: "body-paste-notice", role: "status" })
+    holder.after(notice)
+  }
+  notice.textContent =
+    `${outside.length === 1 ? "A picture" : `${outside.length} pictures`} from another site ` +
+    "became a link (readers' pages load pictures from the library only): upload " +
+    `${outside.length === 1 ? "it" : "them"} to the library with the Picture button to show ` +
+    `${outside.length === 1 ? "it" : "them"}. ${outside.join(", ")}`
 }
 
 export const CleanPaste = Extension.create({
   name: "cleanPaste",
 
+  addOptions() {
+    return { mediaUrl: "/media/" }
+  },
+
   addProseMirrorPlugins() {
-    return [new Plugin({ props: { transformPastedHTML: cleanPastedHTML } })]
+    const { mediaUrl } = this.options
+    return [
+      new Plugin({
+        props: {
+          transformPastedHTML(html, view) {
+            const outside = []
+            const cleaned = cleanPastedHTML(html, { mediaUrl, outside })
+            if (outside.length) tellOutside(view, outside)
+            return cleaned
+          },
+        },
+      }),
+    ]
   },
 })

@@ -267,7 +267,9 @@ function makeChooser() {
     addFiles(event.dataTransfer.files)
   })
   dialog.addEventListener("close", () => {
-    if (range) editor.chain().focus().setTextSelection(range).run()
+    // Back where the editor was: on the selected picture, or at the caret.
+    if (range?.node) editor.chain().focus().setNodeSelection(range.from).run()
+    else if (range) editor.chain().focus().setTextSelection(range).run()
     range = null
   })
 
@@ -277,8 +279,8 @@ function makeChooser() {
       insert = detail.insert
       chooserUrl = detail.chooserUrl
       uploadUrl = detail.uploadUrl
-      const { from, to } = editor.state.selection
-      range = { from, to }
+      const { from, to, node } = editor.state.selection
+      range = { from, to, node: !!node }
       // Else closing the dialog gives the editor back its focus with the caret at its start.
       editor.view.dom.blur()
       dialog.showModal()

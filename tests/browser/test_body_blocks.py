@@ -69,6 +69,8 @@ PASTED = (
     "<table><thead><tr><th>Town</th><th>Rain</th></tr></thead>"
     "<tbody><tr><td>Ayr</td><td>12 mm</td></tr></tbody></table>"
     "<h6>Tiny</h6>"
+    '<figure><img src="https://elsewhere.example/storm.jpg" alt="x"><figcaption>Agency'
+    "</figcaption></figure>"
 )
 
 
@@ -90,12 +92,18 @@ def test_pasted_html_keeps_the_bodys_headings_rules_and_tables(site_url, page_at
         PASTED,
     )
     expect(body.locator("h2")).to_have_text("Big title")
+    # A picture from another site is never dropped unseen: a link to it, and the editor told.
+    notice = page.locator(".body-paste-notice")
+    expect(notice).to_contain_text("A picture from another site became a link")
+    expect(notice).to_contain_text("https://elsewhere.example/storm.jpg")
 
     saved = save_form(page, article)
     assert "<h2>Big title</h2><p>Some words.</p><h3>Small heading</h3><hr>" in saved
     assert "<table><tbody><tr><th" in saved and "<th>Town</th>" in saved and "12 mm" in saved
     assert "<h3>Tiny</h3>" in saved
     assert "<h1" not in saved and "<h4" not in saved and "<h6" not in saved
+    assert '<a href="https://elsewhere.example/storm.jpg">Picture from another site' in saved
+    assert "<img" not in saved
 
 
 def test_bodies_saved_before_keep_their_pictures_and_embeds(site_url, page_at, editor):

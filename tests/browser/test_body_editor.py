@@ -39,7 +39,11 @@ def test_a_picture_is_chosen_from_the_library_and_captioned_for_this_story(
     body.click()
     page.keyboard.press("Control+End")
 
-    toolbar_button(page, "Picture").click()
+    button = toolbar_button(page, "Picture")
+    if viewport["width"] < 640:  # big enough for a finger on a phone
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, box
+    button.click()
     chooser = page.get_by_role("dialog", name="Choose a picture")
     expect(chooser).to_be_visible()
     expect(chooser.locator(".picture-chooser__choice")).to_have_count(2)
@@ -50,6 +54,7 @@ def test_a_picture_is_chosen_from_the_library_and_captioned_for_this_story(
     assert serious_axe_violations(page) == []
     chooser.get_by_role("button", name=re.compile("Boats")).click()
     expect(chooser).to_be_hidden()
+    page.keyboard.type("Next sentence.")  # goes on after the picture, never over it
 
     figure = body.locator("figure.body-picture")
     expect(figure).to_contain_text("The harbour at dawn")
@@ -64,7 +69,7 @@ def test_a_picture_is_chosen_from_the_library_and_captioned_for_this_story(
     assert re.search(
         rf'<figure data-picture="{boats.pk}" data-align="text"><img src="/media/[^"]+" '
         r'alt="Boats" width="\d+" height="\d+"><figcaption>Boats waiting out the storm'
-        r"<small>Jane Doe/AP</small></figcaption></figure>",
+        r"<small>Jane Doe/AP</small></figcaption></figure><p>Next sentence.</p>",
         saved,
     ), saved
     boats.refresh_from_db()
@@ -186,7 +191,7 @@ def test_the_chooser_works_from_the_keyboard(site_url, page_at, editor):
     expect(chooser.get_by_role("button", name=re.compile("A field of wheat"))).to_be_focused()
     page.keyboard.press("Enter")
     expect(chooser).to_be_hidden()
-    page.keyboard.press("Enter")
+    # The caret is after the picture, not on it: typing goes on below, the picture stays.
     page.keyboard.type("Harvest began.")
 
     saved = save_form(page, article)
