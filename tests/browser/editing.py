@@ -40,6 +40,25 @@ def open_form(page, site_url, user, article):
     return body
 
 
+def caret_at_end(page, body):
+    """The caret after the body's last words, in the editor: clicked, then moved to the end,
+    and waited for (a key pressed before the editor has the caret goes astray)."""
+    body.locator("p").last.click()
+    expect(body).to_be_focused()
+    page.keyboard.press("Control+End")
+    page.wait_for_function(
+        """(element) => {
+            const selection = getSelection();
+            if (!selection.rangeCount || !element.contains(selection.anchorNode)) return false;
+            const rest = document.createRange();
+            rest.selectNodeContents(element);
+            rest.setStart(selection.anchorNode, selection.anchorOffset);
+            return rest.toString() === "";
+        }""",
+        arg=body.element_handle(),
+    )
+
+
 def toolbar_button(page, name):
     return page.locator(".prose-menubar").first.get_by_role("button", name=name, exact=True)
 

@@ -12,6 +12,7 @@ from embeds.models import Embed
 from tests.browser.conftest import DESKTOP
 from tests.browser.editing import (
     WIDTHS,
+    caret_at_end,
     library_picture,
     open_form,
     save_form,
@@ -28,8 +29,7 @@ def test_a_pull_quote_and_a_captioned_table_are_written_in_the_body(
     article = make_article(status="draft", body="<p>First words.</p>")
     page = page_at(viewport)
     body = open_form(page, site_url, editor, article)
-    body.click()
-    page.keyboard.press("Control+End")
+    caret_at_end(page, body)
     page.keyboard.press("Enter")
 
     toolbar_button(page, "Pull quote").click()
@@ -78,8 +78,7 @@ def test_pasted_html_keeps_the_bodys_headings_rules_and_tables(site_url, page_at
     article = make_article(status="draft", body="<p>First words.</p>")
     page = page_at(DESKTOP)
     body = open_form(page, site_url, editor, article)
-    body.click()
-    page.keyboard.press("Control+End")
+    caret_at_end(page, body)
     page.keyboard.press("Enter")
     body.evaluate(
         """(element, html) => {
@@ -164,8 +163,7 @@ def test_a_pasted_link_of_a_known_provider_becomes_an_embed(site_url, page_at, e
     article = make_article(status="draft", body="<p>First words.</p>")
     page = page_at(DESKTOP)
     body = open_form(page, site_url, editor, article)
-    body.click()
-    page.keyboard.press("Control+End")
+    caret_at_end(page, body)
     page.keyboard.press("Enter")
 
     _paste_text(body, video)

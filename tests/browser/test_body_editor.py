@@ -14,6 +14,7 @@ from pictures.models import Image
 from tests.browser.conftest import DESKTOP, PHONE, serious_axe_violations
 from tests.browser.editing import (
     WIDTHS,
+    caret_at_end,
     library_picture,
     open_form,
     save_form,
@@ -36,8 +37,7 @@ def test_a_picture_is_chosen_from_the_library_and_captioned_for_this_story(
     article = make_article(status="draft", body="<p>First words.</p>")
     page = page_at(viewport)
     body = open_form(page, site_url, editor, article)
-    body.click()
-    page.keyboard.press("Control+End")
+    caret_at_end(page, body)
 
     button = toolbar_button(page, "Picture")
     if viewport["width"] < 640:  # big enough for a finger on a phone
@@ -82,8 +82,7 @@ def test_pictures_are_uploaded_in_place_with_their_alt_text(site_url, page_at, e
     article = make_article(status="draft", body="<p>First words.</p>")
     page = page_at(viewport)
     body = open_form(page, site_url, editor, article)
-    body.click()
-    page.keyboard.press("Control+End")
+    caret_at_end(page, body)
     toolbar_button(page, "Picture").click()
     chooser = page.get_by_role("dialog", name="Choose a picture")
     expect(chooser.get_by_role("status")).to_contain_text("The library is empty")
@@ -167,8 +166,7 @@ def test_the_chooser_works_from_the_keyboard(site_url, page_at, editor):
     article = make_article(status="draft", body="<p>First words.</p>")
     page = page_at(DESKTOP)
     body = open_form(page, site_url, editor, article)
-    body.click()
-    page.keyboard.press("Control+End")
+    caret_at_end(page, body)
     page.keyboard.press("Enter")
 
     page.keyboard.press("Control+Alt+p")
