@@ -130,8 +130,7 @@ def test_bodies_saved_before_keep_their_pictures_and_embeds(site_url, page_at, e
     expect(card.locator("img")).to_be_visible()
     card.scroll_into_view_if_needed()
     shot(page, "old-body-1280")
-    body.locator("p", has_text="End.").click()
-    page.keyboard.press("Control+End")
+    caret_at_end(page, body)  # after "End."
     page.keyboard.type(" More.")
 
     saved = save_form(page, article)
@@ -201,8 +200,7 @@ def test_the_demo_storys_every_block_survives_a_save_in_the_desk(site_url, page_
     assert before.endswith("</p>")
     page = page_at(DESKTOP)
     body = open_form(page, site_url, editor, article)
-    body.locator("p").last.click()
-    page.keyboard.press("Control+End")
+    caret_at_end(page, body)
     page.keyboard.type(" More.")
     saved = save_form(page, article)
     assert saved == before[: -len("</p>")] + " More.</p>"
