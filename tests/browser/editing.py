@@ -63,6 +63,12 @@ def toolbar_button(page, name):
     return page.locator(".prose-menubar").first.get_by_role("button", name=name, exact=True)
 
 
+def picture_chooser(page):
+    """The chooser, opened from the toolbar's Picture button."""
+    toolbar_button(page, "Picture").click()
+    return page.get_by_role("dialog", name="Choose a picture")
+
+
 def save_form(page, article):
     page.locator(".desk-actions").get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()

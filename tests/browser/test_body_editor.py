@@ -17,6 +17,7 @@ from tests.browser.editing import (
     caret_at_end,
     library_picture,
     open_form,
+    picture_chooser,
     save_form,
     shot,
     toolbar_button,
@@ -83,8 +84,7 @@ def test_pictures_are_uploaded_in_place_with_their_alt_text(site_url, page_at, e
     page = page_at(viewport)
     body = open_form(page, site_url, editor, article)
     caret_at_end(page, body)
-    toolbar_button(page, "Picture").click()
-    chooser = page.get_by_role("dialog", name="Choose a picture")
+    chooser = picture_chooser(page)
     expect(chooser.get_by_role("status")).to_contain_text("The library is empty")
 
     chooser.get_by_label("Upload pictures").set_input_files(
@@ -205,8 +205,7 @@ def test_the_chooser_pages_through_the_library(site_url, page_at, editor):
     page = page_at(PHONE)
     body = open_form(page, site_url, editor, article)
     body.click()
-    toolbar_button(page, "Picture").click()
-    chooser = page.get_by_role("dialog", name="Choose a picture")
+    chooser = picture_chooser(page)
     pages = chooser.get_by_role("navigation", name="Pages of pictures")
     expect(pages).to_contain_text("Page 1 of 2")
     expect(chooser.locator(".picture-chooser__choice")).to_have_count(PER_PAGE)
@@ -225,8 +224,7 @@ def test_a_picture_dropped_on_the_chooser_is_uploaded_with_its_alt_text(site_url
     page = page_at(DESKTOP)
     body = open_form(page, site_url, editor, article)
     body.click()
-    toolbar_button(page, "Picture").click()
-    chooser = page.get_by_role("dialog", name="Choose a picture")
+    chooser = picture_chooser(page)
     chooser.locator(".picture-chooser__drop").evaluate(
         """async (zone) => {
             const canvas = Object.assign(document.createElement("canvas"), {width: 300, height: 200});
