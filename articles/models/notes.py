@@ -14,6 +14,9 @@ class ArticleNote(models.Model):
         CORRECTION = "correction", "Correction"
         UPDATE = "update", "Update or clarification"
 
+    # What readers see above the note: a plain word, where the desk's label explains the kind.
+    READER_LABELS = {Kind.CORRECTION: "Correction", Kind.UPDATE: "Update"}
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(
         "kind",
@@ -37,6 +40,11 @@ class ArticleNote(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def reader_label(self) -> str:
+        """The note's label on readers' pages ("Correction", "Update")."""
+        return self.READER_LABELS.get(self.kind, self.get_kind_display())
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
