@@ -41,11 +41,6 @@ class ArticleNote(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
-    @property
-    def reader_label(self) -> str:
-        """The note's label on readers' pages ("Correction", "Update")."""
-        return self.READER_LABELS.get(self.kind, self.get_kind_display())
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # A note moves the article's honest "Updated" time: every article with notes has one,
@@ -53,3 +48,8 @@ class ArticleNote(models.Model):
         Article.objects.filter(pk=self.article_id).filter(
             Q(modified_at__isnull=True) | Q(modified_at__lt=self.noted_at)
         ).update(modified_at=self.noted_at)
+
+    @property
+    def reader_label(self) -> str:
+        """The note's label on readers' pages ("Correction", "Update")."""
+        return self.READER_LABELS.get(self.kind, self.get_kind_display())
