@@ -28,6 +28,23 @@ def save(link: TopBarLink, *, by) -> None:
 
 
 @transaction.atomic
+def append_topics(topic_ids: list[int], *, by) -> int:
+    """Add these topics' links at the end, in this order, skipping any linked already; how
+    many were added. For content written in bulk (an import), whose writer rebuilds the
+    header once at its end."""
+    linked = set(TopBarLink.objects.filter(topic__in=topic_ids).values_list("topic", flat=True))
+    last = TopBarLink.objects.select_for_update().aggregate(last=Max("position"))["last"] or 0
+    new = [pk for pk in dict.fromkeys(topic_ids) if pk not in linked]
+    links = [TopBarLink(topic_id=pk, position=last + n) for n, pk in enumerate(new, 1)]
+    TopBarLink.objects.bulk_create(links)
+    if links:
+        log.record(
+            log.Action.TOP_BAR, by=by, subject="Top bar", detail=f"{len(links)} sections added"
+        )
+    return len(links)
+
+
+@transaction.atomic
 def remove(links, *, by) -> int:
     """Take links out of the top bar; how many went."""
     links = list(links)
