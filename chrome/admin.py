@@ -109,7 +109,8 @@ class TopBarLinkAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"“{link.name}” is in place {place} of {TopBarLink.objects.count()}."
             )
-            return HttpResponseRedirect(f"{back}?moved={link.pk}&went={way}#link-{link.pk}")
+            # No fragment: a page with a target element ignores autofocus.
+            return HttpResponseRedirect(f"{back}?moved={link.pk}&went={way}")
         order = request.POST.getlist("order")
         try:
             if len(order) > 200 or not all(pk.isdigit() for pk in order):
