@@ -78,6 +78,15 @@ class BreakingNews(models.Model):
     def __str__(self):
         return self.text
 
+    def clean(self):
+        if self.is_active and self.ends_at and self.ends_at <= timezone.now():
+            raise ValidationError(
+                {
+                    "ends_at": "This time has passed: no reader would see the banner. Leave it "
+                    "empty or give a time to come."
+                }
+            )
+
     def validate_constraints(self, exclude=None):
         # A form raising a banner is not refused for the one raised already: raising replaces
         # it (`chrome.banners.save`), and the database keeps the rule.

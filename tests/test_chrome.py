@@ -127,3 +127,19 @@ def test_clearing_and_deleting_banners_is_in_the_desk_log(editor_client):
     assert editor_client.post(delete, {"post": "yes"}).status_code == 302
     log = list(AuditEntry.objects.order_by("pk").values_list("action", "subject"))
     assert log == [("banner_clear", "Polls are closing"), ("delete", "Polls are closing")]
+
+
+def test_a_banner_raised_with_an_end_time_already_passed_is_refused_with_the_form(editor_client):
+    past = timezone.localtime() - timedelta(minutes=5)
+    response = editor_client.post(
+        reverse("admin:chrome_breakingnews_add"),
+        {
+            "text": "Too late",
+            "is_active": "on",
+            "ends_at_0": past.strftime("%Y-%m-%d"),
+            "ends_at_1": past.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 200
+    assert "This time has passed" in response.content.decode()
+    assert not BreakingNews.objects.exists()
