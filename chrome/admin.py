@@ -103,8 +103,7 @@ class TopBarLinkAdmin(admin.ModelAdmin):
             pk, _, way = move.partition(":")
             link = TopBarLink.objects.filter(pk=pk).first() if pk.isdigit() else None
             if link is None or way not in ("up", "down"):
-                self.message_user(request, topbar.STALE_ORDER, messages.ERROR)
-                return HttpResponseRedirect(back)
+                return self._refused(request, topbar.STALE_ORDER)
             place = topbar.move(link, by=request.user, step=-1 if way == "up" else 1)
             self.message_user(
                 request, f"“{link.name}” is in place {place} of {TopBarLink.objects.count()}."
@@ -117,13 +116,18 @@ class TopBarLinkAdmin(admin.ModelAdmin):
                 raise ValidationError(topbar.STALE_ORDER)
             moved = topbar.arrange([int(pk) for pk in order], by=request.user)
         except ValidationError as refusal:
-            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
-        else:
-            self.message_user(
-                request,
-                "The top bar’s new order is saved." if moved else "The order did not change.",
-            )
+            return self._refused(request, " ".join(refusal.messages))
+        self.message_user(
+            request, "The top bar’s new order is saved." if moved else "The order did not change."
+        )
         return HttpResponseRedirect(back)
+
+    def _refused(self, request, why: str):
+        """The top bar as it is now, with why the order sent was not saved (409: it changed)."""
+        self.message_user(request, why, messages.ERROR)
+        response = self.changelist_view(request)
+        response.status_code = 409
+        return response
 
     def save_model(self, request, obj, form, change):
         topbar.save(obj, by=request.user)

@@ -123,8 +123,10 @@ def test_a_new_order_from_drag_and_drop_is_saved_and_a_stale_one_refused(editor_
     assert top_bar() == ["Sport", "Weather", "News"]
     entry = AuditEntry.objects.get(action=AuditEntry.Action.TOP_BAR)
     assert entry.detail == "new order: Sport, Weather, News"
-    response = editor_client.post(ARRANGE, {"order": order[:2]}, follow=True)
+    response = editor_client.post(ARRANGE, {"order": order[:2]})
+    assert response.status_code == 409, "refused, with the top bar as it is now"
     assert "The top bar changed while you were arranging it" in response.content.decode()
+    assert response.content.decode().count(">Move up<") == 3
     assert top_bar() == ["Sport", "Weather", "News"]
 
 
