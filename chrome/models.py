@@ -214,13 +214,13 @@ class TopBarLink(models.Model):
 
 
 class SiteChrome(models.Model):
-    """What every page's header and footer show: the top bar's sections, the breaking-news
+    """What every page's header and footer show: the top bar's links, the breaking-news
     banner and the footer pages, kept in one row so that a page reads them in one query.
 
-    Rebuilt once by the service that changes what it shows (a banner, a footer page, a topic
-    in the top bar, the article a banner links to: `changed()`, see chrome/purging.py), inside
-    the change's transaction with the row locked. Readers never write it; before its first
-    rebuild they read the three tables instead.
+    Rebuilt once by the service that changes what it shows (the top bar, a banner, a footer
+    page, a topic in the top bar, an article the banner or the top bar links to: `changed()`,
+    see chrome/purging.py), inside the change's transaction with the row locked. Readers
+    never write it; before its first rebuild they read the three tables instead.
     """
 
     data = models.JSONField(default=dict, editable=False)
@@ -313,7 +313,7 @@ def banner_seconds_left() -> float | None:
 
 
 def changed() -> None:
-    """The header or footer changed (a banner, a footer page, the top bar's sections): the
+    """The header or footer changed (a banner, a footer page, the top bar): the
     row is rebuilt and readers' pages are told (`events.chrome_changed`)."""
     SiteChrome.rebuild()
     events.chrome_changed.send(sender=SiteChrome)

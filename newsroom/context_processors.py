@@ -10,7 +10,7 @@ from newsroom.pagecache.tags import tag
 
 
 def site(request):
-    """What every page's header and footer show: sections, the banner, the footer pages,
+    """What every page's header and footer show: the top bar's links, the banner, the footer pages,
     read in one query on first use (see `SiteChrome`). `signed_in`: the page is for someone
     with a session (staff), whose forms carry Django's token; readers' pages carry none."""
 
