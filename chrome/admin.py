@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -22,11 +23,15 @@ from newsroom.desk.telling import TellsReaders
 
 @admin.register(BreakingNews)
 class BreakingNewsAdmin(admin.ModelAdmin):
-    list_display = ["text", "is_active", "ends_at", "raised_at", "article"]
+    list_display = ["text", "is_active", "on_the_site", "ends_at", "raised_at", "article"]
     list_select_related = ["article"]
     fields = ["text", "article", "is_active", "ends_at"]
     autocomplete_fields = ["article"]
     actions = ["clear_selected"]
+
+    @admin.display(boolean=True, description="readers see it")
+    def on_the_site(self, banner):
+        return banner.is_active and (banner.ends_at is None or banner.ends_at > timezone.now())
 
     def save_model(self, request, obj, form, change):
         was_raised = change and form.initial.get("is_active", False)

@@ -118,6 +118,9 @@ def test_a_banner_leaves_every_page_at_its_end_time_even_pages_kept_in_caches(ed
         assert response.wsgi_request.page_cache == "miss", url
         assert "Roads closed until noon" not in response.content.decode(), url
     assert BreakingNews.objects.get().is_active, "ended by the clock, with no one clearing it"
+    listing = editor_client.get(BANNERS).content.decode()
+    cell = listing.split('class="field-on_the_site"')[1].split("</td>")[0]
+    assert "icon-no" in cell, "the desk says readers no longer see it"
 
 
 def test_clearing_and_deleting_banners_is_in_the_desk_log(editor_client):
