@@ -65,3 +65,17 @@ def test_an_editor_moves_a_link_by_keyboard_and_keeps_the_focus(
     screenshot(page, f"top-bar-keyboard-{label}")
     assert _reader_top_bar() == ["Sport", "Weather", "News"]
     assert page.problems == []
+
+
+def test_without_javascript_the_buttons_still_move_a_link(site_url, chromium, editor):
+    news, *_ = _links("News", "Sport", "Weather")
+    context = chromium.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        signed_in(page, site_url, editor)
+        page.goto(f"{site_url}{LIST}")
+        page.locator(f"button[value='{news.pk}:down']").click()
+        expect(page.locator(".top-bar-name")).to_have_text(["Sport", "News", "Weather"])
+        assert _reader_top_bar() == ["Sport", "News", "Weather"]
+    finally:
+        context.close()
