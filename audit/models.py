@@ -34,6 +34,10 @@ class AuditEntry(models.Model):
         LIVE_DELETE = "live_delete", "Live update deleted"
         KEY_POINT = "key_point", "Key points changed"
         LIVE_END = "live_end", "Live coverage ended"
+        TOP_BAR = "top_bar", "Top bar changed"
+        BANNER_RAISE = "banner_raise", "Breaking-news banner raised"
+        BANNER_CHANGE = "banner_change", "Breaking-news banner changed"
+        BANNER_CLEAR = "banner_clear", "Breaking-news banner cleared"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

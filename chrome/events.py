@@ -4,5 +4,5 @@
 from django.dispatch import Signal
 
 # The header or footer changed: a banner raised or cleared, a footer page, the top bar's
-# sections, the article a banner links to (`chrome.models.changed`). No arguments.
+# links, an article the banner or the top bar links to (`chrome.models.changed`). No arguments.
 chrome_changed = Signal()

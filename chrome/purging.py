@@ -2,16 +2,19 @@
 
 The header and footer (`SiteChrome`) show the top bar's sections, the banner and the footer
 pages. They are rebuilt, once, and the `chrome` tag purged, when:
-- the desk changes a banner or a footer page (`chrome/admin.py` calls `changed()`);
-- a topic changes or is deleted (the top bar lists the sections);
-- the article a raised banner links to is published, unpublished, changed live or deleted
-  (the link shows only once it is published).
+- the desk changes a banner, the top bar or a footer page (`chrome/admin.py`, `chrome/topbar.py`);
+- a topic changes or is deleted (the top bar may link to it: a deleted one's link goes with it);
+- an article the raised banner or the top bar links to is published, unpublished, changed live
+  or deleted (its link shows only once it is published; a deleted one's top-bar link goes).
+
+Pages end, in every cache, when the raised banner's end time comes (`banner_seconds_left`).
 """
 
 from articles import events as article_events
 from chrome import events
-from chrome.models import BreakingNews, changed
+from chrome.models import BreakingNews, TopBarLink, banner_seconds_left, changed
 from chrome.tags import CHROME
+from newsroom.pagecache.middleware import limit_lifetime
 from newsroom.pagecache.tags import purge
 
 
@@ -24,18 +27,24 @@ def _section_changed(sender, **kwargs):
 
 
 def _article_moved(sender, article, **kwargs):
-    if BreakingNews.objects.filter(is_active=True, article=article).exists():
+    if (
+        BreakingNews.objects.raised().filter(article=article).exists()
+        or TopBarLink.objects.filter(article=article).exists()
+    ):
         changed()
 
 
 def _article_deleted(sender, article, **kwargs):
-    # Sent before the rows go: the banner lets go of it now (as SET_NULL would), so the header
-    # is rebuilt once, without the link.
-    if BreakingNews.objects.filter(article=article).update(article=None):
+    # Sent before the rows go: the banner lets go of it now (as SET_NULL would) and its top-bar
+    # link goes (as CASCADE would), so the header is rebuilt once, without them.
+    unlinked = BreakingNews.objects.filter(article=article).update(article=None)
+    removed, _ = TopBarLink.objects.filter(article=article).delete()
+    if unlinked or removed:
         changed()
 
 
 def connect() -> None:
+    limit_lifetime(banner_seconds_left)
     events.chrome_changed.connect(_chrome_changed, dispatch_uid="purge-chrome-changed")
     for name, event, receiver in [
         ("topic-changed", article_events.topic_changed, _section_changed),

@@ -168,26 +168,6 @@ def test_view_on_site_links_to_the_public_address(editor_client):
     assert "View on site" in page
 
 
-def test_topics_navigation_is_editable_from_the_list(editor_client):
-    topic = make_topic(name="Weather", show_in_nav=False, nav_order=5)
-    page = editor_client.get(reverse("admin:articles_topic_changelist")).content.decode()
-    assert 'name="form-0-show_in_nav"' in page and 'name="form-0-nav_order"' in page
-    response = editor_client.post(
-        reverse("admin:articles_topic_changelist"),
-        {
-            "form-TOTAL_FORMS": 1,
-            "form-INITIAL_FORMS": 1,
-            "form-0-id": topic.pk,
-            "form-0-show_in_nav": "on",
-            "form-0-nav_order": 1,
-            "_save": "Save",
-        },
-    )
-    assert response.status_code == 302
-    topic.refresh_from_db()
-    assert topic.show_in_nav and topic.nav_order == 1
-
-
 def test_a_topic_may_not_take_a_slug_the_site_uses(editor_client):
     response = editor_client.post(
         reverse("admin:articles_topic_add"), {"name": "Admin", "slug": "admin", "nav_order": 1}

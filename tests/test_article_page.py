@@ -74,6 +74,15 @@ def test_corrections_are_shown_with_their_date(client):
     assert "An earlier version misspelt the minister’s name." in page
 
 
+def test_readers_see_notes_labelled_correction_and_update(client):
+    article = make_article()
+    for kind, text in [("correction", "The date was wrong."), ("update", "Police have spoken.")]:
+        ArticleNote.objects.create(article=article, kind=kind, text=text)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "<strong>Correction, " in page and "<strong>Update, " in page
+    assert "clarification" not in page
+
+
 def test_share_block_links_carry_the_canonical_url_and_headline(client):
     article = make_article(headline="Rates & rents rise")
     page = client.get(article.get_absolute_url()).content.decode()

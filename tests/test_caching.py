@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles import events, workflow
 from articles.models import Article, Topic
+from chrome.models import TopBarLink
 from comments import moderation
 from comments.models import Reply
 from newsroom.pagecache import middleware as page_cache
@@ -70,8 +71,6 @@ def _topic_form(topic, **changes) -> dict:
         "name": topic.name,
         "slug": topic.slug,
         "description": topic.description,
-        "show_in_nav": "on" if topic.show_in_nav else "",
-        "nav_order": topic.nav_order,
     }
     return {k: v for k, v in (fields | changes).items() if v != ""}
 
@@ -85,12 +84,14 @@ def test_topic_author_navigation_and_banner_changes_made_at_the_desk_show_at_onc
     change = reverse("admin:articles_topic_change", args=[topic.pk])
     assert editor_client.post(change, _topic_form(topic, name="Renamed section")).status_code == 302
     assert "Renamed section" in page_text(client, "/")
-    added = {"name": "Brand new section", "slug": "brand-new", "show_in_nav": "on", "nav_order": 9}
+    added = {"name": "Brand new section", "slug": "brand-new"}
     assert editor_client.post(reverse("admin:articles_topic_add"), added).status_code == 302
+    link = {"topic": Topic.objects.get(slug="brand-new").pk}
+    assert editor_client.post(reverse("admin:chrome_topbarlink_add"), link).status_code == 302
     assert "Brand new section" in page_text(client, "/")
-    added.pop("show_in_nav")
-    change = reverse("admin:articles_topic_change", args=[Topic.objects.get(slug="brand-new").pk])
-    assert editor_client.post(change, added).status_code == 302
+    link = TopBarLink.objects.get()
+    delete = reverse("admin:chrome_topbarlink_delete", args=[link.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
     assert "Brand new section" not in page_text(client, "/")
     change = reverse("admin:articles_author_change", args=[author.pk])
     data = {"name": "Renamed Author", "slug": author.slug, "bio": author.bio}

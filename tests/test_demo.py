@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, Topic
-from chrome.models import BreakingNews
+from chrome.models import BreakingNews, TopBarLink
 from comments.models import Reply
 from embeds.models import Embed
 from pictures.models import Image
@@ -37,6 +37,10 @@ def test_demo_loads_the_seed_article_and_enough_news(client):
     assert "Share." in page and "Leave A Reply" in page
     assert "transatlantic unity" in page
     assert "4 replies" in page, "a threaded conversation to read"
+    nav = home.split('aria-label="Sections"')[1].split("</nav>")[0]
+    assert ">Weather</a>" in nav and ">Live Markets</a>" in nav
+    live = published.get(slug="markets-live-shares-slip-ahead-of-the-rates-decision")
+    assert f'href="{live.get_absolute_url()}">Markets live</a>' in nav, "the running live page"
     assert seed.replies.filter(status="pending").count() == 2, "a queue for the moderators"
 
 
@@ -52,7 +56,7 @@ def test_demo_shows_a_story_with_pictures_a_table_a_quote_and_embeds_asking_no_p
 
 def test_demo_can_run_twice_without_duplicates():
     call_command("load_demo", verbosity=0)
-    models = (Article, Image, Topic, BreakingNews, Reply, Embed)
+    models = (Article, Image, Topic, BreakingNews, TopBarLink, Reply, Embed)
     counts = [model.objects.count() for model in models]
     call_command("load_demo", verbosity=0)
     assert [model.objects.count() for model in models] == counts

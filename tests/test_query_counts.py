@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Topic
+from chrome.models import SiteChrome, TopBarLink
 from comments.counts import count_replies
 from comments.models import Reply
 from live.models import LiveUpdate
@@ -103,6 +104,14 @@ def _ten_thousand_more(articles=10_000, replies=20_000):
         batch_size=5000,
     )
     Reply.objects.update(status=Reply.Status.APPROVED)
+    # A crowded top bar: every bulk topic and twenty stories (read with the header, in one row).
+    TopBarLink.objects.bulk_create(
+        TopBarLink(topic=t, position=100 + n) for n, t in enumerate(topics)
+    )
+    TopBarLink.objects.bulk_create(
+        TopBarLink(article=a, label=f"Story {n}", position=200 + n) for n, a in enumerate(made[:20])
+    )
+    SiteChrome.rebuild()
     count_replies([a.pk for a in made[:500]])
     live = Article.objects.get(slug=LIVE.split("/")[2])
     LiveUpdate.objects.bulk_create(

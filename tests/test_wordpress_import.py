@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article, Author, Topic
 from audit.models import AuditEntry
+from chrome.models import TopBarLink
 from comments.models import Reply, ReplyCount
 from tests.factories import page_text
 from tests.wordpress_export import EXPORT, counts, row, run
@@ -67,6 +68,8 @@ def test_statuses_dates_bylines_and_sections_follow_wordpress(imported):
     assert cafe.slug == "cafe-owners" and cafe.primary_topic.slug == "uncategorized"
     nav = set(Topic.objects.filter(show_in_nav=True).values_list("name", flat=True))
     assert nav == {"Coast News", "Tides & Weather"}, "top categories; tags stay off the bar"
+    top_bar = set(TopBarLink.objects.values_list("topic__name", flat=True))
+    assert top_bar == nav, "the top bar links them"
     assert Author.objects.filter(name="Marek Kowalski", user=None).exists(), "no staff account"
 
 

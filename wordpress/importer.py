@@ -26,6 +26,7 @@ from django.utils import timezone
 from articles import events
 from articles.models import ARTICLE_SEARCH_VECTOR, Article
 from audit import log
+from chrome import topbar
 from chrome.models import SiteChrome
 from comments.counts import count_replies
 from pictures.models import Image
@@ -78,6 +79,7 @@ class Importer(Library, Posts, Replies):
         self.now = now or timezone.now()
         self.report = Report(dry_run=dry_run)
         self.new_images: list[Image] = []  # the picture files of the batch not yet committed
+        self.nav_topics: list[int] = []  # new sections from top-level categories, in order
 
     # The two readings ----------------------------------------------------------------------
 
@@ -230,6 +232,7 @@ class Importer(Library, Posts, Replies):
     def finish(self) -> None:
         if self.dry_run:
             return
+        topbar.append_topics(self.nav_topics, by=None)
         SiteChrome.rebuild()  # topics, pages and articles came without the desk's services
         events.import_finished.send(sender=type(self))
         counts = self.report.counts

@@ -100,9 +100,9 @@ class Library:
         for level in sorted(levels):
             # Parents first, each level written together (one query, no signals).
             targets = {term.wp_id: self.term_topic(term, by_topic_slug) for term in levels[level]}
-            Topic.objects.bulk_create(
-                t for t in targets.values() if isinstance(t, Topic) and not t.pk
-            )
+            made = [t for t in targets.values() if isinstance(t, Topic) and not t.pk]
+            Topic.objects.bulk_create(made)
+            self.nav_topics.extend(t.pk for t in made if t.show_in_nav)  # for the top bar
             for term in levels[level]:
                 target = targets[term.wp_id]
                 self.term_done(term, target if isinstance(target, int) else target.pk, by_slug)

@@ -14,6 +14,9 @@ class ArticleNote(models.Model):
         CORRECTION = "correction", "Correction"
         UPDATE = "update", "Update or clarification"
 
+    # What readers see above the note: a plain word, where the desk's label explains the kind.
+    READER_LABELS = {Kind.CORRECTION: "Correction", Kind.UPDATE: "Update"}
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(
         "kind",
@@ -45,3 +48,8 @@ class ArticleNote(models.Model):
         Article.objects.filter(pk=self.article_id).filter(
             Q(modified_at__isnull=True) | Q(modified_at__lt=self.noted_at)
         ).update(modified_at=self.noted_at)
+
+    @property
+    def reader_label(self) -> str:
+        """The note's label on readers' pages ("Correction", "Update")."""
+        return self.READER_LABELS.get(self.kind, self.get_kind_display())

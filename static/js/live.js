@@ -1,7 +1,9 @@
 // A live page checks for new updates while the coverage runs and the tab is visible, and
-// offers them ("3 new updates"); they are inserted only when the reader asks, so nothing
-// moves under what they are reading. Without this script the page works and says when it
-// was last updated.
+// offers them ("Show 3 new updates") in a pill fixed near the top of the screen while the
+// updates are in view, said once to screen readers (a polite status). They are inserted only
+// when the reader asks, and neither the pill nor the status takes a place in the page, so
+// nothing moves under what they are reading. Without this script the page works and says
+// when it was last updated.
 (() => {
   const section = document.querySelector("section.live[data-live-endpoint]");
   if (!section || !window.fetch) return;
@@ -16,19 +18,20 @@
   let newestLabel = "";
   let timer = null;
   let stopped = false;
+  let inView = true; // until the observer says otherwise (and where it is missing)
 
   const plural = (n) => `${n} new update${n === 1 ? "" : "s"}`;
 
-  // Whatever changes above the reader, what they are reading stays where it is on screen.
-  function keepInPlace(change) {
-    const anchor = [...section.parentElement.querySelectorAll(".live-update, .live, .story > *")]
-      .find((el) => el.getBoundingClientRect().top >= 0);
-    const before = anchor && anchor.getBoundingClientRect().top;
-    change();
-    if (anchor) {
-      const moved = anchor.getBoundingClientRect().top - before;
-      if (moved) window.scrollBy(0, moved);
-    }
+  // The pill shows while there is something to show and the updates are on screen.
+  function showPill() {
+    button.hidden = !(count && inView);
+  }
+
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver((entries) => {
+      inView = entries[entries.length - 1].isIntersecting;
+      showPill();
+    }).observe(list);
   }
 
   function schedule() {
@@ -47,11 +50,9 @@
           count += data.count;
           since = data.newest;
           newestLabel = data.newest_label;
-          keepInPlace(() => {
-            button.textContent = data.more ? `${plural(count)} or more: show them` : `Show ${plural(count)}`;
-            button.hidden = false;
-            notice.textContent = `${plural(count)}.`;
-          });
+          button.textContent = data.more ? `${plural(count)} or more: show them` : `Show ${plural(count)}`;
+          notice.textContent = `${plural(count)}.`;
+          showPill();
         }
         if (!data.running) stopped = true; // the coverage ended: nothing more will come
       }
@@ -64,7 +65,6 @@
   button.addEventListener("click", () => {
     const marker = list.firstElementChild;
     list.insertAdjacentHTML("afterbegin", waiting.join(""));
-    button.hidden = true;
     const first = list.firstElementChild;
     if (newest) {
       newest.dateTime = since;
@@ -72,11 +72,14 @@
     }
     waiting = [];
     count = 0;
-    button.hidden = true;
+    showPill();
     notice.textContent = "";
-    // The reader asked: take them to the newest update (the button was where they tapped), its
-    // focus there for keyboard and screen-reader users.
-    if (first !== marker) first.focus();
+    // The reader asked: take them to the newest update, its focus there for keyboard and
+    // screen-reader users (the pill they pressed is gone).
+    if (first !== marker) {
+      first.focus({ preventScroll: true });
+      first.scrollIntoView({ block: "start" });
+    }
   });
 
   document.addEventListener("visibilitychange", () => {

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chrome.models import BreakingNews
+from chrome.models import BreakingNews, TopBarLink
 from live import coverage as live
 from tests.browser.conftest import DESKTOP
 from tests.factories import make_article, make_author, make_image, make_reply, make_topic
@@ -92,6 +92,8 @@ def _some_of_everything(by):
     running = make_article(headline="Storm live", live_from=timezone.now() - timedelta(hours=1))
     update = live.post(running, by=by, body="<p>Winds of 90 km/h.</p>")  # and a desk log entry
     BreakingNews.objects.create(text="The bridge is open", article=article)
+    TopBarLink.objects.create(topic=topic, position=1)  # the top bar's list loads its script
+    TopBarLink.objects.create(article=running, label="Storm live", position=2)
     page = FlatPage.objects.create(url="/about/", title="About us", content="<p>Us.</p>")
     page.sites.add(Site.objects.get_current())
     OldAddress.objects.create(path="/2019/05/bridge/", article=article)

@@ -16,7 +16,7 @@ from PIL import ImageDraw
 
 from articles import events
 from articles.models import Article, Author, Byline, Topic
-from chrome.models import BreakingNews, SiteChrome
+from chrome.models import BreakingNews, SiteChrome, TopBarLink
 from comments.counts import count_replies
 from comments.models import ModerationSettings, Reply
 from live.models import LiveUpdate
@@ -200,6 +200,18 @@ class Command(BaseCommand):
             BreakingNews.objects.create(
                 text=content.BANNER, article=Article.objects.get(slug=seed["slug"])
             )
+
+        if not TopBarLink.objects.exists():
+            # The sections in their order, then the running live page under a short label.
+            running = next(live[0] for live in live_pages.LIVE if live[4] is None)
+            in_order = sorted(content.TOPICS, key=lambda topic: topic[3])
+            links = [TopBarLink(topic=topics[slug]) for slug, *_ in in_order]
+            links.append(
+                TopBarLink(article=Article.objects.get(slug=running), label="Markets live")
+            )
+            for place, link in enumerate(links, 1):
+                link.position = place
+            TopBarLink.objects.bulk_create(links)
 
         options = ModerationSettings.load()
         if not options.watched_words:

@@ -1,0 +1,81 @@
+"""An editor arranges the top bar in the desk by dragging a link, and by keyboard with the
+"Move up" and "Move down" buttons, which keep the focus where the editor was."""
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from chrome.models import TopBarLink
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, signed_in
+from tests.factories import make_topic
+
+LIST = "/admin/chrome/topbarlink/"
+
+
+def _links(*names):
+    return [
+        TopBarLink.objects.create(topic=make_topic(name=name), position=place)
+        for place, name in enumerate(names, 1)
+    ]
+
+
+def _reader_top_bar() -> list[str]:
+    page = Client().get("/").content.decode()
+    nav = page.split('aria-label="Sections"')[1].split("</nav>")[0]
+    return [item.split("</a>")[0].rsplit(">", 1)[1] for item in nav.split("<li>")[1:]]
+
+
+def test_an_editor_drags_a_link_to_a_new_place(site_url, page_at, editor):
+    news, _, weather = _links("News", "Sport", "Weather")
+    page = page_at(DESKTOP)
+    signed_in(page, site_url, editor)
+    page.goto(f"{site_url}{LIST}")
+    screenshot(page, "top-bar-desk-desktop")
+    with page.expect_navigation():
+        page.drag_and_drop(
+            f"#link-{weather.pk} .top-bar-handle",
+            f"#link-{news.pk}",
+            target_position={"x": 20, "y": 2},
+        )
+    expect(page.locator(".messagelist")).to_contain_text("new order is saved")
+    expect(page.locator(".top-bar-name")).to_have_text(["Weather", "News", "Sport"])
+    assert _reader_top_bar() == ["Weather", "News", "Sport"]
+    assert page.problems == [], "no error, no CSP violation"
+
+
+@pytest.mark.parametrize("viewport,label", [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_an_editor_moves_a_link_by_keyboard_and_keeps_the_focus(
+    site_url, page_at, editor, viewport, label
+):
+    news, *_ = _links("News", "Sport", "Weather")
+    page = page_at(viewport)
+    signed_in(page, site_url, editor)
+    page.goto(f"{site_url}{LIST}")
+    page.locator(f"#link-{news.pk} button[value='{news.pk}:down']").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.value")
+    assert focused == f"{news.pk}:down", "the focus stays on the button pressed"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".top-bar-name")).to_have_text(["Sport", "Weather", "News"])
+    # At the bottom now: "Move down" is off, so the focus is on "Move up".
+    assert page.evaluate("document.activeElement.value") == f"{news.pk}:up"
+    expect(page.locator(".messagelist")).to_contain_text("“News” is in place 3 of 3.")
+    screenshot(page, f"top-bar-keyboard-{label}")
+    assert _reader_top_bar() == ["Sport", "Weather", "News"]
+    assert page.problems == []
+
+
+def test_without_javascript_the_buttons_still_move_a_link(site_url, chromium, editor):
+    news, *_ = _links("News", "Sport", "Weather")
+    context = chromium.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        signed_in(page, site_url, editor)
+        page.goto(f"{site_url}{LIST}")
+        page.locator(f"button[value='{news.pk}:down']").click()
+        expect(page.locator(".top-bar-name")).to_have_text(["Sport", "News", "Weather"])
+        assert _reader_top_bar() == ["Sport", "News", "Weather"]
+    finally:
+        context.close()
