@@ -37,8 +37,9 @@ class ArticlesConfig(AppConfig):
     uncached_paths = ("/preview/",)
 
     def ready(self):
-        from articles import picture_uses, purging
+        from articles import picture_uses, purging, related
         from pictures import usage
 
         purging.connect()
+        related.connect()
         usage.register(picture_uses.uses)
