@@ -200,14 +200,22 @@ def _article_deleted(sender, article: Article, **kwargs):
     refresh_sections([article.primary_topic_id], excluded=[article.pk])
 
 
-def refresh_all(**kwargs) -> set[int]:
-    """Every list written again (after an import, and each night); returns the stories whose
-    related list changed, whose blocks are purged."""
+def refresh_all() -> set[int]:
+    """Every list written again; returns the stories whose related list changed."""
     refresh_sections(Topic.objects.values_list("pk", flat=True))
     changed = refresh(_listed().values_list("pk", flat=True))
     RelatedLink.objects.exclude(article__status=Article.Status.PUBLISHED).delete()
-    _purge(changed)
     return changed
+
+
+def _import_finished(sender, **kwargs):
+    """Content written in bulk: every list again (every page is purged by the import)."""
+    refresh_all()
+
+
+def refresh_daily(**kwargs) -> None:
+    """Each night: every list again, so that stories no event touched catch up."""
+    _purge(refresh_all())
 
 
 def connect() -> None:
@@ -216,7 +224,7 @@ def connect() -> None:
         (events.article_unpublished, _article_changed),
         (events.live_changes_published, _article_changed),
         (events.article_deleted, _article_deleted),
-        (events.import_finished, refresh_all),
+        (events.import_finished, _import_finished),
     ]:
         event.connect(receiver, dispatch_uid=f"related-{receiver.__name__}")
-    daily_jobs.connect(refresh_all, dispatch_uid="daily-related-stories")
+    daily_jobs.connect(refresh_daily, dispatch_uid="daily-related-stories")
