@@ -141,7 +141,7 @@ def refresh(pks: Iterable[int], *, excluded: Iterable[int] = ()) -> set[int]:
     for link in RelatedLink.objects.filter(article__in=pks).order_by("article", "position"):
         kept[link.article_id].append((link.related_id, link.chosen))
     changed = set()
-    for article in Article.objects.filter(pk__in=pks - excluded).select_related(None):
+    for article in Article.objects.filter(pk__in=pks - excluded):
         wanted = related_ids(article, excluded=excluded)
         if wanted != kept[article.pk]:
             RelatedLink.objects.filter(article=article).delete()

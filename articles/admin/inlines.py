@@ -35,6 +35,17 @@ class RelatedChoiceInline(admin.TabularInline):
     verbose_name_plural = f"related stories, in order (up to {MAX_CHOSEN})"
     desk_column = "side"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("related")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "related":
+            # A story is chosen here, not written, changed or deleted from this row.
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+        return field
+
     def get_extra(self, request, obj=None, **kwargs):
         # Choices kept with unpublished changes are shown as rows of their own.
         return len(staged_related(obj))

@@ -48,7 +48,7 @@ class RelatedChoice(models.Model):
         ]
 
     def __str__(self):
-        return str(self.related_id)
+        return str(self.related)  # the desk reads the rows with their stories
 
 
 class RelatedLink(models.Model):

@@ -1,10 +1,22 @@
 """Under the demo's seed story, a reader on a phone and on a desktop finds "Related" and
-"More in World": the desk's choices first, nothing moving as the pictures load."""
+"More in World": the desk's choices first, nothing moving as the pictures load; at the desk, an
+editor finds a related story by typing words of its headline."""
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, screenshot, serious_axe_violations
+from articles.models import Article
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    screenshot,
+    serious_axe_violations,
+    signed_in,
+)
+from tests.factories import make_article
 
 SEED = "/world/european-discussions-ukraines-postwar-security/"
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
@@ -54,4 +66,34 @@ def test_a_reader_finds_what_to_read_next_under_the_story(site_url, page_at, vie
     related.get_by_role("link", name="Energy ministers meet in Brussels").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Energy ministers meet in Brussels"
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("viewport,label", [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_an_editor_chooses_a_related_story_by_typing_its_headline(
+    site_url, page_at, editor, viewport, label
+):
+    story = make_article(status=Article.Status.DRAFT, headline="Harbour wall repaired")
+    make_article(headline="Storm damages the harbour wall")
+    page = page_at(viewport)
+    signed_in(page, site_url, editor)
+    page.goto(site_url + reverse("admin:articles_article_change", args=[story.pk]))
+    group = page.locator("#related_choices-group")
+    expect(group).to_contain_text("Related stories, in order (up to 4)")
+    group.locator(".add-row a").click()  # "Add another related story"
+    group.locator(".select2-selection").first.click()
+    page.locator(".select2-container--open .select2-search__field").fill("Storm")
+    option = page.locator(".select2-container--open .select2-results__option")
+    expect(option).to_have_text(["Storm damages the harbour wall"])
+    page.keyboard.press("Enter")
+    expect(group.locator(".select2-selection__rendered").first).to_have_text(
+        "Storm damages the harbour wall"
+    )
+    assert page.evaluate(NO_SIDEWAYS_SCROLL), "the form scrolls sideways"
+    screenshot(page, f"read-next-desk-{label}")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    assert [c.related.headline for c in story.related_choices.all()] == [
+        "Storm damages the harbour wall"
+    ]
     assert page.problems == []
