@@ -14,6 +14,7 @@ class ArticlesConfig(AppConfig):
             *(f"articles.{a}_article" for a in _CRUD),
             "articles.publish_article",
             *(f"articles.{a}_byline" for a in _CRUD),
+            *(f"articles.{a}_relatedchoice" for a in _CRUD),
             *(f"articles.{a}_articlenote" for a in _CRUD),
             "articles.view_revision",
             "articles.view_previewlink",
@@ -26,6 +27,7 @@ class ArticlesConfig(AppConfig):
             "articles.change_article",
             "articles.view_article",
             *(f"articles.{a}_byline" for a in _CRUD),
+            *(f"articles.{a}_relatedchoice" for a in _CRUD),
             *(f"articles.{a}_articlenote" for a in _CRUD),
             "articles.view_topic",
             "articles.view_author",
@@ -37,8 +39,9 @@ class ArticlesConfig(AppConfig):
     uncached_paths = ("/preview/",)
 
     def ready(self):
-        from articles import picture_uses, purging
+        from articles import picture_uses, purging, related
         from pictures import usage
 
         purging.connect()
+        related.connect()
         usage.register(picture_uses.uses)

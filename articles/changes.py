@@ -2,8 +2,9 @@
 version (`Article.changes`), which readers do not see until an editor publishes them.
 
 An article's content is one plain dict (`Content`): the words, the section, topics, pictures,
-bylines and publication settings, by id. Revisions keep it, the desk's form opens on it, previews
-render it, and `publish()` writes it onto the live article.
+bylines, the related stories editors chose and publication settings, by id. Revisions keep it,
+the desk's form opens on it, previews render it, and `publish()` writes it onto the live
+article.
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from articles import events, workflow
-from articles.models import Article, Author, Byline, Revision, Topic
+from articles.models import Article, Author, Byline, RelatedChoice, Revision, Topic
 from articles.richtext import sanitize_body
 from audit import log
 from pictures.models import Image
@@ -34,7 +35,7 @@ SCALARS = (
 )
 TIMES = ("publish_at", "live_from", "live_until")
 FOREIGN_KEYS = ("primary_topic", "hero_image", "social_image")
-FIELDS = WORDS + SCALARS + TIMES + FOREIGN_KEYS + ("topics", "authors")
+FIELDS = WORDS + SCALARS + TIMES + FOREIGN_KEYS + ("topics", "authors", "related")
 
 NOT_PUBLISHED = "Only a published article has changes to stage: save it instead."
 NO_CHANGES = "There are no unpublished changes: readers already see this version."
@@ -94,7 +95,8 @@ def _time(value) -> str | None:
 
 
 def of_article(article: Article) -> Content:
-    """The content of `article` as it is stored (two queries: its topics and its bylines)."""
+    """The content of `article` as it is stored (three queries: its topics, its bylines and
+    the related stories chosen for it)."""
     content = {name: getattr(article, name) for name in WORDS + SCALARS}
     content |= {name: _time(getattr(article, name)) for name in TIMES}
     content |= {name: getattr(article, f"{name}_id") for name in FOREIGN_KEYS}
@@ -104,12 +106,20 @@ def of_article(article: Article) -> Content:
         .order_by("order", "pk")
         .values_list("author_id", flat=True)
     )
+    content["related"] = list(
+        RelatedChoice.objects.filter(article=article)
+        .order_by("order", "pk")
+        .values_list("related_id", flat=True)
+    )
     return content
 
 
-def of_form(cleaned_data: dict, authors: list[Author]) -> Content:
-    """The content an article's form holds: its cleaned data and the bylines typed below it.
-    Fields the person may not change (a writer's publication time) are not in it."""
+def of_form(
+    cleaned_data: dict, authors: list[Author], related: list[Article] | None = None
+) -> Content:
+    """The content an article's form holds: its cleaned data, the bylines typed below it and
+    the related stories chosen (when the form showed them). Fields the person may not change
+    (a writer's publication time) are not in it."""
     content = {name: cleaned_data[name] for name in WORDS + SCALARS if name in cleaned_data}
     if "body" in content:
         content["body"] = sanitize_body(content["body"] or "")  # as saving it would
@@ -122,6 +132,8 @@ def of_form(cleaned_data: dict, authors: list[Author]) -> Content:
     if "topics" in cleaned_data:
         content["topics"] = sorted(topic.pk for topic in cleaned_data["topics"] or ())
     content["authors"] = [author.pk for author in authors]
+    if related is not None:
+        content["related"] = [story.pk for story in related]
     return content
 
 
@@ -240,6 +252,22 @@ def write(article: Article, content: Content, *, by) -> None:
                 byline.save(update_fields=["order"])
         else:
             Byline.objects.create(article=article, author_id=author, order=order)
+    if "related" in content:  # revisions made before related stories were chosen have none
+        write_related(article, content["related"] or [])
+
+
+def write_related(article: Article, related: list[int]) -> None:
+    """The related stories chosen for `article`, in this order (the story itself left out)."""
+    related = [pk for pk in dict.fromkeys(related) if pk != article.pk]
+    kept = {c.related_id: c for c in RelatedChoice.objects.filter(article=article)}
+    RelatedChoice.objects.filter(article=article).exclude(related__in=related).delete()
+    for order, pk in enumerate(related):
+        if choice := kept.get(pk):
+            if choice.order != order:
+                choice.order = order
+                choice.save(update_fields=["order"])
+        else:
+            RelatedChoice.objects.create(article=article, related_id=pk, order=order)
 
 
 @transaction.atomic

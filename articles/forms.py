@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from articles import changes, richtext, workflow
-from articles.models import Article, Author
+from articles.models import MAX_CHOSEN, Article, Author
 
 STALE = (
     "{who} saved this article at {when}, after you opened it. Your changes are not saved: "
@@ -79,16 +79,19 @@ class ArticleForm(forms.ModelForm):
 
 def _as_initial(content: changes.Content) -> dict:
     """Staged content as the form's initial values (bylines are the formset's)."""
-    initial = {k: v for k, v in content.items() if k in changes.FIELDS and k != "authors"}
+    initial = {
+        k: v for k, v in content.items() if k in changes.FIELDS and k not in ("authors", "related")
+    }
     for name in changes.TIMES:
         if isinstance(initial.get(name), str):
             initial[name] = parse_datetime(initial[name])
     return initial
 
 
-class BylineFormSet(BaseInlineFormSet):
-    """The bylines under the form. On a live article they are never saved from here: they are
-    part of the changes kept over it, and shown from them (as new rows, with no ids)."""
+class StagedRowsFormSet(BaseInlineFormSet):
+    """Rows under the form that are part of an article's content. On a live article they are
+    never saved from here: they are part of the changes kept over it, and shown from them (as
+    new rows, with no ids)."""
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -98,16 +101,58 @@ class BylineFormSet(BaseInlineFormSet):
             kwargs["empty_permitted"] = False
         return kwargs
 
+    def in_order(self, name: str) -> list:
+        """The rows' `name`, in their order, each once (call after validation)."""
+        rows = sorted(
+            (form.cleaned_data.get("order") or 0, n, form.cleaned_data[name])
+            for n, form in enumerate(self.forms)
+            if form.cleaned_data.get(name) and not form.cleaned_data.get("DELETE")
+        )
+        return list(dict.fromkeys(value for _, _, value in rows))
+
+
+class BylineFormSet(StagedRowsFormSet):
+    """The bylines under the form, in order."""
+
     def authors(self) -> list[Author]:
         """The authors typed, in byline order, each once (call after validation)."""
-        rows = sorted(
-            (form.cleaned_data.get("order") or 0, n, form.cleaned_data["author"])
-            for n, form in enumerate(self.forms)
-            if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
-        )
-        return list(dict.fromkeys(author for _, _, author in rows))
+        return self.in_order("author")
 
     def clean(self):
         super().clean()
         if publishing(self.data) and not any(self.errors) and not self.authors():
             raise ValidationError(f"To publish this article, {workflow.NEEDS_AUTHOR}.")
+
+
+TOO_MANY_RELATED = (
+    f"Choose at most {MAX_CHOSEN} related stories: remove one before adding another. "
+    "The rest of the list is filled from the story's topics and words."
+)
+RELATED_ITSELF = "“{headline}” cannot be related to itself: choose another story."
+RELATED_TWICE = "“{headline}” is chosen twice: keep it once."
+
+
+class RelatedChoiceFormSet(StagedRowsFormSet):
+    """The related stories editors choose under the form, in order: at most `MAX_CHOSEN`,
+    never the story itself, each once."""
+
+    def related(self) -> list[Article]:
+        """The stories chosen, in order, each once (call after validation)."""
+        return self.in_order("related")
+
+    def clean(self):
+        chosen = [
+            form.cleaned_data["related"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("related")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        if len(chosen) > MAX_CHOSEN:
+            raise ValidationError(TOO_MANY_RELATED, code="too_many")
+        for story in chosen:
+            if self.instance.pk and story.pk == self.instance.pk:
+                raise ValidationError(RELATED_ITSELF.format(headline=story.headline), code="itself")
+            if chosen.count(story) > 1:
+                raise ValidationError(RELATED_TWICE.format(headline=story.headline), code="twice")
+        super().clean()

@@ -17,7 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from articles import body, metadata
+from articles import body, metadata, read_next
 from articles.models import Article, ArticleNote, Byline
 from articles.tags import tag_teasers, topic_tag
 from newsroom.pagecache.fragments import fragment
@@ -71,8 +71,9 @@ def article_page(request, article, *, status=200, preview=False, **options):
 
     The page is assembled from fragments cached by tag (newsroom/pagecache/fragments.py): the
     article's head and story (purged when the article, its topics, authors or pictures
-    change), each other app's part (the replies: purged when a reply is shown or hidden) and
-    the site's header and footer (purged when the chrome changes). A story with a part of its
+    change), what to read next (`read_next`: purged when its lists change), each other app's
+    part (the replies: purged when a reply is shown or hidden) and the site's header and
+    footer (purged when the chrome changes). A story with a part of its
     own (a live page's updates, which change with the clock and `?page=`) is rendered each
     time."""
     shown = [part for part in _page_parts if part.in_previews or not preview]
@@ -87,6 +88,8 @@ def article_page(request, article, *, status=200, preview=False, **options):
         story = fragment(
             request, "article-story", f"{article.pk}:{host}", lambda: _story(request, article)
         )
+    # What to read next: a fragment of its own, purged when its lists change; not in previews.
+    next_html = "" if preview else read_next.block(request, article)
     parts, reply_count = [], 0
     for part in shown:
         if not part.in_story:
@@ -106,6 +109,7 @@ def article_page(request, article, *, status=200, preview=False, **options):
             "article_title": story["title"],
             "article_head": SafeString(story["head"]),
             "article_story": SafeString(story["story"].replace(REPLY_COUNT_SLOT, count, 1)),
+            "read_next": next_html,
             "page_parts": parts,
             "chrome": None if preview else chrome(request),
             "embeds": bool(story["policy"]),

@@ -26,6 +26,7 @@ LABELS = {
     "topics": "Further topics",
     "hero_image": "Lead picture",
     "authors": "Bylines",
+    "related": "Related stories",
     "search_title": "Search title",
     "search_description": "Search description",
     "social_image": "Social picture",
@@ -112,15 +113,19 @@ def paragraphs(before: list[str], after: list[str]) -> list[dict]:
 
 def _names(content_pairs: list[changes.Content]) -> dict:
     """The names behind the ids two revisions hold, read once per kind."""
-    ids = {"topic": set(), "image": set(), "author": set()}
+    ids = {"topic": set(), "image": set(), "author": set(), "article": set()}
     for content in content_pairs:
         ids["topic"] |= {content.get("primary_topic"), *(content.get("topics") or [])}
         ids["image"] |= {content.get("hero_image"), content.get("social_image")}
         ids["author"] |= set(content.get("authors") or [])
+        ids["article"] |= set(content.get("related") or [])
     return {
         "topic": {t.pk: t.name for t in Topic.objects.filter(pk__in=ids["topic"] - {None})},
         "image": {i.pk: str(i) for i in Image.objects.filter(pk__in=ids["image"] - {None})},
         "author": {a.pk: a.name for a in Author.objects.filter(pk__in=ids["author"] - {None})},
+        "article": dict(Article.objects.filter(pk__in=ids["article"]).values_list("pk", "headline"))
+        if ids["article"]
+        else {},
     }
 
 
@@ -128,8 +133,8 @@ def _shown(name: str, value, names: dict) -> str:
     if name in changes.FOREIGN_KEYS:
         kind = "topic" if name == "primary_topic" else "image"
         return names[kind].get(value, "(deleted)") if value else "none"
-    if name in ("topics", "authors"):
-        kind = "topic" if name == "topics" else "author"
+    if name in ("topics", "authors", "related"):
+        kind = {"topics": "topic", "authors": "author", "related": "article"}[name]
         return ", ".join(names[kind].get(pk, "(deleted)") for pk in value or []) or "none"
     if name in changes.TIMES:
         moment = parse_datetime(value) if value else None

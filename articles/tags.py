@@ -5,6 +5,7 @@
 - `topic-<pk>`: a topic's name and which articles it lists (its page and feeds, the home
   page's block of that section, and every teaser labelled with it).
 - `author-<pk>`: an author's name, picture and which articles they wrote.
+- `related-<pk>`: which stories the article's "Related" block lists (`articles/related.py`).
 - `articles`: which articles are published at all (home, latest, archives, feeds, search).
 - `sitemaps`: the sitemaps, which list topics and authors too.
 
@@ -27,6 +28,10 @@ def topic_tag(pk) -> str:
 
 def author_tag(pk) -> str:
     return f"author-{pk}"
+
+
+def related_tag(pk) -> str:
+    return f"related-{pk}"
 
 
 def tag_teasers(request, articles, *tags: str) -> None:

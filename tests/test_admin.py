@@ -106,6 +106,8 @@ def test_a_draft_can_be_saved_with_just_a_headline(editor_client):
             "featured_order": 100,
             "bylines-TOTAL_FORMS": 0,
             "bylines-INITIAL_FORMS": 0,
+            "related_choices-TOTAL_FORMS": 0,
+            "related_choices-INITIAL_FORMS": 0,
             "notes-TOTAL_FORMS": 0,
             "notes-INITIAL_FORMS": 0,
         },
@@ -125,6 +127,8 @@ def _form(**overrides):
         "featured_order": 100,
         "bylines-TOTAL_FORMS": 0,
         "bylines-INITIAL_FORMS": 0,
+        "related_choices-TOTAL_FORMS": 0,
+        "related_choices-INITIAL_FORMS": 0,
         "notes-TOTAL_FORMS": 0,
         "notes-INITIAL_FORMS": 0,
     }

@@ -250,6 +250,8 @@ def test_a_correction_shows_at_the_top_and_moves_the_updated_time(editor_client,
     article = make_article(body="<p>Story text.</p>")
     assert article.modified_at is None
     data = change_form_data(article) | {
+        "related_choices-TOTAL_FORMS": 0,
+        "related_choices-INITIAL_FORMS": 0,
         "notes-TOTAL_FORMS": 1,
         "notes-0-kind": "correction",
         "notes-0-text": "An earlier version gave the wrong date.",

@@ -189,6 +189,8 @@ def _form(article, **overrides):
         "bylines-0-article": article.pk,
         "bylines-0-author": article.bylines.get().author_id,
         "bylines-0-order": 0,
+        "related_choices-TOTAL_FORMS": 0,
+        "related_choices-INITIAL_FORMS": 0,
         "notes-TOTAL_FORMS": 0,
         "notes-INITIAL_FORMS": 0,
     }

@@ -159,6 +159,8 @@ def test_a_correction_note_goes_live_with_the_changes_it_explains_and_says_so(
 ):
     article = make_article(body="<p>The talks were on Tuesday.</p>")
     data = change_form_data(article, body="<p>The talks were on Wednesday.</p>") | {
+        "related_choices-TOTAL_FORMS": 0,
+        "related_choices-INITIAL_FORMS": 0,
         "notes-TOTAL_FORMS": 1,
         "notes-0-kind": "correction",
         "notes-0-text": "An earlier version gave the wrong day.",
@@ -210,6 +212,8 @@ def test_preview_of_a_new_article_before_it_is_saved(editor_client):
             "body": "<p>Draft words.</p>",
             "primary_topic": topic.pk,
             "featured_order": 100,
+            "related_choices-TOTAL_FORMS": 0,
+            "related_choices-INITIAL_FORMS": 0,
             "notes-TOTAL_FORMS": 0,
             "notes-INITIAL_FORMS": 0,
         },
@@ -231,6 +235,8 @@ def test_preview_of_an_article_with_no_section_yet(editor_client):
             {
                 "headline": "Sectionless",
                 "featured_order": 100,
+                "related_choices-TOTAL_FORMS": 0,
+                "related_choices-INITIAL_FORMS": 0,
                 "notes-TOTAL_FORMS": 0,
                 "notes-INITIAL_FORMS": 0,
                 "bylines-TOTAL_FORMS": 0,

@@ -219,6 +219,7 @@ def test_permission_matrix(people, role, operation):
 def change_form_data(article, **overrides):
     """What the admin's change form posts for `article`, as its page would send it."""
     bylines = list(article.bylines.all())
+    chosen = list(article.related_choices.all())
     data = {
         "headline": article.headline,
         "slug": article.slug,
@@ -237,6 +238,8 @@ def change_form_data(article, **overrides):
         "loaded_version": article.updated_at.isoformat(),
         "bylines-TOTAL_FORMS": len(bylines),
         "bylines-INITIAL_FORMS": len(bylines),
+        "related_choices-TOTAL_FORMS": len(chosen),
+        "related_choices-INITIAL_FORMS": len(chosen),
         "notes-TOTAL_FORMS": 0,
         "notes-INITIAL_FORMS": 0,
     }
@@ -246,6 +249,13 @@ def change_form_data(article, **overrides):
             f"bylines-{n}-article": article.pk,
             f"bylines-{n}-author": byline.author_id,
             f"bylines-{n}-order": byline.order,
+        }
+    for n, choice in enumerate(chosen):
+        data |= {
+            f"related_choices-{n}-id": choice.pk,
+            f"related_choices-{n}-article": article.pk,
+            f"related_choices-{n}-related": choice.related_id,
+            f"related_choices-{n}-order": choice.order,
         }
     return data | overrides
 

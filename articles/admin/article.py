@@ -15,9 +15,15 @@ from js_asset import Media
 from articles import changes, events, notes, revisions, workflow
 from articles.admin.actions import WorkflowActions
 from articles.admin.desk_pages import DeskPages
-from articles.admin.inlines import ArticleNoteInline, BylineInline, staged_authors
+from articles.admin.inlines import (
+    ArticleNoteInline,
+    BylineInline,
+    RelatedChoiceInline,
+    staged_authors,
+    staged_related,
+)
 from articles.forms import ArticleForm
-from articles.models import Article, ArticleNote, Byline, WorkingCopy
+from articles.models import Article, ArticleNote, Byline, RelatedChoice, WorkingCopy
 from audit import log
 from pictures.markup import thumbnail
 
@@ -46,7 +52,7 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
         "updated_at",
     ]
     form = ArticleForm
-    inlines = [BylineInline, ArticleNoteInline]
+    inlines = [BylineInline, RelatedChoiceInline, ArticleNoteInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected", "archive_selected"]
     # The writing column on the left, the publishing panel ("desk-panel") on the right; one
     # column on a phone, the writing first. The status is shown once, in the panel's head.
@@ -147,6 +153,11 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
                 "queryset": Byline.objects.none(),
                 "initial": [{"author": pk, "order": n} for n, pk in enumerate(authors)],
             }
+        if isinstance(inline, RelatedChoiceInline) and (related := staged_related(obj)):
+            kwargs |= {
+                "queryset": RelatedChoice.objects.none(),
+                "initial": [{"related": pk, "order": n} for n, pk in enumerate(related)],
+            }
         return kwargs
 
     @admin.display(description="now")
@@ -244,10 +255,13 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
             revisions.record(article, by=request.user)
             return
         bylines = next(f for f in formsets if f.model is Byline)
+        chosen = next((f for f in formsets if f.model is RelatedChoice), None)
         for formset in formsets:
-            if formset is not bylines:
+            if formset not in (bylines, chosen):
                 self.save_formset(request, form, formset, change=change)
-        content = changes.of_form(form.cleaned_data, bylines.authors())
+        content = changes.of_form(
+            form.cleaned_data, bylines.authors(), chosen.related() if chosen else None
+        )
         submit = request.POST.get("_transition") == "submit_changes"
         changes.stage(article, content, by=request.user, submit=submit)
         article.noted_now = any(f.model is ArticleNote and f.new_objects for f in formsets)

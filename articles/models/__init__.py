@@ -11,10 +11,12 @@ from articles.models.authors import Author
 from articles.models.bylines import Byline
 from articles.models.notes import ArticleNote
 from articles.models.records import PreviewLink, Revision, WorkingCopy
+from articles.models.related import MAX_CHOSEN, RelatedChoice, RelatedLink
 from articles.models.topics import RESERVED_SLUGS, Topic, validate_topic_slug
 
 __all__ = [
     "ARTICLE_SEARCH_VECTOR",
+    "MAX_CHOSEN",
     "RESERVED_SLUGS",
     "Article",
     "ArticleNote",
@@ -23,6 +25,8 @@ __all__ = [
     "Byline",
     "FormerSlug",
     "PreviewLink",
+    "RelatedChoice",
+    "RelatedLink",
     "Revision",
     "Topic",
     "WorkingCopy",

@@ -71,6 +71,16 @@ class Topic(models.Model):
     nav_order = models.PositiveSmallIntegerField(
         "order in the top bar", default=100, help_text="Lower numbers come first."
     )
+    # Read with the section of every story (`select_related`): "More in <section>" under a
+    # story needs no query of its own to know which stories to show.
+    newest_ids = models.JSONField(
+        "newest stories",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The ids of the newest stories filed here, published or scheduled, newest "
+        "first: kept by the site for “More in …” under each story.",
+    )
 
     class Meta:
         ordering = ["nav_order", "name"]

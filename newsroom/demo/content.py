@@ -65,6 +65,8 @@ SEED = {
     "hours_ago": 3,
     "featured": 1,
     "caption": "Delegations arrive for the talks on security guarantees.",
+    # Chosen by the desk as related, in order; the list is filled from topics and words.
+    "related": ["energy-ministers-meet-in-brussels", "aid-convoy-reaches-border-town"],
 }
 
 # slug, section, authors, hours ago, headline, standfirst, paragraphs, featured order or None

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from articles import events
+from articles import changes, events
 from articles.models import Article, Author, Byline, Topic
 from chrome.models import BreakingNews, SiteChrome, TopBarLink
 from comments.counts import count_replies
@@ -193,6 +193,9 @@ class Command(BaseCommand):
             created += 1
 
         seed_article = Article.objects.get(slug=seed["slug"])
+        if not seed_article.related_choices.exists():
+            chosen = Article.objects.filter(slug__in=seed["related"]).in_bulk(field_name="slug")
+            changes.write_related(seed_article, [chosen[name].pk for name in seed["related"]])
         if not seed_article.replies.exists():
             self._replies(seed_article, now)
 
@@ -218,7 +221,8 @@ class Command(BaseCommand):
             options.watched_words = "fraud\nscam"
             options.save(update_fields=["watched_words"])
 
-        # Written without the desk's services: what they keep is kept here, once.
+        # Written without the desk's services: what they keep is kept here, once (and the
+        # related stories' lists by `import_finished`).
         count_replies(list(Article.objects.values_list("pk", flat=True)))
         SiteChrome.rebuild()
         events.import_finished.send(sender=type(self))
