@@ -34,6 +34,10 @@ class AuditEntry(models.Model):
         LIVE_DELETE = "live_delete", "Live update deleted"
         KEY_POINT = "key_point", "Key points changed"
         LIVE_END = "live_end", "Live coverage ended"
+        FRONT_DRAFT = "front_draft", "Front draft changed"
+        FRONT_PUBLISH = "front_publish", "Front published"
+        FRONT_SCHEDULE = "front_schedule", "Front change scheduled"
+        FRONT_CANCEL = "front_cancel", "Scheduled front change cancelled"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "live",
     "chrome",
     "comments",
+    "fronts",
     "wordpress",
     # Last, so that its post_migrate handler runs after every app's permissions exist.
     "newsroom",

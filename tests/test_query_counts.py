@@ -23,13 +23,18 @@ LIVE = "/live-markets/markets-live-shares-slip-ahead-of-the-rates-decision/"
 MEDIA = "/weather/storm-crosses-the-coast-hour-by-hour/"
 # Page: its queries once the header and footer are read (once per purge, by each process).
 BUDGETS = {
-    "/": 6,
+    # A front: its live arrangement, which pinned stories are published, the newest of the
+    # site and of the blocks' sections (one query for all), the stories running live, the
+    # stories shown and their bylines, the blocks' sections.
+    "/": 8,
     "/latest/": 3,
     SEED: 4,  # no notes: an article without an "Updated" time has none to read
     # Without replies, an article makes 3 (the seed's fourth reads its replies); one more
     # reads all its body's pictures and embeds together.
     MEDIA: 4,
-    "/world/": 5,
+    # Its list (5), then its front: the arrangement, the newest of the section and of its
+    # Europe block's (one query), the stories shown and their bylines, Europe.
+    "/world/": 10,
     "/authors/amara-okafor/": 4,
     "/search/?q=security": 3,
     "/search/?q=": 0,
