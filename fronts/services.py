@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.log import Action, record
-from fronts import events
+from fronts import arranging, events
 from fronts import layout as layouts
 from fronts.kinds import KINDS
 from fronts.layout import Layout
@@ -80,3 +80,18 @@ def cancel(arrangement: Arrangement, *, by, now=None) -> None:
     arrangement.delete()
     record(Action.FRONT_CANCEL, by=by, subject=str(front), detail=f"was due {when}")
     events.front_changed.send(sender=Front, front=front)
+
+
+@transaction.atomic
+def pin_to_draft(front: Front, article_ids: list[int], *, by, why: str) -> int:
+    """Pin these stories, in order, to the first unpinned slots of the front's draft (an editor
+    publishes it): how many found a slot. Stories already pinned there stay where they are."""
+    layout = working_layout(front)
+    pinned = layouts.pinned_ids(layout)
+    free = [(b, s) for b, block in enumerate(layout) for s, p in enumerate(block.pins) if not p]
+    wanted = [pk for pk in dict.fromkeys(article_ids) if pk not in pinned][: len(free)]
+    for pk, (block, slot) in zip(wanted, free, strict=False):
+        layout = arranging.pin(layout, block=block, slot=slot, article=pk)
+    if wanted:
+        change_draft(front, layout, by=by, what=f"{len(wanted)} stories pinned ({why})")
+    return len(wanted)

@@ -28,6 +28,8 @@ from articles.models import ARTICLE_SEARCH_VECTOR, Article
 from audit import log
 from chrome.models import SiteChrome
 from comments.counts import count_replies
+from fronts import services as fronts
+from fronts.models import Front
 from pictures.models import Image
 from wordpress import wxr
 from wordpress.content import BodyConverter
@@ -78,6 +80,7 @@ class Importer(Library, Posts, Replies):
         self.now = now or timezone.now()
         self.report = Report(dry_run=dry_run)
         self.new_images: list[Image] = []  # the picture files of the batch not yet committed
+        self.sticky: list[int] = []  # sticky posts: pinned on the home page's front draft
 
     # The two readings ----------------------------------------------------------------------
 
@@ -231,6 +234,9 @@ class Importer(Library, Posts, Replies):
         if self.dry_run:
             return
         SiteChrome.rebuild()  # topics, pages and articles came without the desk's services
+        if self.sticky:
+            home, _ = Front.objects.get_or_create(topic=None)
+            fronts.pin_to_draft(home, self.sticky, by=None, why="sticky posts from WordPress")
         events.import_finished.send(sender=type(self))
         counts = self.report.counts
         log.record(
