@@ -6,8 +6,9 @@ and addresses come from its AppConfig, read through the app registry. `audit` (t
 and `pictures` (the picture library) import only the core; `embeds` (providers' posts and
 players in bodies) imports pictures and the core; `articles` may import those; `live`
 (live coverage) and `chrome` (the header, footer and banner) build on articles and import
-neither each other nor anything after them; `comments` may import all of those; `wordpress`
-(the import from WordPress) may import everything, and nothing imports it.
+neither each other nor anything after them; `comments` may import all of those; `fronts`
+(the home page and sections' pages as editors arrange them) may import all of those too;
+`wordpress` (the import from WordPress) may import everything, and nothing imports it.
 Only the shell (urls, wsgi, asgi, settings, context processors, the Jinja environment and
 site-wide commands) sees everything, and nothing imports the shell. No first-party import
 hides inside a function, except Django's `AppConfig.ready()`.
