@@ -62,10 +62,14 @@ def unpin(layout: Layout, *, block: int, slot: int) -> Layout:
     return _with(layout, block, target.with_pins(pins))
 
 
-def move(layout: Layout, *, article: int, to_block: int, to_slot: int) -> Layout:
-    """Put a story in a slot (pinned there), from wherever it was. The story pinned in that
-    slot before takes the moved story's old place when it had one (the two swap)."""
+def move(layout: Layout, *, article: int, to_block: int, to_slot: int | None = None) -> Layout:
+    """Put a story in a slot (pinned there), from wherever it was; with no slot named, the
+    block's first unpinned one. The story pinned in that slot before takes the moved story's
+    old place when it had one (the two swap)."""
     target = _block(layout, to_block)
+    if to_slot is None:
+        free = [s for s, pin in enumerate(target.pins) if pin is None or pin == article]
+        to_slot = free[0] if free else target.slots - 1
     to_slot = min(to_slot, target.slots - 1)
     _slot(target, to_slot)
     places = ((b, s) for b, block in enumerate(layout) for s, p in enumerate(block.pins))

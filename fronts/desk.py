@@ -39,9 +39,12 @@ def _change(front: Front, data: dict, *, by) -> str:
         what = f"block {block + 1}, slot {slot + 1} fills automatically"
     elif action == "move":
         need(article, data.get("to_block"))
-        to_block, to_slot = data["to_block"], data.get("to_slot") or 0
-        layout = arranging.move(layout, article=article.pk, to_block=to_block, to_slot=to_slot)
-        what = f"“{article.headline}” moved to block {to_block + 1}, slot {to_slot + 1}"
+        to_block = data["to_block"]
+        layout = arranging.move(
+            layout, article=article.pk, to_block=to_block, to_slot=data.get("to_slot")
+        )
+        slot = next(s for s, pin in enumerate(layout[to_block].pins) if pin == article.pk)
+        what = f"“{article.headline}” moved to block {to_block + 1}, slot {slot + 1}"
     elif action == "step":
         need(article, block, slot, data.get("by"))
         layout = arranging.step(layout, article=article.pk, block=block, slot=slot, by=data["by"])

@@ -64,6 +64,14 @@ def test_moving_onto_a_pinned_slot_swaps_the_two_stories():
     )
 
 
+def test_moving_to_a_block_without_a_slot_named_takes_its_first_unpinned_slot():
+    layout = (Block("lead", (1,)), Block("top", (2, None, 3)))
+    assert arranging.move(layout, article=1, to_block=1) == (
+        Block("lead", (None,)),
+        Block("top", (2, 1, 3)),
+    )
+
+
 def test_stepping_down_past_a_blocks_end_goes_to_the_next_block():
     layout = (Block("lead", (1,)), Block("top", (None, None)))
     assert arranging.step(layout, article=1, block=0, slot=0, by=1) == (
