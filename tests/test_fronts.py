@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fronts import arranging
 from fronts import layout as layouts
@@ -48,6 +50,37 @@ def test_a_pin_of_a_story_readers_cannot_see_fills_automatically():
 def test_a_slot_with_nothing_left_stays_empty():
     rows = resolve([Block("list", (None, None))], visible=set(), candidates=[[]])
     assert rows == [[Slot(None, pinned=False), Slot(None, pinned=False)]]
+
+
+ids = st.integers(min_value=1, max_value=15)
+blocks = st.lists(
+    st.builds(
+        Block,
+        kind=st.just("top"),
+        pins=st.lists(st.none() | ids, min_size=1, max_size=4).map(tuple),
+    ),
+    max_size=5,
+)
+
+
+@given(blocks, st.sets(ids), st.data())
+def test_resolution_never_shows_a_story_twice_and_every_first_visible_pin_holds(
+    blocks, visible, data
+):
+    # A block's candidates are stories readers may see, newest first, each once.
+    stories = st.lists(st.sampled_from(sorted(visible)), max_size=8, unique=True)
+    candidates = [data.draw(stories) if visible else [] for _ in blocks]
+    rows = resolve(blocks, visible=visible, candidates=candidates)
+    shown = [slot.article for row in rows for slot in row if slot.article]
+    assert len(shown) == len(set(shown))
+    seen = set()
+    for block, row, wanted in zip(blocks, rows, candidates, strict=True):
+        for pin, slot in zip(block.pins, row, strict=True):
+            if pin in visible and pin not in seen:
+                assert slot == Slot(pin, pinned=True)
+                seen.add(pin)
+            elif slot.article is not None:
+                assert not slot.pinned and slot.article in wanted
 
 
 def test_pinning_a_story_already_pinned_moves_it():

@@ -1,6 +1,6 @@
-"""The home page's front, seeded from the stories editors had ticked "Featured": the first (by
-their order) leads, the next four are the top stories, each pinned; then a row for each of the
-top-level sections, by name, filled automatically."""
+"""The home page's front, listed at the desk from the start, and seeded from the stories editors
+had ticked "Featured": the first (by their order) leads, the next four are the top stories,
+each pinned; then a row for each of the top-level sections, by name, filled automatically."""
 
 from django.db import migrations
 from django.utils import timezone
@@ -14,7 +14,8 @@ def seed(apps, schema_editor):
     Topic = apps.get_model("articles", "Topic")
     Front = apps.get_model("fronts", "Front")
     Arrangement = apps.get_model("fronts", "Arrangement")
-    if Front.objects.filter(topic=None).exists():
+    front, made = Front.objects.get_or_create(topic=None)
+    if not made:
         return
     featured = list(
         Article.objects.filter(is_featured=True)
@@ -30,7 +31,6 @@ def seed(apps, schema_editor):
         {"kind": "top", "title": "", "topic": None, "pins": pins[1:]},
         *({"kind": "section", "title": "", "topic": t.pk, "pins": [None] * 4} for t in sections),
     ]
-    front = Front.objects.create(topic=None)
     Arrangement.objects.create(front=front, layout={"blocks": blocks}, live_from=timezone.now())
 
 
