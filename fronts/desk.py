@@ -4,12 +4,13 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from articles.models import Article, Topic
 from fronts import arranging, services
+from fronts import layout as layouts
 from fronts.forms import ArrangeForm
 from fronts.kinds import CHOICES, KINDS
 from fronts.models import Front
@@ -163,7 +164,17 @@ def _context(model_admin, request, front: Front) -> dict:
 
 
 def preview_view(model_admin, request, front: Front):
-    """The working arrangement rendered as readers will see it: for the desk, never cached."""
-    blocks = show(services.working_layout(front), front.topic)
-    text = "Preview: the arrangement being prepared, as readers will see it once published."
-    return render_front(request, blocks, preview=text)
+    """The working arrangement (or a scheduled one, `?arrangement=<pk>`) rendered as readers
+    will see it: for the desk, never cached, never indexed."""
+    asked = request.GET.get("arrangement", "")
+    if asked:
+        scheduled = front.arrangements.filter(pk=int(asked) if asked.isdigit() else 0).first()
+        if scheduled is None:
+            raise Http404("No such arrangement of this front.")
+        layout = layouts.from_json(scheduled.layout, kinds=KINDS)
+        when = timezone.localtime(scheduled.live_from)
+        text = f"Preview: the arrangement readers see from {when:%d %B %Y, %H:%M}."
+    else:
+        layout = services.working_layout(front)
+        text = "Preview: the arrangement being prepared, as readers will see it once published."
+    return render_front(request, show(layout, front.topic), preview=text)

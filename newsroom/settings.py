@@ -305,8 +305,6 @@ SESSION_COOKIE_PATH = f"/{ADMIN_URL}"
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 # How often the article form sends an editor's working copy while it has unsaved changes.
 DESK_AUTOSAVE_SECONDS = env.int("DESK_AUTOSAVE_SECONDS", default=30)
-HOME_LATEST_COUNT = 10
-HOME_SECTION_COUNT = 3
 ARTICLES_PER_PAGE = 20
 
 # Embeds (embeds/): a provider's oEmbed endpoint is asked once, in the background, and must

@@ -142,6 +142,23 @@ def test_a_scheduled_arrangement_goes_live_at_its_time_and_purges_its_front_only
     assert AuditEntry.objects.filter(action="front_schedule").exists()
 
 
+def test_a_scheduled_arrangement_can_be_previewed_before_its_time(editor_client, home):
+    old = make_article(
+        headline="Lead for the morning", publish_at=timezone.now() - timedelta(days=1)
+    )
+    make_article(headline="Newest")
+    _post(editor_client, home, action="pin", article=old.pk, target="0:0")
+    at = (timezone.localtime() + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M")
+    _post(editor_client, home, action="schedule", at=at)
+    arrangement = Arrangement.objects.get()
+    assert "?arrangement=" in editor_client.get(_url(home)).content.decode()
+    preview = reverse("admin:fronts_front_preview", args=[home.pk])
+    page = editor_client.get(f"{preview}?arrangement={arrangement.pk}").content.decode()
+    assert "Lead for the morning" in _lead(page) and "readers see from" in page
+    assert "Newest" in _lead(editor_client.get(preview).content.decode()), "the draft: none"
+    assert editor_client.get(f"{preview}?arrangement=999").status_code == 404
+
+
 def test_a_scheduled_change_can_be_cancelled_before_its_time(editor_client, home):
     at = (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     _post(editor_client, home, action="schedule", at=at)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from fronts.models import Front
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations, signed_in
+from tests.browser.test_admin_csp import watch_csp
 from tests.factories import make_article
 
 
@@ -34,6 +35,7 @@ def _slot(page, block, slot):
 
 def test_an_editor_drags_a_story_into_the_lead_and_publishes(site_url, page_at, editor, stories):
     page = page_at(DESKTOP)
+    csp_problems = watch_csp(page)
     signed_in(page, site_url, editor)
     _arrange(page, site_url)
     expect(_slot(page, 0, 0)).to_contain_text("Story 0")
@@ -44,6 +46,7 @@ def test_an_editor_drags_a_story_into_the_lead_and_publishes(site_url, page_at, 
     expect(_slot(page, 0, 0)).to_contain_text("Pinned")
     expect(_slot(page, 1, 0)).to_contain_text("Story 0")  # the others fill in after it
     screenshot(page, "fronts-desk-dragged-desktop")
+    assert csp_problems() == [], "the desk's script keeps to the admin's policy"
     page.get_by_role("button", name="Publish now").click()
     page.goto(site_url + "/")
     expect(page.locator(".front-lead .teaser-headline")).to_have_text("Story 3")
