@@ -3,6 +3,7 @@ preview, publish and schedule it (`fronts/desk.py`)."""
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -13,6 +14,10 @@ from fronts import desk
 from fronts.models import Front
 
 
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%d %b %Y %H:%M") if moment else "—"
+
+
 @admin.register(Front)
 class FrontAdmin(admin.ModelAdmin):
     list_display = ["__str__", "live_since", "next_change", "draft_changed_at", "arrange_link"]
@@ -21,17 +26,26 @@ class FrontAdmin(admin.ModelAdmin):
     autocomplete_fields = ["topic"]
     search_fields = ["topic__name"]
 
-    @admin.display(description="live since")
-    def live_since(self, front):
-        live = front.arrangements.live().first()
-        return timezone.localtime(live.live_from).strftime("%d %b %Y %H:%M") if live else "—"
-
-    @admin.display(description="next scheduled change")
-    def next_change(self, front):
-        next_one = front.arrangements.scheduled().first()
+    def get_queryset(self, request):
+        now = timezone.now()
         return (
-            timezone.localtime(next_one.live_from).strftime("%d %b %Y %H:%M") if next_one else "—"
+            super()
+            .get_queryset(request)
+            .annotate(
+                live_from=Max(
+                    "arrangements__live_from", filter=Q(arrangements__live_from__lte=now)
+                ),
+                next_from=Min("arrangements__live_from", filter=Q(arrangements__live_from__gt=now)),
+            )
         )
+
+    @admin.display(description="live since", ordering="live_from")
+    def live_since(self, front):
+        return _when(front.live_from)
+
+    @admin.display(description="next scheduled change", ordering="next_from")
+    def next_change(self, front):
+        return _when(front.next_from)
 
     @admin.display(description="")
     def arrange_link(self, front):

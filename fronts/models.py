@@ -49,7 +49,11 @@ class Front(models.Model):
         ordering = [models.F("topic__name").asc(nulls_first=True)]
         constraints = [
             # One front per page: the home page (no section) included.
-            models.UniqueConstraint(Coalesce("topic", 0), name="one_front_per_page"),
+            models.UniqueConstraint(
+                Coalesce("topic", 0),
+                name="one_front_per_page",
+                violation_error_message="That page has a front already: arrange it from the list.",
+            ),
         ]
 
     def __str__(self):

@@ -173,3 +173,16 @@ def test_a_time_already_past_is_refused(editor_client, home):
     response = _post(editor_client, home, action="schedule", at=at)
     assert response.status_code == 400
     assert "Choose a time still to come" in response.content.decode()
+
+
+def test_a_front_is_added_for_a_section_once(editor_client, home):
+    harbour = make_topic(name="Harbour", slug="harbour")
+    add = reverse("admin:fronts_front_add")
+    response = editor_client.post(add, {"topic": harbour.pk})
+    front = Front.objects.get(topic=harbour)
+    assert response.status_code == 302 and response["Location"] == _url(front)
+    again = editor_client.post(add, {"topic": harbour.pk})
+    assert "That page has a front already" in again.content.decode()
+    second_home = editor_client.post(add, {"topic": ""})
+    assert "That page has a front already" in second_home.content.decode()
+    assert Front.objects.count() == 2

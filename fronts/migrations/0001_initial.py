@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='front',
-            constraint=models.UniqueConstraint(django.db.models.functions.comparison.Coalesce('topic', 0), name='one_front_per_page'),
+            constraint=models.UniqueConstraint(django.db.models.functions.comparison.Coalesce('topic', 0), name='one_front_per_page', violation_error_message='That page has a front already: arrange it from the list.'),
         ),
         migrations.AddIndex(
             model_name='arrangement',
