@@ -5,7 +5,7 @@ _CRUD = ("add", "change", "delete", "view")
 
 class FrontsConfig(AppConfig):
     name = "fronts"
-    verbose_name = "Fronts"
+    verbose_name = "Home and section pages"
 
     # What each role may do here (synced by newsroom/desk/roles.py). Writers do not arrange.
     roles = {
