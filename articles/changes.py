@@ -30,8 +30,6 @@ SCALARS = (
     "search_title",
     "search_description",
     "allow_replies",
-    "is_featured",
-    "featured_order",
 )
 TIMES = ("publish_at", "live_from", "live_until")
 FOREIGN_KEYS = ("primary_topic", "hero_image", "social_image")

@@ -49,8 +49,6 @@ import_finished = Signal()
 LISTED_BY = (
     "primary_topic_id",
     "publish_at",
-    "is_featured",
-    "featured_order",
     "live_from",
     "live_until",
 )
@@ -64,8 +62,6 @@ class Listing:
     visible: bool
     primary_topic_id: int | None
     publish_at: datetime | None
-    is_featured: bool
-    featured_order: int | None
     live_from: datetime | None
     live_until: datetime | None
     # Its topics and authors, when the change may move them (two queries).

@@ -39,7 +39,7 @@ class LatestFeed(Feed):
     # Absolute addresses from the request's host, like the pages, not the sites framework's.
 
     def link(self, obj):
-        return self.request.build_absolute_uri(reverse("articles:home"))
+        return self.request.build_absolute_uri("/")
 
     def feed_url(self, obj):
         return self.request.build_absolute_uri()

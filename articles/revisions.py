@@ -34,8 +34,6 @@ LABELS = {
     "live_from": "Live coverage since",
     "live_until": "Live coverage ended",
     "allow_replies": "Allow replies",
-    "is_featured": "Featured",
-    "featured_order": "Featured order",
 }
 TEXTS = ("headline", "slug", "standfirst", "body", "search_title", "search_description")
 

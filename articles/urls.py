@@ -5,7 +5,6 @@ from articles import feeds, views
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("latest/", views.PublishedListView.as_view(), name="latest"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("preview/<str:token>/", views.preview, name="preview"),
@@ -21,7 +20,8 @@ urlpatterns = [
     path("feed/atom/topics/<slug:slug>/", feeds.TopicAtomFeed(), name="topic-feed-atom"),
     path("feed/authors/<slug:slug>/", feeds.AuthorFeed(), name="author-feed"),
     path("feed/atom/authors/<slug:slug>/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
-    # Topic and article addresses come last: their first segment is any topic's slug.
+    # Topic and article addresses come last: their first segment is any topic's slug. A
+    # section's page is answered by its front (fronts/urls.py, included before this list).
     path("<slug:slug>/", views.TopicView.as_view(), name="topic"),
     path("<slug:topic>/<slug:slug>/", views.article_detail, name="article"),
 ]

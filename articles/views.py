@@ -1,13 +1,16 @@
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.generic import ListView, TemplateView
 
 from articles import changes, previews
@@ -17,50 +20,6 @@ from articles.page import article_page, page_articles
 from articles.tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from newsroom.pagecache.middleware import do_not_store, reads_query
 from newsroom.pagecache.tags import tag
-
-
-def home(request):
-    """Lead and featured stories chosen by editors (else the newest), latest news, sections."""
-    published = Article.objects.published().for_listing()
-    featured = list(
-        published.filter(is_featured=True).order_by("featured_order", "-publish_at")[:5]
-    )
-    latest = list(published.newest_first()[: settings.HOME_LATEST_COUNT + 5])
-    if not featured:
-        featured = latest[:5]
-    shown = {a.pk for a in featured}
-    latest = [a for a in latest if a.pk not in shown][: settings.HOME_LATEST_COUNT]
-
-    # The newest few of every top-bar section in one query that reads only those few: for
-    # each section, the n-th newest is found through the (section, publish_at) index.
-    newest = (
-        Article.objects.published()
-        .filter(primary_topic=OuterRef("pk"))
-        .order_by("-publish_at", "-pk")
-        .values("pk")
-    )
-    nav = Topic.objects.filter(show_in_nav=True)
-    chosen = Q()
-    for n in range(settings.HOME_SECTION_COUNT):
-        chosen |= Q(pk__in=nav.annotate(pick=Subquery(newest[n : n + 1])).values("pick"))
-    sections: dict[Topic, list[Article]] = {}
-    for article in published.filter(chosen).order_by(
-        "primary_topic__nav_order", "primary_topic__name", "-publish_at", "-pk"
-    ):
-        sections.setdefault(article.primary_topic, []).append(article)
-    shown = [*featured, *latest, *(a for articles in sections.values() for a in articles)]
-    tag_teasers(request, shown, ARTICLES)
-
-    return render(
-        request,
-        "articles/home.html",
-        {
-            "lead": featured[0] if featured else None,
-            "featured": featured[1:],
-            "latest": latest,
-            "sections": sections,
-        },
-    )
 
 
 @reads_query("page")
@@ -87,7 +46,29 @@ class PublishedListView(ListView):
         return context
 
 
+@dataclass(frozen=True)
+class TopicPageTop:
+    """What another app shows on a section's first page above its list (the fronts app: the
+    section's front): its markup, and the articles it shows, which the list then leaves out."""
+
+    html: SafeString
+    shown: frozenset[int]
+
+
+# (request, topic) -> TopicPageTop or None, added from other apps' `AppConfig.ready()`.
+_topic_page_tops: list[Callable] = []
+
+
+def add_to_topic_page(top: Callable) -> None:
+    """Called by another app from its `AppConfig.ready()`: articles never imports it."""
+    if top not in _topic_page_tops:
+        _topic_page_tops.append(top)
+
+
 class TopicView(PublishedListView):
+    """A section's or topic's articles, newest first; page 1 starts with what other apps put
+    above the list (`add_to_topic_page`)."""
+
     template_name = "articles/topic_detail.html"
 
     def get_queryset(self):
@@ -102,7 +83,13 @@ class TopicView(PublishedListView):
         return (topic_tag(self.topic.pk),)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(topic=self.topic, **kwargs)
+        context = super().get_context_data(topic=self.topic, **kwargs)
+        if context["page_obj"].number == 1:
+            tops = [t for top in _topic_page_tops if (t := top(self.request, self.topic))]
+            shown = set().union(*(t.shown for t in tops))
+            context["tops"] = [t.html for t in tops]
+            context["articles"] = [a for a in context["articles"] if a.pk not in shown]
+        return context
 
 
 class AuthorView(PublishedListView):

@@ -38,6 +38,10 @@ class AuditEntry(models.Model):
         BANNER_RAISE = "banner_raise", "Breaking-news banner raised"
         BANNER_CHANGE = "banner_change", "Breaking-news banner changed"
         BANNER_CLEAR = "banner_clear", "Breaking-news banner cleared"
+        FRONT_DRAFT = "front_draft", "Front draft changed"
+        FRONT_PUBLISH = "front_publish", "Front published"
+        FRONT_SCHEDULE = "front_schedule", "Front change scheduled"
+        FRONT_CANCEL = "front_cancel", "Scheduled front change cancelled"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "live",
     "chrome",
     "comments",
+    "fronts",
     "wordpress",
     # Last, so that its post_migrate handler runs after every app's permissions exist.
     "newsroom",
@@ -304,8 +305,6 @@ SESSION_COOKIE_PATH = f"/{ADMIN_URL}"
 PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
 # How often the article form sends an editor's working copy while it has unsaved changes.
 DESK_AUTOSAVE_SECONDS = env.int("DESK_AUTOSAVE_SECONDS", default=30)
-HOME_LATEST_COUNT = 10
-HOME_SECTION_COUNT = 3
 ARTICLES_PER_PAGE = 20
 
 # Embeds (embeds/): a provider's oEmbed endpoint is asked once, in the background, and must

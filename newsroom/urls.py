@@ -79,6 +79,8 @@ urlpatterns = [
     path("pages/", include("django.contrib.flatpages.urls")),
     path("replies/", include("comments.urls")),
     path("", include("live.urls")),
+    # The home page is a front.
+    path("", include("fronts.urls")),
     path("", include("articles.urls")),
 ]
 

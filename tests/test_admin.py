@@ -103,7 +103,6 @@ def test_a_draft_can_be_saved_with_just_a_headline(editor_client):
         {
             "headline": "Just an idea",
             "status": "draft",
-            "featured_order": 100,
             "bylines-TOTAL_FORMS": 0,
             "bylines-INITIAL_FORMS": 0,
             "related_choices-TOTAL_FORMS": 0,
@@ -124,7 +123,6 @@ def _form(**overrides):
         "slug": "ready-to-go",
         "body": "<p>Text.</p>",
         "_transition": "publish",
-        "featured_order": 100,
         "bylines-TOTAL_FORMS": 0,
         "bylines-INITIAL_FORMS": 0,
         "related_choices-TOTAL_FORMS": 0,

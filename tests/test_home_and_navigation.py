@@ -1,5 +1,6 @@
 """The front page, the top bar editors control, the banner and the footer pages."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -19,43 +20,20 @@ def _position(page, text):
     return page.index(text)
 
 
-def test_lead_story_is_the_first_featured_article_editors_chose(client):
-    make_article(headline="Newest but ordinary")
-    make_article(
-        headline="Chosen lead",
-        is_featured=True,
-        featured_order=1,
-        publish_at=timezone.now() - timedelta(days=1),
-    )
-    make_article(headline="Second pick", is_featured=True, featured_order=2)
-    page = client.get("/").content.decode()
-    assert _position(page, "Chosen lead") < _position(page, "Second pick")
-    assert _position(page, "Second pick") < _position(page, "Newest but ordinary")
-    lead = page.split('class="lead"')[1].split('class="featured"')[0]
-    assert "Chosen lead" in lead
-
-
-def test_without_featured_articles_the_newest_leads(client):
-    make_article(headline="Older", publish_at=timezone.now() - timedelta(days=2))
-    make_article(headline="Newest")
-    page = client.get("/").content.decode()
-    assert "Newest" in page.split('class="lead"')[1].split("</article>")[0]
-
-
-def test_home_shows_a_block_per_navigation_section_in_editor_order(client):
-    weather = make_topic(name="Weather", slug="weather", nav_order=2)
-    markets = make_topic(name="Live Markets", slug="live-markets", nav_order=1)
-    hidden = make_topic(name="Hidden desk", slug="hidden-desk", show_in_nav=False)
-    for n in range(5):
+def test_a_home_never_arranged_has_a_row_for_each_top_level_section(client):
+    weather = make_topic(name="Weather", slug="weather")
+    markets = make_topic(name="Live Markets", slug="live-markets")
+    europe = make_topic(name="Europe", slug="europe", parent=markets)
+    for n in range(12):
         make_article(headline=f"Forecast {n}", primary_topic=weather)
-    make_article(headline="Stocks up", primary_topic=markets)
-    make_article(headline="Not in nav", primary_topic=hidden)
+        make_article(headline=f"Stocks {n}", primary_topic=markets)
+    make_article(headline="Paris votes", primary_topic=europe)
     page = client.get("/").content.decode()
-    assert 'id="section-live-markets"' in page and 'id="section-weather"' in page
-    assert 'id="section-hidden-desk"' not in page
-    weather_block = page.split('id="section-weather"')[1].split("</section>")[0]
-    assert weather_block.count('<article class="teaser') == 3
-    assert "Forecast 4" in weather_block and "Forecast 0" not in weather_block, "the newest three"
+    rows = re.findall(r'<h2 id="block-\d+" class="section-title"><a href="([^"]+)"', page)
+    assert rows == ["/live-markets/", "/weather/"], "top-level sections, by name; no subsection"
+    for n in range(12):
+        assert page.count(f">Forecast {n}<") <= 1, "no story twice on the front"
+        assert page.count(f">Stocks {n}<") <= 1, "no story twice on the front"
 
 
 def test_topic_navigation_leads_to_the_topic_page_and_its_articles(client):

@@ -6,8 +6,9 @@ and addresses come from its AppConfig, read through the app registry. `audit` (t
 and `pictures` (the picture library) import only the core; `embeds` (providers' posts and
 players in bodies) imports pictures and the core; `articles` may import those; `live`
 (live coverage) and `chrome` (the header, footer and banner) build on articles and import
-neither each other nor anything after them; `comments` may import all of those; `wordpress`
-(the import from WordPress) may import everything, and nothing imports it.
+neither each other nor anything after them; `comments` may import all of those; `fronts`
+(the home page and sections' pages as editors arrange them) may import all of those too;
+`wordpress` (the import from WordPress) may import everything, and nothing imports it.
 Only the shell (urls, wsgi, asgi, settings, context processors, the Jinja environment and
 site-wide commands) sees everything, and nothing imports the shell. No first-party import
 hides inside a function, except Django's `AppConfig.ready()`.
@@ -31,6 +32,7 @@ APPS = (
     "chrome",
     "comments",
     "embeds",
+    "fronts",
     "live",
     "newsroom",
     "pictures",
@@ -47,6 +49,7 @@ SHELL = {
     "newsroom.jinja2",
     "newsroom.demo",
     "newsroom.demo.content",
+    "newsroom.demo.fronts",
     "newsroom.demo.live_pages",
     "newsroom.demo.media_story",
     "newsroom.management.commands.load_demo",
@@ -69,8 +72,20 @@ MAY_IMPORT = {
         "audit",
         "newsroom",
     },
+    "fronts": {
+        "fronts",
+        "comments",
+        "live",
+        "chrome",
+        "articles",
+        "embeds",
+        "pictures",
+        "audit",
+        "newsroom",
+    },
     "wordpress": {
         "wordpress",
+        "fronts",
         "comments",
         "live",
         "chrome",

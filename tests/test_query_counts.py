@@ -25,7 +25,10 @@ LIVE = "/live-markets/markets-live-shares-slip-ahead-of-the-rates-decision/"
 MEDIA = "/weather/storm-crosses-the-coast-hour-by-hour/"
 # Page: its queries once the header and footer are read (once per purge, by each process).
 BUDGETS = {
-    "/": 6,
+    # A front: its live arrangement, which pinned stories are published, the newest of the
+    # site and of the blocks' sections (one query for all), the stories running live, the
+    # stories shown and their bylines, the blocks' sections.
+    "/": 8,
     "/latest/": 3,
     # No notes: an article without an "Updated" time has none to read; the fifth reads the
     # stories of "Related" and "More in <section>" together.
@@ -33,7 +36,9 @@ BUDGETS = {
     # Without replies, an article makes 4 (the seed's fifth reads its replies); one more
     # reads all its body's pictures and embeds together.
     MEDIA: 5,
-    "/world/": 5,
+    # Its list (5), then its front: the arrangement, the newest of the section and of its
+    # Europe block's (one query), the stories shown and their bylines, Europe.
+    "/world/": 10,
     "/authors/amara-okafor/": 4,
     "/search/?q=security": 3,
     "/search/?q=": 0,

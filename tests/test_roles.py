@@ -34,6 +34,7 @@ def test_each_app_declares_its_own_share_of_a_role():
         "flatpages",
         "comments",
         "embeds",
+        "fronts",
         "pictures",
         "wordpress",
     }
@@ -49,6 +50,7 @@ def test_editors_publish_and_writers_do_not(editor, writer, moderator):
     assert editor.has_perm("flatpages.change_flatpage")
     assert editor.has_perm("wordpress.delete_oldaddress")
     assert editor.has_perm("pictures.delete_image")
+    assert editor.has_perm("fronts.change_front") and not writer.has_perm("fronts.view_front")
     assert writer.has_perm("pictures.add_image")
     assert not writer.has_perm("pictures.delete_image")
     assert not writer.has_perm("articles.publish_article")

@@ -182,7 +182,6 @@ def _form(article, **overrides):
         "body": article.body,
         "status": article.status,
         "primary_topic": article.primary_topic_id,
-        "featured_order": 100,
         "bylines-TOTAL_FORMS": 1,
         "bylines-INITIAL_FORMS": 1,
         "bylines-0-id": article.bylines.get().pk,

@@ -211,7 +211,6 @@ def test_preview_of_a_new_article_before_it_is_saved(editor_client):
             "headline": "Not saved at all",
             "body": "<p>Draft words.</p>",
             "primary_topic": topic.pk,
-            "featured_order": 100,
             "related_choices-TOTAL_FORMS": 0,
             "related_choices-INITIAL_FORMS": 0,
             "notes-TOTAL_FORMS": 0,
@@ -234,7 +233,6 @@ def test_preview_of_an_article_with_no_section_yet(editor_client):
             reverse("admin:articles_article_preview_new"),
             {
                 "headline": "Sectionless",
-                "featured_order": 100,
                 "related_choices-TOTAL_FORMS": 0,
                 "related_choices-INITIAL_FORMS": 0,
                 "notes-TOTAL_FORMS": 0,

@@ -11,6 +11,7 @@ from articles.models import Article, Author, Topic
 from audit.models import AuditEntry
 from chrome.models import TopBarLink
 from comments.models import Reply, ReplyCount
+from fronts.models import Front
 from tests.factories import page_text
 from tests.wordpress_export import EXPORT, counts, row, run
 from wordpress.models import OldAddress
@@ -51,7 +52,8 @@ def test_statuses_dates_bylines_and_sections_follow_wordpress(imported):
     assert storm.standfirst == "Winds of 70 mph kept the fishing fleet ashore."
     assert storm.primary_topic.name == "Local" and storm.primary_topic.parent.name == "Coast News"
     assert {t.name for t in storm.topics.all()} == {"Tides & Weather", "Storms"}
-    assert storm.is_featured, "sticky"
+    home = Front.objects.get(topic=None)
+    assert storm.pk in [pin for block in home.draft["blocks"] for pin in block["pins"]], "sticky"
     assert storm.hero_image.alt_text == "Fishing boats moored in the harbour at first light"
     assert storm.hero_image.caption == "The harbour at dawn, before the storm."
     assert [a.name for a in storm.byline_authors] == ["Jane Doe"]

@@ -233,7 +233,6 @@ def change_form_data(article, **overrides):
         "publish_at_1": timezone.localtime(article.publish_at).strftime("%H:%M:%S")
         if article.publish_at
         else "",
-        "featured_order": article.featured_order,
         "allow_replies": "on" if article.allow_replies else "",
         "loaded_version": article.updated_at.isoformat(),
         "bylines-TOTAL_FORMS": len(bylines),

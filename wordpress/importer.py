@@ -29,6 +29,8 @@ from audit import log
 from chrome import topbar
 from chrome.models import SiteChrome
 from comments.counts import count_replies
+from fronts import services as fronts
+from fronts.models import Front
 from pictures.models import Image
 from wordpress import wxr
 from wordpress.content import BodyConverter
@@ -80,6 +82,7 @@ class Importer(Library, Posts, Replies):
         self.report = Report(dry_run=dry_run)
         self.new_images: list[Image] = []  # the picture files of the batch not yet committed
         self.nav_topics: list[int] = []  # new sections from top-level categories, in order
+        self.sticky: list[int] = []  # sticky posts: pinned on the home page's front draft
 
     # The two readings ----------------------------------------------------------------------
 
@@ -234,6 +237,9 @@ class Importer(Library, Posts, Replies):
             return
         topbar.append_topics(self.nav_topics, by=None)
         SiteChrome.rebuild()  # topics, pages and articles came without the desk's services
+        if self.sticky:
+            home, _ = Front.objects.get_or_create(topic=None)
+            fronts.pin_to_draft(home, self.sticky, by=None, why="sticky posts from WordPress")
         events.import_finished.send(sender=type(self))
         counts = self.report.counts
         log.record(

@@ -100,7 +100,6 @@ class Posts:
             "primary_topic_id": section,
             "hero_image_id": thumbnail.pk if thumbnail is not None else None,
             "allow_replies": item.comment_status == "open",
-            "is_featured": item.sticky,
             "topics": list(dict.fromkeys(t for t in categories[1:] + tags if t != section)),
             "author": self.author_for(item.creator),
         }
@@ -126,6 +125,8 @@ class Posts:
             status, publish_at = state
             fields |= {"status": status, "publish_at": publish_at}
             if found == "updated":
+                if item.sticky:
+                    self.sticky.append(pk)
                 self.update_article(pk, fields, topics, author, item)
                 counts.updated += 1
                 self.remember(Kind.POST, item.wp_id, pk, item.digest)
@@ -138,6 +139,8 @@ class Posts:
         bylines, filed = [], []
         for (item, _, extra), article in zip(new, created, strict=True):
             counts.imported += 1
+            if item.sticky:
+                self.sticky.append(article.pk)
             self.articles_here.add(article.pk)
             self.new_articles.append(article.pk)
             self.remember(Kind.POST, item.wp_id, article.pk, item.digest)

@@ -36,7 +36,7 @@ def _is_live(article: Article, change: bool) -> bool:
 @admin.register(Article)
 class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
     list_display = ["headline", "status_label", "publish_at", "byline", "primary_topic"]
-    list_filter = ["status", "changes_status", "is_featured", "primary_topic", "authors"]
+    list_filter = ["status", "changes_status", "primary_topic", "authors"]
     list_select_related = ["primary_topic"]
     search_fields = ["headline", "standfirst", "body"]
     date_hierarchy = "publish_at"
@@ -75,7 +75,7 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
         (
             "Schedule and settings",
             {
-                "fields": ["publish_at", "allow_replies", ("is_featured", "featured_order")],
+                "fields": ["publish_at", "allow_replies"],
                 "classes": ["desk-panel"],
             },
         ),

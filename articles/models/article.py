@@ -203,14 +203,6 @@ class Article(models.Model):
     allow_replies = models.BooleanField(
         "allow replies", default=True, help_text="Readers may reply under the article."
     )
-    is_featured = models.BooleanField(
-        "featured", default=False, help_text="Show among the lead stories on the home page."
-    )
-    featured_order = models.PositiveSmallIntegerField(
-        "featured order",
-        default=100,
-        help_text="Among featured stories, lower numbers come first; the first is the lead.",
-    )
     live_from = models.DateTimeField(
         "live coverage since",
         null=True,
@@ -256,11 +248,6 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-publish_at"], name="article_visible_idx"),
             models.Index(fields=["primary_topic", "-publish_at"], name="article_topic_idx"),
-            models.Index(
-                fields=["featured_order", "-publish_at"],
-                condition=Q(is_featured=True),
-                name="article_featured_idx",
-            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,6 +21,7 @@ from comments.counts import count_replies
 from comments.models import ModerationSettings, Reply
 from live.models import LiveUpdate
 from newsroom.demo import content, live_pages, media_story
+from newsroom.demo import fronts as demo_fronts
 from pictures.models import Image
 
 SEED_FILE = Path(content.__file__).with_name("seed-article.txt")
@@ -148,7 +149,7 @@ class Command(BaseCommand):
             title,
             standfirst,
             body,
-            featured,
+            _featured,  # the demo arranges the home page instead (newsroom/demo/fronts.py)
             more_topics,
             caption,
         ) in entries:
@@ -163,8 +164,6 @@ class Command(BaseCommand):
                 body,
                 caption,
                 publish_at=now - timedelta(hours=hours),
-                is_featured=featured is not None,
-                featured_order=featured or 100,
             )
             article.topics.set(topics[t] for t in more_topics)
             Byline.objects.bulk_create(
@@ -220,6 +219,8 @@ class Command(BaseCommand):
         if not options.watched_words:
             options.watched_words = "fraud\nscam"
             options.save(update_fields=["watched_words"])
+
+        demo_fronts.arrange()
 
         # Written without the desk's services: what they keep is kept here, once (and the
         # related stories' lists by `import_finished`).

@@ -1,0 +1,104 @@
+"""A front arranged at the desk in Chromium, by drag and drop and by keyboard alone, the page
+clean by axe; and the home page as a phone shows it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from fronts.models import Front
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations, signed_in
+from tests.browser.test_admin_csp import watch_csp
+from tests.factories import make_article
+
+
+@pytest.fixture
+def stories():
+    now = timezone.now()
+    return [
+        make_article(headline=f"Story {n}", publish_at=now - timedelta(hours=n)) for n in range(6)
+    ]
+
+
+def _arrange(page, site_url):
+    front = Front.objects.get_or_create(topic=None)[0]
+    page.goto(site_url + reverse("admin:fronts_front_change", args=[front.pk]))
+    return front
+
+
+def _slot(page, block, slot):
+    return page.locator(f'.front-slot[data-block="{block}"][data-slot="{slot}"]')
+
+
+def test_an_editor_drags_a_story_into_the_lead_and_publishes(site_url, page_at, editor, stories):
+    page = page_at(DESKTOP)
+    csp_problems = watch_csp(page)
+    signed_in(page, site_url, editor)
+    _arrange(page, site_url)
+    expect(_slot(page, 0, 0)).to_contain_text("Story 0")
+    expect(_slot(page, 1, 2)).to_contain_text("Story 3")
+    _slot(page, 1, 2).drag_to(_slot(page, 0, 0))
+    expect(page.locator(".messagelist")).to_contain_text("“Story 3” moved to block 1, slot 1")
+    expect(_slot(page, 0, 0)).to_contain_text("Story 3")
+    expect(_slot(page, 0, 0)).to_contain_text("Pinned")
+    expect(_slot(page, 1, 0)).to_contain_text("Story 0")  # the others fill in after it
+    screenshot(page, "fronts-desk-dragged-desktop")
+    assert csp_problems() == [], "the desk's script keeps to the admin's policy"
+    page.get_by_role("button", name="Publish now").click()
+    page.goto(site_url + "/")
+    expect(page.locator(".front-lead .teaser-headline")).to_have_text("Story 3")
+    assert page.problems == []
+
+
+def test_an_editor_arranges_by_keyboard_alone(site_url, page_at, editor, stories):
+    page = page_at(PHONE)
+    signed_in(page, site_url, editor)
+    _arrange(page, site_url)
+    page.get_by_role("button", name="Move “Story 2” up").focus()
+    page.keyboard.press("Enter")
+    expect(_slot(page, 1, 0)).to_contain_text("Story 2")
+    expect(_slot(page, 1, 0)).to_contain_text("Pinned")
+    page.get_by_label("Move “Story 2” to block").focus()
+    page.keyboard.press("Home")  # the first block, the lead
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Move “Story 2” to the block chosen")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(_slot(page, 0, 0)).to_contain_text("Story 2")
+    page.get_by_role("button", name="Unpin “Story 2”").focus()
+    page.keyboard.press("Enter")
+    expect(_slot(page, 0, 0)).to_contain_text("Story 0")
+    expect(_slot(page, 0, 0)).to_contain_text("Automatic")
+    screenshot(page, "fronts-desk-keyboard-phone")
+    assert page.problems == []
+
+
+def test_the_desk_page_is_clean_for_axe(site_url, page_at, editor, stories):
+    page = page_at(DESKTOP)
+    signed_in(page, site_url, editor)
+    _arrange(page, site_url)
+    page.get_by_label("Published stories whose headline has").fill("Story")
+    expect(page.locator(".front-results li")).to_have_count(6)  # as typed, no button pressed
+    screenshot(page, "fronts-desk-desktop")
+    assert serious_axe_violations(page) == []
+
+
+def test_the_home_page_on_a_phone_leads_with_a_picture_then_compact_teasers(
+    site_url, page_at, settings
+):
+    call_command("load_demo", verbosity=0)
+    page = page_at(PHONE)
+    page.goto(site_url + "/")
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "fronts-home-phone")
+    shown = page.locator(".front-page img").evaluate_all(
+        "images => images.filter(i => i.offsetParent && i.currentSrc).length"
+    )
+    assert shown == 1, "only the lead's picture on a phone"
+    headlines = page.locator(".front-page .teaser-headline").all_inner_texts()
+    assert len(headlines) == len(set(headlines)) > 10, "no story twice"
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, "fronts-home-desktop")
+    assert page.problems == []
