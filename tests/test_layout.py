@@ -6,7 +6,8 @@ and addresses come from its AppConfig, read through the app registry. `audit` (t
 and `pictures` (the picture library) import only the core; `embeds` (providers' posts and
 players in bodies) imports pictures and the core; `articles` may import those; `live`
 (live coverage) and `chrome` (the header, footer and banner) build on articles and import
-neither each other nor anything after them; `comments` may import all of those; `wordpress`
+neither each other nor anything after them; `comments` may import all of those; `figures`
+(story figures and the most-read ranking) may import comments and all before it; `wordpress`
 (the import from WordPress) may import everything, and nothing imports it.
 Only the shell (urls, wsgi, asgi, settings, context processors, the Jinja environment and
 site-wide commands) sees everything, and nothing imports the shell. No first-party import
@@ -31,6 +32,7 @@ APPS = (
     "chrome",
     "comments",
     "embeds",
+    "figures",
     "live",
     "newsroom",
     "pictures",
@@ -69,8 +71,20 @@ MAY_IMPORT = {
         "audit",
         "newsroom",
     },
+    "figures": {
+        "figures",
+        "comments",
+        "live",
+        "chrome",
+        "articles",
+        "embeds",
+        "pictures",
+        "audit",
+        "newsroom",
+    },
     "wordpress": {
         "wordpress",
+        "figures",
         "comments",
         "live",
         "chrome",

@@ -1,0 +1,73 @@
+"""A story's views per hour as an SVG bar chart, drawn on the server: no script, no
+third-party library. The chart is an image with a title and a description; the desk page puts
+the same figures in a table beside it, for screen readers and for copying."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from figures.reports import Hour
+
+WIDTH, HEIGHT = 720, 220
+LEFT, BOTTOM, TOP = 48, 24, 12  # room for the axis labels
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    peak: int
+    total: int
+
+
+def views_chart(hours: list[Hour], *, title: str) -> Chart:
+    peak = max((h.views for h in hours), default=0)
+    total = sum(h.views for h in hours)
+    plot_w, plot_h = WIDTH - LEFT, HEIGHT - BOTTOM - TOP
+    step = plot_w / max(len(hours), 1)
+    bar = max(step * 0.8, 1)
+    bars = format_html_join(
+        "",
+        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"></rect>',
+        (
+            (
+                LEFT + n * step,
+                TOP + plot_h - (h.views / peak * plot_h if peak else 0),
+                bar,
+                h.views / peak * plot_h if peak else 0,
+            )
+            for n, h in enumerate(hours)
+        ),
+    )
+    first = timezone.localtime(hours[0].start) if hours else None
+    last = timezone.localtime(hours[-1].start) if hours else None
+    description = (
+        f"{total} views in {len(hours)} hours from {first:%d %b %H:00} to {last:%d %b %H:00}; "
+        f"at most {peak} in one hour."
+        if hours
+        else "No hours to show yet."
+    )
+    svg = format_html(
+        '<svg class="figures-chart" viewBox="0 0 {w} {h}" role="img" '
+        'aria-labelledby="chart-title chart-desc">'
+        '<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'
+        '<line x1="{left}" y1="{base}" x2="{w}" y2="{base}" class="axis"></line>'
+        '<text x="{lx}" y="{ty}" class="label" text-anchor="end">{peak}</text>'
+        '<text x="{lx}" y="{base}" class="label" text-anchor="end">0</text>'
+        '<text x="{left}" y="{h}" class="label">{start}</text>'
+        '<text x="{w}" y="{h}" class="label" text-anchor="end">{end}</text>'
+        '<g class="bars">{bars}</g></svg>',
+        w=WIDTH,
+        h=HEIGHT - 4,
+        title=title,
+        desc=description,
+        left=LEFT,
+        base=TOP + plot_h,
+        lx=LEFT - 6,
+        ty=TOP + 10,
+        peak=peak,
+        start=f"{first:%d %b %H:00}" if first else "",
+        end=f"{last:%d %b %H:00}" if last else "",
+        bars=bars,
+    )
+    return Chart(svg=svg, peak=peak, total=total)
