@@ -3,6 +3,7 @@ story's figures page (views per hour since publication, where readers came from,
 reports), linked from its change form. Read-only: the figures are only ever counted."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,7 +36,7 @@ class FiguresAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         """Today's stories, most read first."""
         if not self.has_view_permission(request):
-            raise admin.sites.PermissionDenied
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "title": "Stories read today",
@@ -48,7 +49,7 @@ class FiguresAdmin(admin.ModelAdmin):
 
     def story_view(self, request, pk):
         if not self.has_view_permission(request):
-            raise admin.sites.PermissionDenied
+            raise PermissionDenied
         article = get_object_or_404(Article.objects.select_related("primary_topic"), pk=pk)
         hours = reports.hours(article)
         drawn = chart.views_chart(hours, title=f"Views per hour of “{article.headline}”")

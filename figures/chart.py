@@ -28,15 +28,16 @@ def views_chart(hours: list[Hour], *, title: str) -> Chart:
     bar = max(step * 0.8, 1)
     bars = format_html_join(
         "",
-        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"></rect>',
+        '<rect x="{}" y="{}" width="{}" height="{}"></rect>',
         (
             (
-                LEFT + n * step,
-                TOP + plot_h - (h.views / peak * plot_h if peak else 0),
-                bar,
-                h.views / peak * plot_h if peak else 0,
+                f"{LEFT + n * step:.1f}",
+                f"{TOP + plot_h - height:.1f}",
+                f"{bar:.1f}",
+                f"{height:.1f}",
             )
             for n, h in enumerate(hours)
+            for height in [h.views / peak * plot_h if peak else 0]
         ),
     )
     first = timezone.localtime(hours[0].start) if hours else None

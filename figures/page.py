@@ -5,6 +5,7 @@ script carries the article, its key and the sampling rate, nothing about the rea
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from figures import most_read
 from figures.beacon import article_key
@@ -34,4 +35,5 @@ def article_part(request, article, **options) -> dict:
         },
         request,
     )
-    return {"html": most_read_html(request, article) + beacon}
+    # Templates' output, escaped there.
+    return {"html": SafeString(most_read_html(request, article) + beacon)}

@@ -73,7 +73,9 @@ class ExtendedChangeList(ChangeList):
     """The article list, its query carrying the other apps' columns."""
 
     def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
-        for column in columns(request):
-            queryset = column.annotate(queryset, request)
-        return queryset
+        # Before the list's own filters and ordering, so that a column can be sorted on.
+        if not getattr(self, "columns_added", False):
+            for column in columns(request):
+                self.root_queryset = column.annotate(self.root_queryset, request)
+            self.columns_added = True
+        return super().get_queryset(request, exclude_parameters)
