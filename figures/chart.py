@@ -25,7 +25,7 @@ def views_chart(hours: list[Hour], *, title: str) -> Chart:
     total = sum(h.views for h in hours)
     plot_w, plot_h = WIDTH - LEFT, HEIGHT - BOTTOM - TOP
     step = plot_w / max(len(hours), 1)
-    bar = max(step * 0.8, 1)
+    bar = min(max(step * 0.8, 1), 48)
     bars = format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}"></rect>',
