@@ -17,12 +17,15 @@ import json
 import logging
 import re
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import redis
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpResponse
+from django.http.request import split_domain_port, validate_host
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 
@@ -52,20 +55,28 @@ def article_key(article_id: int) -> str:
     return salted_hmac("figures.beacon", str(article_id)).hexdigest()[:16]
 
 
-def _answer(status: int, message: str = "") -> HttpResponse:
-    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
-    response["Cache-Control"] = "no-store"
-    return response
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What a beacon's answer depends on, read from Django's request or straight from the
+    server's (`figures/front.py`), so that both answer alike."""
+
+    method: str
+    scheme: str
+    host: str  # the Host header, checked against ALLOWED_HOSTS
+    origin: str | None
+    fetch_site: str | None
+    purpose: str
+    user_agent: str
+    content_type: str
+    body: bytes  # at most MAX_BODY_BYTES + 1 read
 
 
-def _same_origin(request) -> bool:
-    site = request.headers.get("Sec-Fetch-Site")
-    origin = request.headers.get("Origin")
-    if site is not None and site != "same-origin":
+def _same_origin(beacon: Request) -> bool:
+    if beacon.fetch_site is not None and beacon.fetch_site != "same-origin":
         return False
-    if origin is None:
-        return site == "same-origin"
-    return origin == f"{request.scheme}://{request.get_host()}"
+    if beacon.origin is None:
+        return beacon.fetch_site == "same-origin"
+    return beacon.origin == f"{beacon.scheme}://{beacon.host}"
 
 
 def parse(body: bytes) -> tuple[int, str, str] | None:
@@ -87,34 +98,61 @@ def parse(body: bytes) -> tuple[int, str, str] | None:
     return article, key, host
 
 
-@csrf_exempt
-def receive(request):
-    """Count one sampled page view (204), or say why it is not one (4xx)."""
-    if request.method != "POST":
-        return _answer(405, "Views are sent with POST.")
-    if not _same_origin(request):
-        return _answer(403, NOT_SAME_ORIGIN)
-    if request.content_type != "text/plain":
-        return _answer(415, NOT_A_BEACON)
-    body = request.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return _answer(413, TOO_LARGE)
-    parsed = parse(body)
+def count(beacon: Request) -> tuple[int, str]:
+    """Count one sampled page view: (204, ""), or (4xx, why it is not one) and nothing counted;
+    503 when the store cannot be reached."""
+    if beacon.method != "POST":
+        return 405, "Views are sent with POST."
+    domain, _ = split_domain_port(beacon.host)
+    if not validate_host(domain, settings.ALLOWED_HOSTS) or not _same_origin(beacon):
+        return 403, NOT_SAME_ORIGIN
+    if beacon.content_type.split(";")[0].strip().lower() != "text/plain":
+        return 415, NOT_A_BEACON
+    if len(beacon.body) > MAX_BODY_BYTES:
+        return 413, TOO_LARGE
+    parsed = parse(beacon.body)
     if parsed is None:
-        return _answer(400, NOT_A_BEACON)
+        return 400, NOT_A_BEACON
     article_id, key, host = parsed
     if not constant_time_compare(key, article_key(article_id)):
-        return _answer(400, UNKNOWN_ARTICLE)
-    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
-    if "prefetch" in purpose or "prerender" in purpose:
-        return _answer(204)
-    agent = request.headers.get("User-Agent", "")
-    if not agent or ROBOTS.search(agent):
-        return _answer(204)
+        return 400, UNKNOWN_ARTICLE
+    if "prefetch" in beacon.purpose or "prerender" in beacon.purpose:
+        return 204, ""
+    if not beacon.user_agent or ROBOTS.search(beacon.user_agent):
+        return 204, ""
     hour = datetime.fromtimestamp(int(time.time()) // 3600 * 3600, tz=UTC)
     try:
         store.current().add(article_id, hour, host, settings.FIGURES_SAMPLE_RATE)
     except (redis.RedisError, DatabaseError) as error:
         logger.warning("a view was not counted: %s", error)
-        return _answer(503, "The view could not be counted just now.")
-    return _answer(204)
+        return 503, "The view could not be counted just now."
+    return 204, ""
+
+
+def _host(request) -> str:
+    try:
+        return request.get_host()
+    except DisallowedHost:
+        return ""
+
+
+@csrf_exempt
+def receive(request):
+    """The beacon through Django (the development server, tests); production servers answer it
+    before Django (`figures/front.py`)."""
+    headers = request.headers
+    beacon = Request(
+        method=request.method,
+        scheme=request.scheme,
+        host=_host(request),
+        origin=headers.get("Origin"),
+        fetch_site=headers.get("Sec-Fetch-Site"),
+        purpose=headers.get("Sec-Purpose", "") + headers.get("Purpose", ""),
+        user_agent=headers.get("User-Agent", ""),
+        content_type=request.META.get("CONTENT_TYPE", ""),
+        body=request.read(MAX_BODY_BYTES + 1) if request.method == "POST" else b"",
+    )
+    status, message = count(beacon)
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
