@@ -9,7 +9,7 @@
    median and 99th percentile: as the servers answer it, before Django (figures/front.py), and
    through Django's whole stack (the development server's way).
 3. The fold (figures/fold.py) of 1,000,000 sampled views waiting in Redis, over the demo's
-   articles, 24 hours and 200 referring hosts: seconds, and the hourly rows written.
+   articles, 24 hours and 500 referring hosts: seconds, and the hourly rows written.
 
 The counts go to Redis (production): BENCH_REDIS_URL, default redis://127.0.0.1:6379/13, which
 this benchmark empties. BENCH_PORT (default 8130) is the server's port. Knobs: BENCH_SECONDS,
@@ -161,7 +161,7 @@ def fold_million() -> None:
         hour = datetime.fromtimestamp(now - 3600 * (n % 24), tz=UTC)
         stamp = int(hour.timestamp())
         pipe.hincrby(
-            redis_store._hash(stamp), f"{articles[n % len(articles)]}|h{n % 200}.example", RATE
+            redis_store._hash(stamp), f"{articles[n % len(articles)]}|h{n % 500}.example", RATE
         )
         pipe.sadd(redis_store.hours_key, stamp)
         if n % 20_000 == 19_999:
@@ -172,7 +172,7 @@ def fold_million() -> None:
     folded = fold.fold()
     seconds = time.perf_counter() - start
     print(
-        f"Fold of {VIEWS:,} sampled views ({len(articles)} articles, 24 hours, 200 hosts; "
+        f"Fold of {VIEWS:,} sampled views ({len(articles)} articles, 24 hours, 500 hosts; "
         f"written to Redis in {written:.1f} s): {seconds:.2f} s, {folded}; "
         f"{HourlyViews.objects.count():,} hourly rows, {HourlyReferrer.objects.count():,} "
         "referrer rows"

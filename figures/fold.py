@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from articles.models import Article
-from figures import store
+from figures import buffer, store
 from figures.models import HourlyReferrer, HourlyViews
 
 BATCH = 2000
@@ -29,6 +29,7 @@ class Folded:
 
 def fold() -> Folded:
     """Take every waiting count and add it to the hourly rows; say how much was folded."""
+    buffer.tally.flush()  # this process's own, if it answered beacons itself
     counts = store.current().take()
     if not counts:
         return Folded(0, 0)

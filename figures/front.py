@@ -1,6 +1,7 @@
 """The beacon answered before Django, by the servers' entry points (newsroom/asgi.py and
-newsroom/wsgi.py): a view is counted in a few tens of microseconds, so that readers' beacons
-cost the server next to nothing beside the cached pages the front answers.
+newsroom/wsgi.py): a view is added to this process's tally (`figures/buffer.py`, sent to the
+store every second) in a few tens of microseconds, so that readers' beacons cost the server
+about what the cached pages the front answers do.
 
 The same rules as through Django (`beacon.count`): only the middleware is skipped, which a
 beacon needs none of (no session, no cookie, no page cache, no template). No request line is
@@ -12,7 +13,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 
-from figures import beacon, store
+from figures import beacon, buffer
 
 PATH = "/figures/view"
 _HEADERS = [
@@ -46,9 +47,9 @@ def _scheme(scheme: str, get) -> str:
     return scheme
 
 
-async def asgi(scope, receive, send, *, in_thread) -> None:
-    """Answer a beacon sent to an ASGI server. `in_thread(function)` runs the count in the
-    application's thread when it writes to the database; with Redis it runs here."""
+async def asgi(scope, receive, send) -> None:
+    """Answer a beacon sent to an ASGI server, on the event loop: the count goes to this
+    process's tally (`figures/buffer.py`), which a timer thread sends to the store."""
     headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
     body, status = b"", 0
     if scope["method"] == "POST":
@@ -60,10 +61,7 @@ async def asgi(scope, receive, send, *, in_thread) -> None:
     else:
         scheme = _scheme(scope.get("scheme", "http"), headers.get)
         request = _request(scope["method"], scheme, headers.get, body)
-        if isinstance(store.current(), store.RedisStore):
-            status, message = beacon.count(request)
-        else:
-            status, message = await in_thread(lambda: beacon.count(request))
+        status, message = beacon.count(request, add=buffer.tally.add)
     text = message.encode()
     await send(
         {
@@ -112,7 +110,8 @@ def wsgi(environ, start_response):
             length if length else beacon.MAX_BODY_BYTES + 1 if chunked else 0
         )
         scheme = _scheme(environ.get("wsgi.url_scheme", "http"), get)
-        status, message = beacon.count(_request(environ["REQUEST_METHOD"], scheme, get, body))
+        request = _request(environ["REQUEST_METHOD"], scheme, get, body)
+        status, message = beacon.count(request, add=buffer.tally.add)
     text = message.encode()
     start_response(
         f"{status} {HTTPStatus(status).phrase}",

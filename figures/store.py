@@ -48,6 +48,19 @@ class DatabaseStore:
         with connection.cursor() as cursor:
             cursor.execute(sql, [article_id, hour, host, views])
 
+    def add_many(self, counts: dict[tuple[int, datetime, str], int]) -> None:
+        """Add {(article id, hour, host): views} in one statement."""
+        table = connection.ops.quote_name(Tally._meta.db_table)
+        sql = (
+            f"INSERT INTO {table} (article_id, hour, host, views) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (article_id, hour, host) DO UPDATE SET views = {table}.views + "
+            "excluded.views"
+        )
+        adapt = connection.ops.adapt_datetimefield_value
+        rows = [[a, adapt(hour), host, views] for (a, hour, host), views in counts.items()]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
     def take(self) -> list[Count]:
         table = connection.ops.quote_name(Tally._meta.db_table)
         with transaction.atomic(), connection.cursor() as cursor:
@@ -78,6 +91,19 @@ class RedisStore:
             pipe.hincrby(self._hash(stamp), f"{article_id}|{host}", views)
             pipe.expire(self._hash(stamp), KEEP_SECONDS)
             pipe.sadd(self.hours_key, stamp)
+            pipe.execute()
+
+    def add_many(self, counts: dict[tuple[int, datetime, str], int]) -> None:
+        """Add {(article id, hour, host): views} in one round trip."""
+        stamps = set()
+        with self.client.pipeline(transaction=True) as pipe:
+            for (article_id, hour, host), views in counts.items():
+                stamp = int(hour.timestamp())
+                stamps.add(stamp)
+                pipe.hincrby(self._hash(stamp), f"{article_id}|{host}", views)
+            for stamp in stamps:
+                pipe.expire(self._hash(stamp), KEEP_SECONDS)
+            pipe.sadd(self.hours_key, *stamps)
             pipe.execute()
 
     def take(self) -> list[Count]:

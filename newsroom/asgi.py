@@ -10,8 +10,7 @@ adapter serves it so that a client sending slowly holds a connection, never a wo
 - then the application runs in the worker's one thread, with the complete body;
 - a page the front holds is answered on the event loop, without going through the thread:
   the front is asked there first, and whatever it would hand to Django goes to the thread;
-- a reader's sampled view (figures/front.py) is counted on the event loop too, or in the
-  thread when it is written to the database.
+- a reader's sampled view (figures/front.py) is counted on the event loop too.
 """
 
 import asyncio
@@ -62,7 +61,7 @@ async def application(scope, receive, send):
     if scope["type"] != "http":
         return
     if scope["path"] == figures_front.PATH:  # readers' sampled views, counted before Django
-        await figures_front.asgi(scope, receive, send, in_thread=_call_in_thread)
+        await figures_front.asgi(scope, receive, send)
         return
     if scope["method"] == "GET" and (answer := _loop_context.run(_from_memory, scope)):
         status, headers, body = answer
@@ -127,10 +126,6 @@ async def _with_body(scope, environ, receive, send) -> None:
         environ["wsgi.input"] = body
         body.seek(0)
         await _send(send, await _in_thread(environ))
-
-
-async def _call_in_thread(function):
-    return await asyncio.get_running_loop().run_in_executor(_thread, function)
 
 
 async def _in_thread(environ):

@@ -6,13 +6,14 @@ stack (no session, no cookie, no page cache, no request log)."""
 import asyncio
 import io
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from figures import fold
+from figures import buffer, fold
 from figures.beacon import MAX_BODY_BYTES, article_key
-from figures.models import HourlyReferrer, HourlyViews
+from figures.models import HourlyReferrer, HourlyViews, Tally
 from newsroom import asgi, wsgi
 from tests.factories import make_article
 from tests.figures_helpers import BROWSER
@@ -26,6 +27,14 @@ GOOD = [
     (b"user-agent", BROWSER.encode()),
     (b"content-type", b"text/plain;charset=UTF-8"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def tally_sent():
+    """A view the front took waits in the process's tally for up to a second: sent to the
+    store before the test's database goes."""
+    yield
+    buffer.tally.flush()
 
 
 def _body(article, host="news.example.com") -> bytes:
@@ -136,3 +145,14 @@ def test_a_body_sent_in_pieces_is_read_whole_and_a_long_one_is_cut_short():
     article = make_article()
     assert ask_asgi(_body(article), pieces=3)[0] == 204
     assert ask_asgi(b"y" * (MAX_BODY_BYTES + 1), pieces=4)[0] == 413
+
+
+def test_the_process_tally_reaches_the_store_within_a_second_by_itself():
+    article = make_article()
+    for _ in range(3):
+        ask_asgi(_body(article))
+    assert not Tally.objects.exists(), "held in the process, not one write per beacon"
+    deadline = time.monotonic() + 1 + buffer.FLUSH_SECONDS
+    while not Tally.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert Tally.objects.get(article_id=article.pk).views == 30
