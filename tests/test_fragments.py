@@ -30,7 +30,9 @@ def test_after_an_approval_the_next_miss_renders_only_the_replies(
     article = make_article(headline="Kept as it was rendered")
     SiteChrome.rebuild()  # as the desk's first change to the header or footer leaves it
     url = article.get_absolute_url()
-    with django_assert_num_queries(5):  # the first miss: article, topics, replies, chrome …
+    with django_assert_num_queries(
+        6
+    ):  # the first miss: article, topics, replies, most read, chrome …
         assert client.get(url).status_code == 200
     change_unseen(article, headline="Changed behind the cache's back")
     approve_new_reply(article, moderator)
