@@ -35,12 +35,13 @@ from figures import store
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 512
-# User-Agents of crawlers, link previews, monitors and scripts: answered, never counted.
-ROBOTS = re.compile(
-    r"bot|crawl|spider|slurp|scrap|headless|lighthouse|preview|monitor|fetch|check|archiver"
-    r"|curl|wget|python|httpx|java/|go-http|okhttp|node|axios|phantom|selenium|puppeteer",
-    re.IGNORECASE,
-)
+# Words in the User-Agents of crawlers, link previews, monitors and scripts: answered, never
+# counted. Words, not a regular expression: a beacon is checked in a microsecond.
+ROBOTS = (
+    "bot", "crawl", "spider", "slurp", "scrap", "headless", "lighthouse", "preview", "monitor",
+    "fetch", "check", "archiver", "curl", "wget", "python", "httpx", "java/", "go-http",
+    "okhttp", "node", "axios", "phantom", "selenium", "puppeteer",
+)  # fmt: skip
 HOST = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?"
 )
@@ -100,13 +101,34 @@ def parse(body: bytes) -> tuple[int, str, str] | None:
     return article, key, host
 
 
+@functools.lru_cache(maxsize=1024)
+def is_robot(user_agent: str) -> bool:
+    """Whether a User-Agent is a robot's (or missing): the same few are seen again and again."""
+    agent = user_agent.lower()
+    return not agent or any(word in agent for word in ROBOTS)
+
+
+@functools.lru_cache(maxsize=64)
+def _host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    domain, _ = split_domain_port(host)
+    return validate_host(domain, allowed)
+
+
+def _allowed_host(host: str) -> bool:
+    return _host_allowed(host, tuple(settings.ALLOWED_HOSTS))
+
+
+@functools.lru_cache(maxsize=4)
+def _hour(stamp: int) -> datetime:
+    return datetime.fromtimestamp(stamp, tz=UTC)
+
+
 def count(beacon: Request, *, add=None) -> tuple[int, str]:
     """Count one sampled page view: (204, ""), or (4xx, why it is not one) and nothing counted;
     503 when the store cannot be reached. `add` takes the count (by default the store)."""
     if beacon.method != "POST":
         return 405, "Views are sent with POST."
-    domain, _ = split_domain_port(beacon.host)
-    if not validate_host(domain, settings.ALLOWED_HOSTS) or not _same_origin(beacon):
+    if not _allowed_host(beacon.host) or not _same_origin(beacon):
         return 403, NOT_SAME_ORIGIN
     if beacon.content_type.split(";")[0].strip().lower() != "text/plain":
         return 415, NOT_A_BEACON
@@ -120,9 +142,9 @@ def count(beacon: Request, *, add=None) -> tuple[int, str]:
         return 400, UNKNOWN_ARTICLE
     if "prefetch" in beacon.purpose or "prerender" in beacon.purpose:
         return 204, ""
-    if not beacon.user_agent or ROBOTS.search(beacon.user_agent):
+    if is_robot(beacon.user_agent):
         return 204, ""
-    hour = datetime.fromtimestamp(int(time.time()) // 3600 * 3600, tz=UTC)
+    hour = _hour(int(time.time()) // 3600 * 3600)
     try:
         (add or store.current().add)(article_id, hour, host, settings.FIGURES_SAMPLE_RATE)
     except (redis.RedisError, DatabaseError) as error:

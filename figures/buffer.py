@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 FLUSH_SECONDS = 1.0
 
 
-class Tally:
+class ProcessTally:
     def __init__(self):
         self.counts: Counter = Counter()
         self.lock = threading.Lock()
@@ -60,5 +60,5 @@ class Tally:
             connections.close_all()  # this thread's own, if the store is the database
 
 
-tally = Tally()
+tally = ProcessTally()
 atexit.register(tally.flush)

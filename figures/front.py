@@ -9,6 +9,7 @@ logged for it either: a beacon leaves no trace of who sent it.
 """
 
 import asyncio
+import functools
 from http import HTTPStatus
 
 from django.conf import settings
@@ -16,6 +17,19 @@ from django.conf import settings
 from figures import beacon, buffer
 
 PATH = "/figures/view"
+# The request headers a beacon's answer depends on (`_request`), and the proxy's (`_scheme`):
+# no other is read.
+_READ = (b"host", b"origin", b"sec-fetch-site", b"sec-purpose", b"purpose", b"user-agent")
+
+
+@functools.cache
+def _wanted(proxy: tuple[str, str] | None) -> frozenset[bytes]:
+    names = {*_READ, b"content-type"}
+    if proxy:
+        names.add(proxy[0].removeprefix("HTTP_").replace("_", "-").lower().encode("latin-1"))
+    return frozenset(names)
+
+
 _HEADERS = [
     (b"content-type", b"text/plain; charset=utf-8"),
     (b"cache-control", b"no-store"),
@@ -37,9 +51,8 @@ def _request(method, scheme, get, body: bytes) -> beacon.Request:
     )
 
 
-def _scheme(scheme: str, get) -> str:
+def _scheme(scheme: str, get, proxy: tuple[str, str] | None) -> str:
     """The scheme the reader used: the proxy's header when it is trusted, as Django reads it."""
-    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
     if proxy:
         name = proxy[0].removeprefix("HTTP_").replace("_", "-").lower()
         if (sent := get(name)) is not None:
@@ -50,7 +63,13 @@ def _scheme(scheme: str, get) -> str:
 async def asgi(scope, receive, send) -> None:
     """Answer a beacon sent to an ASGI server, on the event loop: the count goes to this
     process's tally (`figures/buffer.py`), which a timer thread sends to the store."""
-    headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    wanted = _wanted(proxy)
+    headers = {
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in scope["headers"]
+        if name in wanted
+    }
     body, status = b"", 0
     if scope["method"] == "POST":
         body, status = await _read(receive)
@@ -59,7 +78,7 @@ async def asgi(scope, receive, send) -> None:
     if status:
         message = beacon.TOO_LARGE if status == 413 else "The view did not arrive in time."
     else:
-        scheme = _scheme(scope.get("scheme", "http"), headers.get)
+        scheme = _scheme(scope.get("scheme", "http"), headers.get, proxy)
         request = _request(scope["method"], scheme, headers.get, body)
         status, message = beacon.count(request, add=buffer.tally.add)
     text = message.encode()
@@ -109,7 +128,8 @@ def wsgi(environ, start_response):
         body = environ["wsgi.input"].read(
             length if length else beacon.MAX_BODY_BYTES + 1 if chunked else 0
         )
-        scheme = _scheme(environ.get("wsgi.url_scheme", "http"), get)
+        proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+        scheme = _scheme(environ.get("wsgi.url_scheme", "http"), get, proxy)
         request = _request(environ["REQUEST_METHOD"], scheme, get, body)
         status, message = beacon.count(request, add=buffer.tally.add)
     text = message.encode()
