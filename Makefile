@@ -94,6 +94,7 @@ bench: $(DEV_STAMP)
 	$(PY) bench/desk.py
 	$(PY) bench/wordpress.py
 	$(PY) bench/hostile.py
+	$(PY) bench/figures.py
 
 # Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
 lighthouse: $(DEV_STAMP)

@@ -69,3 +69,16 @@ def live_now(scopes: set[int | None], *, depth: int, now) -> dict[int | None, li
 def nothing(scopes: set[int | None], *, depth: int, now) -> dict[int | None, list[int]]:
     """Pinned stories only: slots left unpinned stay empty."""
     return {}
+
+
+def most_read(scopes: set[int | None], *, depth: int, now) -> dict[int | None, list[int]]:
+    """The site's most-read stories of the last 24 hours (`figures/most_read.py`), most read
+    first, whatever the block's section: readers' counts are the site's."""
+    ranked = (
+        Article.objects.published(now)
+        .filter(most_read__isnull=False)
+        .order_by("most_read__position")
+        .values_list("pk", flat=True)[:depth]
+    )
+    found = list(ranked)
+    return {scope: found for scope in scopes}

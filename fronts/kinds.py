@@ -33,6 +33,14 @@ KINDS: dict[str, Kind] = {
     "live": Kind(
         "Live now", filling.live_now, 3, "list", "Stories whose live coverage is running."
     ),
+    "most_read": Kind(
+        "Most read",
+        filling.most_read,
+        5,
+        "ranked",
+        "The stories most read in the last 24 hours, from our own counts (refreshed every 10 "
+        "minutes); pin one to keep it in its place.",
+    ),
     "list": Kind(
         "Editors' list",
         filling.nothing,

@@ -48,12 +48,14 @@ def live_layout(topic: Topic | None, *, now=None) -> Layout | None:
 
 def default_layout(topic: Topic | None) -> Layout:
     """A front no editor has arranged: a lead and top stories (of the section, or the whole
-    site), then, on the home page, a row for each of the first top-level sections by name."""
+    site), then, on the home page, the most read and a row for each of the first top-level
+    sections by name."""
     blocks = [
         Block("lead", (None,)),
         Block("top", (None,) * KINDS["top"].slots),
     ]
     if topic is None:
+        blocks.append(Block("most_read", (None,) * KINDS["most_read"].slots))
         sections = Topic.objects.filter(parent=None).order_by("name")[:HOME_DEFAULT_SECTIONS]
         blocks += [Block("section", (None,) * 4, topic=t.pk) for t in sections]
     else:

@@ -6,6 +6,8 @@ from django.utils.safestring import SafeString
 
 from articles.tags import ARTICLES, tag_teasers, topic_tag
 from articles.views import TopicPageTop
+from figures.tags import MOST_READ
+from fronts import filling
 from fronts.reading import ShownBlock, front_for
 from fronts.tags import front_tag
 from newsroom.pagecache.tags import tag
@@ -16,6 +18,8 @@ def tag_front(request, topic, blocks: list[ShownBlock]) -> None:
     the site have (a new story may fill an automatic slot)."""
     sections = {b.topic.pk for b in blocks if b.topic}
     tag(request, front_tag(topic.pk if topic else None), *map(topic_tag, sections))
+    if any(b.kind.fill is filling.most_read for b in blocks):
+        tag(request, MOST_READ)  # the ranking's order changes with no story changing
     tag_teasers(request, [a for b in blocks for a in b.articles], ARTICLES)
 
 

@@ -9,7 +9,8 @@ adapter serves it so that a client sending slowly holds a connection, never a wo
   form besides. A body over a megabyte waits in a temporary file rather than in memory;
 - then the application runs in the worker's one thread, with the complete body;
 - a page the front holds is answered on the event loop, without going through the thread:
-  the front is asked there first, and whatever it would hand to Django goes to the thread.
+  the front is asked there first, and whatever it would hand to Django goes to the thread;
+- a reader's sampled view (figures/front.py) is counted on the event loop too.
 """
 
 import asyncio
@@ -27,7 +28,8 @@ from django.core.wsgi import get_wsgi_application
 
 django_application = get_wsgi_application()
 
-from newsroom.pagecache.front import PageCacheFront  # noqa: E402 - needs the settings loaded above
+from figures import front as figures_front  # noqa: E402 - needs the settings loaded above
+from newsroom.pagecache.front import PageCacheFront  # noqa: E402
 from newsroom.pagecache.middleware import is_public  # noqa: E402
 
 SPOOL_BYTES = 1024 * 1024
@@ -57,6 +59,9 @@ async def application(scope, receive, send):
         await _lifespan(receive, send)
         return
     if scope["type"] != "http":
+        return
+    if scope["path"] == figures_front.PATH:  # readers' sampled views, counted before Django
+        await figures_front.asgi(scope, receive, send)
         return
     if scope["method"] == "GET" and (answer := _loop_context.run(_from_memory, scope)):
         status, headers, body = answer

@@ -178,6 +178,17 @@ def reply_rate_limit(env) -> tuple[int, int]:
     return limit
 
 
+def sample_rate(env) -> int:
+    """FIGURES_SAMPLE_RATE: one page view in N is counted (and counted as N)."""
+    rate = env.str("FIGURES_SAMPLE_RATE", default="10").strip()
+    if not rate.isdigit() or not 1 <= int(rate) <= 1000:
+        raise ImproperlyConfigured(
+            "FIGURES_SAMPLE_RATE must be a whole number from 1 (every view) to 1000, such as "
+            f"10 (one view in ten is counted, as ten); got {rate!r}."
+        )
+    return int(rate)
+
+
 def live_pages(env) -> tuple[int, int]:
     """(updates a live page shows, seconds between an open page's asks for new ones)."""
     per_page = env.int("LIVE_UPDATES_PER_PAGE", default=20)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "live",
     "chrome",
     "comments",
+    "figures",
     "fronts",
     "wordpress",
     # Last, so that its post_migrate handler runs after every app's permissions exist.
@@ -341,6 +342,9 @@ REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 # Days a reply keeps its hashed client address and browser (`manage.py forget_reply_clients`).
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
+# Story figures (figures/): one page view in this many is counted by the readers' browsers, and
+# counted as this many; the others cost the server nothing. 1 counts every view.
+FIGURES_SAMPLE_RATE = configuration.sample_rate(env)
 # The proxies in front (Varnish, a load balancer) whose X-Forwarded-For and X-Request-ID are
 # believed: addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8). From anyone else the
 # connection's own address counts (newsroom/security/client.py).

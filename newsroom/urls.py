@@ -78,6 +78,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("pages/", include("django.contrib.flatpages.urls")),
     path("replies/", include("comments.urls")),
+    path("figures/", include("figures.urls")),
     path("", include("live.urls")),
     # The home page is a front.
     path("", include("fronts.urls")),

@@ -8,6 +8,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from figures import most_read
+from figures.models import HourlyViews
 from fronts import arranging
 from fronts import layout as layouts
 from fronts.kinds import KINDS
@@ -188,3 +190,39 @@ def test_a_section_front_shows_its_blocks_then_the_rest_and_page_two_is_unchange
     assert "More from Weather" in page
     second = client.get("/weather/?page=2").content.decode()
     assert "front-block" not in second and "Forecast 24" in second
+
+
+def _read(views_by_article):
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for article, views in views_by_article.items():
+        HourlyViews.objects.update_or_create(article=article, hour=hour, defaults={"views": views})
+
+
+@pytest.mark.django_db
+def test_the_home_pages_most_read_follows_the_ranking_and_a_new_order_reaches_it(client, clock):
+    quiet = make_article(headline="Quiet story")
+    popular = make_article(headline="Popular story")
+    _arrange(None, [Block("most_read", (None, None, None))])
+    _read({quiet: 10, popular: 500})
+    most_read.refresh()
+    page = client.get("/").content.decode()
+    ranked = page.split('class="front-teasers front-ranked"')[1].split("</ol>")[0]
+    assert _position(ranked, "Popular story") < _position(ranked, "Quiet story")
+
+    _read({quiet: 5000})
+    clock.advance(11 * 60)
+    assert most_read.refresh(), "a new order, ten minutes on"
+    page = client.get("/").content.decode()  # the stored home page was purged
+    ranked = page.split('class="front-teasers front-ranked"')[1].split("</ol>")[0]
+    assert _position(ranked, "Quiet story") < _position(ranked, "Popular story")
+
+
+@pytest.mark.django_db
+def test_a_home_never_arranged_shows_the_most_read_once_readers_have_read(client):
+    stories = [make_article(headline=f"Story {n}") for n in range(12)]
+    assert "front-ranked" not in client.get("/").content.decode(), "no counts, no block"
+    _read({stories[0]: 900, stories[1]: 800})
+    most_read.refresh()
+    page = client.get("/").content.decode()
+    assert "Most read" in page and "front-ranked" in page
+    assert page.count(">Story 0<") <= 1 and page.count(">Story 1<") <= 1, "never twice"

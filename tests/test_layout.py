@@ -6,9 +6,10 @@ and addresses come from its AppConfig, read through the app registry. `audit` (t
 and `pictures` (the picture library) import only the core; `embeds` (providers' posts and
 players in bodies) imports pictures and the core; `articles` may import those; `live`
 (live coverage) and `chrome` (the header, footer and banner) build on articles and import
-neither each other nor anything after them; `comments` may import all of those; `fronts`
-(the home page and sections' pages as editors arrange them) may import all of those too;
-`wordpress` (the import from WordPress) may import everything, and nothing imports it.
+neither each other nor anything after them; `comments` may import all of those; `figures`
+(story figures and the most-read ranking) may import comments and all before it; `fronts`
+(the home page and sections' pages as editors arrange them) may import figures and all before
+it; `wordpress` (the import from WordPress) may import everything, and nothing imports it.
 Only the shell (urls, wsgi, asgi, settings, context processors, the Jinja environment and
 site-wide commands) sees everything, and nothing imports the shell. No first-party import
 hides inside a function, except Django's `AppConfig.ready()`.
@@ -32,6 +33,7 @@ APPS = (
     "chrome",
     "comments",
     "embeds",
+    "figures",
     "fronts",
     "live",
     "newsroom",
@@ -52,6 +54,7 @@ SHELL = {
     "newsroom.demo.fronts",
     "newsroom.demo.live_pages",
     "newsroom.demo.media_story",
+    "newsroom.demo.readings",
     "newsroom.management.commands.load_demo",
 }
 MAY_IMPORT = {
@@ -72,8 +75,20 @@ MAY_IMPORT = {
         "audit",
         "newsroom",
     },
+    "figures": {
+        "figures",
+        "comments",
+        "live",
+        "chrome",
+        "articles",
+        "embeds",
+        "pictures",
+        "audit",
+        "newsroom",
+    },
     "fronts": {
         "fronts",
+        "figures",
         "comments",
         "live",
         "chrome",
@@ -86,6 +101,7 @@ MAY_IMPORT = {
     "wordpress": {
         "wordpress",
         "fronts",
+        "figures",
         "comments",
         "live",
         "chrome",

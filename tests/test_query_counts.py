@@ -15,6 +15,8 @@ from articles.models import Article, Author, Byline, Topic
 from chrome.models import SiteChrome, TopBarLink
 from comments.counts import count_replies
 from comments.models import Reply
+from figures import most_read
+from figures.models import HourlyViews
 from live.models import LiveUpdate
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +29,16 @@ MEDIA = "/weather/storm-crosses-the-coast-hour-by-hour/"
 BUDGETS = {
     # A front: its live arrangement, which pinned stories are published, the newest of the
     # site and of the blocks' sections (one query for all), the stories running live, the
-    # stories shown and their bylines, the blocks' sections.
-    "/": 8,
+    # stories shown and their bylines, the blocks' sections, the most read.
+    "/": 9,
     "/latest/": 3,
-    # No notes: an article without an "Updated" time has none to read; the fifth reads the
-    # stories of "Related" and "More in <section>" together.
-    SEED: 5,
-    # Without replies, an article makes 4 (the seed's fifth reads its replies); one more
+    # No notes: an article without an "Updated" time has none to read; one query reads the
+    # stories of "Related" and "More in <section>" together, and the last the most-read stories
+    # under it (figures/most_read.py), ranked or not.
+    SEED: 6,
+    # Without replies, an article makes 5 (the seed's sixth reads its replies); one more
     # reads all its body's pictures and embeds together.
-    MEDIA: 5,
+    MEDIA: 6,
     # Its list (5), then its front: the arrangement, the newest of the section and of its
     # Europe block's (one query), the stories shown and their bylines, Europe.
     "/world/": 10,
@@ -53,11 +56,11 @@ BUDGETS = {
     "/sitemap-authors.xml": 2,
     "/news-sitemap.xml": 1,
     "/pages/about/": 1,
-    # The article's (4: it has no replies), then a page of updates, their number and newest
+    # The article's (5: it has no replies), then a page of updates, their number and newest
     # time, the key points: the same with 6 updates as with 506.
-    LIVE: 7,
-    LIVE + "?page=2": 7,
-    LIVE + "?update={oldest}": 9,  # and where that update is: its time, the number newer
+    LIVE: 8,
+    LIVE + "?page=2": 8,
+    LIVE + "?update={oldest}": 10,  # and where that update is: its time, the number newer
     LIVE + "updates/?since=2026-01-01T00%3A00%3A00Z": 2,
     LIVE + "feed/": 2,
 }
@@ -76,6 +79,18 @@ def _counts(client) -> dict[str, int]:
         assert response.status_code == 200, url
         counts[url] = len(queries)
     return counts
+
+
+def _read(articles) -> None:
+    """Views for these articles in the last hour, and the most-read ranking made from them."""
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    HourlyViews.objects.bulk_create(
+        (HourlyViews(article=a, hour=hour, views=n + 1) for n, a in enumerate(articles)),
+        update_conflicts=True,  # the demo's own day of views
+        unique_fields=["article", "hour"],
+        update_fields=["views"],
+    )
+    most_read.refresh()
 
 
 def _ten_thousand_more(articles=10_000, replies=20_000):
@@ -139,8 +154,10 @@ def _ten_thousand_more(articles=10_000, replies=20_000):
 def test_every_public_page_makes_the_same_queries_over_15_or_10015_articles(client, settings):
     settings.PAGE_CACHE_SECONDS = 0  # the views' own cost; cached pages make no query at all
     call_command("load_demo", verbosity=0)
+    _read(Article.objects.all()[:3])
     small = _counts(client)
     _ten_thousand_more()
+    _read(Article.objects.order_by("-pk")[:500])
     large = _counts(client)
     assert small == BUDGETS
     assert large == BUDGETS

@@ -34,12 +34,13 @@ def test_each_app_declares_its_own_share_of_a_role():
         "flatpages",
         "comments",
         "embeds",
+        "figures",
         "fronts",
         "pictures",
         "wordpress",
     }
     writers = {p.split(".")[0] for p in declared_roles()["Writers"]}
-    assert writers == {"articles", "embeds", "live", "pictures"}
+    assert writers == {"articles", "embeds", "figures", "live", "pictures"}
     assert set(apps.get_app_config("comments").roles) == {"Editors", "Moderators"}
     assert "Moderators" not in apps.get_app_config("articles").roles
 

@@ -39,6 +39,7 @@ CHANGED = {
     "EMBED_TIMEOUT_SECONDS": "2",
     "EMAIL_URL": "smtp://mail.example.org:25",
     "ENV_FILE": "/nonexistent",
+    "FIGURES_SAMPLE_RATE": "4",
     "IMAGE_MAX_PIXELS": "1000000",
     "IMAGE_MAX_UPLOAD_BYTES": "1048576",
     "LIVE_POLL_SECONDS": "5",

@@ -15,6 +15,7 @@ from js_asset import Media
 from articles import changes, events, notes, revisions, workflow
 from articles.admin.actions import WorkflowActions
 from articles.admin.desk_pages import DeskPages
+from articles.admin.extensions import ExtendedChangeList, column_display, columns, links
 from articles.admin.inlines import (
     ArticleNoteInline,
     BylineInline,
@@ -126,6 +127,12 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), *map(column_display, columns(request))]
+
+    def get_changelist(self, request, **kwargs):
+        return ExtendedChangeList
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -302,6 +309,7 @@ class ArticleAdmin(WorkflowActions, DeskPages, admin.ModelAdmin):
         }
         if article.pk is None:
             return context
+        context["desk_links"] = links(request, article)
         copy = (
             WorkingCopy.objects.filter(
                 article=article, user=request.user, saved_at__gt=article.updated_at

@@ -23,6 +23,7 @@ HOME = [
         ],
     ),
     ("live", "", None, [None, None]),
+    ("most_read", "", None, [None] * 5),
     ("section", "", "world", [None] * 4),
     ("section", "", "politics", [None] * 4),
     ("section", "", "business", [None] * 4),

@@ -31,6 +31,10 @@ DAILY_AT = time(3, 30)  # the newsroom's time zone: the quietest hour
 # the log. A receiver that fails is logged and the others still run.
 daily_jobs = Signal()
 
+# Sent when `manage.py worker` starts; receivers queue their app's recurring work unless it is
+# queued already (a task that queues its own next run needs a first one).
+worker_starting = Signal()
+
 
 def retry_later(task_: Task, attempt: int, *args, what: str, error: object) -> bool:
     """Enqueue `task_` again after the next delay, or log that it gave up; `attempt` is the

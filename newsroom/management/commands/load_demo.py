@@ -20,7 +20,7 @@ from chrome.models import BreakingNews, SiteChrome, TopBarLink
 from comments.counts import count_replies
 from comments.models import ModerationSettings, Reply
 from live.models import LiveUpdate
-from newsroom.demo import content, live_pages, media_story
+from newsroom.demo import content, live_pages, media_story, readings
 from newsroom.demo import fronts as demo_fronts
 from pictures.models import Image
 
@@ -221,6 +221,7 @@ class Command(BaseCommand):
             options.save(update_fields=["watched_words"])
 
         demo_fronts.arrange()
+        readings.seed()  # a day of views: the desk's figures and *Most read* show something
 
         # Written without the desk's services: what they keep is kept here, once (and the
         # related stories' lists by `import_finished`).

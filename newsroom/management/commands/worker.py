@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import OperationalError, connections
 from django_tasks_db.utils import is_locked_database_exception
 
-from newsroom.tasks import requeue_abandoned, schedule_daily
+from newsroom.tasks import requeue_abandoned, schedule_daily, worker_starting
 
 logger = logging.getLogger("newsroom.worker")
 
@@ -44,6 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--child", action="store_true", help="(used by the supervisor)")
 
     def handle(self, *args, batch=False, child=False, verbosity=1, **options):
+        if not child:
+            for receiver, result in worker_starting.send_robust(sender=None):
+                if isinstance(result, Exception):
+                    logger.error("%s failed: %r", receiver.__qualname__, result)
         if batch:
             requeue_abandoned()
             if schedule_daily():
