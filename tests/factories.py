@@ -27,7 +27,7 @@ _numbers = itertools.count(1)
 
 def make_topic(**overrides) -> Topic:
     n = next(_numbers)
-    fields = {"name": f"Topic {n}", "slug": f"topic-{n}", "show_in_nav": True, "nav_order": n}
+    fields = {"name": f"Topic {n}", "slug": f"topic-{n}"}
     return Topic.objects.create(**fields | overrides)
 
 

@@ -172,7 +172,7 @@ def test_view_on_site_links_to_the_public_address(editor_client):
 
 def test_a_topic_may_not_take_a_slug_the_site_uses(editor_client):
     response = editor_client.post(
-        reverse("admin:articles_topic_add"), {"name": "Admin", "slug": "admin", "nav_order": 1}
+        reverse("admin:articles_topic_add"), {"name": "Admin", "slug": "admin"}
     )
     assert response.status_code == 200
     assert "is used by another part of the site" in response.content.decode()

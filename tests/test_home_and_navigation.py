@@ -48,7 +48,7 @@ def test_topic_navigation_leads_to_the_topic_page_and_its_articles(client):
 
 def test_topic_page_lists_articles_tagged_with_it_and_from_its_subsections(client):
     world = make_topic(name="World", slug="world")
-    europe = make_topic(name="Europe", slug="europe", parent=world, show_in_nav=False)
+    europe = make_topic(name="Europe", slug="europe", parent=world)
     make_article(headline="Filed under Europe", primary_topic=europe)
     make_article(headline="Tagged World", topics=[world])
     page = client.get("/world/").content.decode()

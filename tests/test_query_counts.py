@@ -96,7 +96,7 @@ def _read(articles) -> None:
 def _ten_thousand_more(articles=10_000, replies=20_000):
     now = timezone.now()
     topics = Topic.objects.bulk_create(
-        Topic(name=f"Bulk topic {n}", slug=f"bulk-topic-{n}", nav_order=200 + n) for n in range(50)
+        Topic(name=f"Bulk topic {n}", slug=f"bulk-topic-{n}") for n in range(50)
     )
     authors = Author.objects.bulk_create(
         Author(name=f"Bulk Author {n}", slug=f"bulk-author-{n}") for n in range(100)

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Topic
+from chrome.models import TopBarLink
 from tests.factories import make_article, make_author, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,8 @@ def test_editor_creates_a_topic_by_its_name(editor_client, editor):
     topic = Topic.objects.get(name="Coastal erosion")
     assert response.json() == {"id": topic.pk, "text": "Coastal erosion", "created": True}
     assert topic.slug == "coastal-erosion"
-    assert topic.parent is None and not topic.show_in_nav
+    assert topic.parent is None
+    assert not TopBarLink.objects.filter(topic=topic).exists(), "the top bar is arranged apart"
     entry = LogEntry.objects.get(object_id=str(topic.pk))
     assert entry.action_flag == ADDITION and entry.user == editor
 

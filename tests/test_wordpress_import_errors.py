@@ -37,7 +37,7 @@ def test_without_the_uploads_folder_pictures_are_reported_and_posts_still_come(c
 
 
 def test_an_existing_topic_of_the_same_slug_is_joined_not_duplicated(uploads):
-    weather = make_topic(name="Tides and weather", slug="tides-and-weather", show_in_nav=True)
+    weather = make_topic(name="Tides and weather", slug="tides-and-weather")
     run(EXPORT, "--uploads", uploads)
     assert Topic.objects.filter(slug="tides-and-weather").count() == 1
     weather.refresh_from_db()

@@ -102,7 +102,11 @@ class Library:
             targets = {term.wp_id: self.term_topic(term, by_topic_slug) for term in levels[level]}
             made = [t for t in targets.values() if isinstance(t, Topic) and not t.pk]
             Topic.objects.bulk_create(made)
-            self.nav_topics.extend(t.pk for t in made if t.show_in_nav)  # for the top bar
+            tags, _depth = level
+            if not tags:  # new top-level categories go at the end of the top bar
+                self.nav_topics.extend(
+                    t.pk for t in made if t.parent_id is None and t.slug != "uncategorized"
+                )
             for term in levels[level]:
                 target = targets[term.wp_id]
                 self.term_done(term, target if isinstance(target, int) else target.pk, by_slug)
@@ -141,7 +145,6 @@ class Library:
             slug=slug,
             description=description,
             parent_id=parent,
-            show_in_nav=term.taxonomy == "category" and parent is None and slug != "uncategorized",
         )
         return topic
 

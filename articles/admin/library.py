@@ -13,10 +13,8 @@ from newsroom.desk.telling import TellsReaders
 
 @admin.register(Topic)
 class TopicAdmin(TellsReaders, admin.ModelAdmin):
-    # The top bar is arranged in one place (Site header and footer › Top bar), not here.
     list_display = ["name", "slug", "parent"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
-    exclude = ["show_in_nav", "nav_order"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

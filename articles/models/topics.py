@@ -1,4 +1,4 @@
-"""Topics: sections in the top bar, their subsections, and tags."""
+"""Topics: sections, their subsections, and tags."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -40,7 +40,8 @@ def validate_topic_slug(value: str) -> None:
 
 
 class Topic(models.Model):
-    """A section ("Weather") or subsection of the site; editors choose which are in the top bar."""
+    """A section ("Weather") or subsection of the site. The top bar links to topics of the
+    editors' choosing (`chrome.models.TopBarLink`); a topic itself does not say."""
 
     name = models.CharField("name", max_length=80, help_text="Shown in the top bar and on pages.")
     slug = models.SlugField(
@@ -65,12 +66,6 @@ class Topic(models.Model):
         related_name="children",
         help_text="Leave empty for a section; choose a section to make this a subsection.",
     )
-    show_in_nav = models.BooleanField(
-        "in the top bar", default=False, help_text="Show this topic in the site's top bar."
-    )
-    nav_order = models.PositiveSmallIntegerField(
-        "order in the top bar", default=100, help_text="Lower numbers come first."
-    )
     # Read with the section of every story (`select_related`): "More in <section>" under a
     # story needs no query of its own to know which stories to show.
     newest_ids = models.JSONField(
@@ -83,8 +78,7 @@ class Topic(models.Model):
     )
 
     class Meta:
-        ordering = ["nav_order", "name"]
-        indexes = [models.Index(fields=["show_in_nav", "nav_order"], name="topic_nav_idx")]
+        ordering = ["name"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")), name="topic_not_its_own_parent"

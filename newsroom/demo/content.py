@@ -4,7 +4,7 @@ Times are hours before the moment of loading, so a fresh demo always has recent 
 """
 
 TOPICS = [
-    # slug, name, description, nav order, colour for generated pictures
+    # slug, name, description, place in the top bar, colour for generated pictures
     ("world", "World", "International news and diplomacy.", 10, (38, 70, 110)),
     ("politics", "Politics", "Government, parliament and elections.", 20, (110, 40, 40)),
     ("business", "Business", "Companies, the economy and work.", 30, (30, 90, 70)),

@@ -91,15 +91,9 @@ class Command(BaseCommand):
         site = Site.objects.get(pk=settings.SITE_ID)
 
         topics, colours = {}, {}
-        for slug, name, description, order, colour in content.TOPICS:
+        for slug, name, description, _place, colour in content.TOPICS:
             topics[slug], _ = Topic.objects.get_or_create(
-                slug=slug,
-                defaults={
-                    "name": name,
-                    "description": description,
-                    "show_in_nav": True,
-                    "nav_order": order,
-                },
+                slug=slug, defaults={"name": name, "description": description}
             )
             colours[slug] = colour
         for slug, name, description, parent in content.SUBTOPICS:
