@@ -106,9 +106,10 @@ bench: $(DEV_STAMP)
 	$(PY) bench/wordpress.py
 	$(PY) bench/hostile.py
 
-# Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
+# Lighthouse scores of every kind of reader's page under `make serve` (Node.js and chromium
+# needed), the median of several runs: LIGHTHOUSE_ARGS="--runs 5 --pages home,article --port 8150".
 lighthouse: $(DEV_STAMP)
-	$(PY) bench/lighthouse.py
+	$(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 lint: $(DEV_STAMP)
 	$(PY) scripts/check_lock.py
