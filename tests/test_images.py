@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from pictures.models import Image
-from tests.factories import make_article, picture_bytes, run_worker
+from tests.factories import make_article, make_topic, picture_bytes, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -256,6 +256,22 @@ def test_pages_serve_responsive_pictures_with_dimensions(client):
     assert f'<meta property="og:image" content="http://testserver/media/{social}">' in page
     home = client.get("/").content.decode()
     assert "card-" in home and 'loading="lazy"' in home
+
+
+def test_a_listings_first_picture_is_fetched_at_once_and_the_others_when_near(client):
+    """The first teaser's picture, a listing's largest paint on a phone, is never lazy."""
+    section = make_topic()
+    older, newer = (
+        make_article(topics=[section], hero_image=make_image_from(_photo((900, 600))))
+        for _ in range(2)
+    )
+    for url in ("/latest/", section.get_absolute_url()):
+        page = client.get(url).content.decode()
+        first, second = page.split('class="teaser-picture"')[1:3]
+        assert newer.get_absolute_url() in first and older.get_absolute_url() in second, url
+        first, second = first.split("</picture>")[0], second.split("</picture>")[0]
+        assert 'fetchpriority="high"' in first and 'loading="lazy"' not in first, url
+        assert 'loading="lazy"' in second and "fetchpriority" not in second, url
 
 
 def test_a_page_with_pictures_makes_no_more_queries_than_one_without(client, settings):
