@@ -119,12 +119,13 @@ def audit(url: str, preset: str, folder: Path) -> dict:
     if preset == "desktop":
         command.append("--preset=desktop")
     for _ in range(3):  # on a busy machine a trace is now and then lost (NO_NAVSTART): again
-        subprocess.run(command, check=True, env=os.environ | {"CHROME_PATH": CHROMIUM})
-        result = json.loads(report.read_text())
-        if "runtimeError" not in result:
+        report.unlink(missing_ok=True)
+        done = subprocess.run(command, env=os.environ | {"CHROME_PATH": CHROMIUM})
+        result = json.loads(report.read_text()) if report.exists() else {}
+        if done.returncode == 0 and "runtimeError" not in result:
             break
     else:
-        sys.exit(f"Lighthouse failed three times on {url}: {result['runtimeError']['message']}")
+        sys.exit(f"Lighthouse failed three times on {url} ({preset})")
     scores = {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
     failing = [
         f"{a['id']} ({a['score']})"
