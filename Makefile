@@ -6,8 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# The Nu HTML checker (vnu.jar, from npm) that tests/test_html_valid.py runs with Java.
+VNU_VERSION := 26.9.27
+VNU_STAMP := .cache/vnu/.installed-$(VNU_VERSION)
 
-.PHONY: run serve serve-varnish test lint lock format bench lighthouse clean
+.PHONY: run serve serve-varnish test html-checker lint lock format bench lighthouse clean
 
 # Exactly the versions and files in a lock, each checked against its hash: the production lock
 # (requirements.lock) for `make serve`, the development lock (requirements-dev.lock: the same
@@ -80,7 +83,15 @@ serve-varnish: $(STAMP) .env
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends varnish varnish-modules; }
 	@bash deploy/varnish/serve.sh $(PORT)
 
-test: $(DEV_STAMP)
+# Installed once into .cache/vnu; without npm, the test that needs it skips and says so.
+$(VNU_STAMP):
+	@if command -v npm >/dev/null; then \
+		npm install --prefix .cache/vnu --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION) && touch $@; \
+	else echo "npm is not installed: the HTML checker's test will skip (apt-get install npm)"; fi
+
+html-checker: $(VNU_STAMP)
+
+test: $(DEV_STAMP) $(VNU_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Figures, not tests: run by hand and record what it prints in docs/performance.md.
@@ -96,9 +107,10 @@ bench: $(DEV_STAMP)
 	$(PY) bench/hostile.py
 	$(PY) bench/figures.py
 
-# Lighthouse scores of the home and article pages under `make serve` (Node.js and chromium needed).
+# Lighthouse scores of every kind of reader's page under `make serve` (Node.js and chromium
+# needed), the median of several runs: LIGHTHOUSE_ARGS="--runs 5 --pages home,article --port 8150".
 lighthouse: $(DEV_STAMP)
-	$(PY) bench/lighthouse.py
+	$(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 lint: $(DEV_STAMP)
 	$(PY) scripts/check_lock.py

@@ -21,6 +21,7 @@ from articles import body, metadata, read_next
 from articles.models import Article, ArticleNote, Byline
 from articles.tags import tag_teasers, topic_tag
 from newsroom.pagecache.fragments import fragment
+from newsroom.rendering import inline
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,10 @@ def article_page(request, article, *, status=200, preview=False, **options):
         status=status,
     )
     if story["policy"]:  # kept with the page: the page cache stores this header with it
-        response[CSP_HEADER] = build_policy(update=story["policy"])
+        update = {**story["policy"]}  # and the files written into the page
+        for directive, sources in inline.policy_update().items():
+            update[directive] = [*update.get(directive, ()), *sources]
+        response[CSP_HEADER] = build_policy(update=update)
     if preview:
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)

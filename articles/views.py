@@ -9,8 +9,9 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.views.generic import ListView, TemplateView
 
 from articles import changes, previews
@@ -20,6 +21,8 @@ from articles.page import article_page, page_articles
 from articles.tags import ARTICLES, SITEMAPS, author_tag, tag_teasers, topic_tag
 from newsroom.pagecache.middleware import do_not_store, reads_query
 from newsroom.pagecache.tags import tag
+
+DESCRIPTION_LENGTH = 160  # what search engines show of a page's description
 
 
 @reads_query("page")
@@ -37,8 +40,13 @@ class PublishedListView(ListView):
         """What else than its articles the page shows: which of them are listed."""
         return (ARTICLES,)
 
+    def description(self) -> str:
+        """What search engines show under the page's title (`<meta name="description">`)."""
+        return f"The latest news from {settings.SITE_NAME}, newest first."
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["page_description"] = self.description()
         tag_teasers(self.request, context["object_list"], *self.listing_tags())
         asked = self.request.GET.get("page")
         if asked and asked != str(context["page_obj"].number):  # `?page=last`, `?page=02`
@@ -82,6 +90,13 @@ class TopicView(PublishedListView):
         # Its subsections' new articles purge it too (`purging._listing_tags`).
         return (topic_tag(self.topic.pk),)
 
+    def description(self):
+        about = (
+            self.topic.description
+            or f"The latest {self.topic.name} news from {settings.SITE_NAME}."
+        )
+        return Truncator(about).chars(DESCRIPTION_LENGTH)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(topic=self.topic, **kwargs)
         if context["page_obj"].number == 1:
@@ -103,6 +118,10 @@ class AuthorView(PublishedListView):
 
     def listing_tags(self):
         return (author_tag(self.author.pk),)
+
+    def description(self):
+        about = self.author.bio or f"Articles by {self.author.name} for {settings.SITE_NAME}."
+        return Truncator(about).chars(DESCRIPTION_LENGTH)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -166,10 +185,22 @@ def search(request):
     ):
         do_not_store(request)
     tag_teasers(request, page.object_list, ARTICLES)
+    # From the words searched for, never the text as typed: a page is kept only when both agree.
+    words = " ".join(query.words)
+    description = (
+        f"Articles from {settings.SITE_NAME} matching “{words}”."
+        if words
+        else f"Search the articles published by {settings.SITE_NAME}."
+    )
     return render(
         request,
         "articles/search.html",
-        {"query": query, "page_obj": page, "articles": page.object_list},
+        {
+            "query": query,
+            "page_obj": page,
+            "articles": page.object_list,
+            "page_description": description,
+        },
     )
 
 
@@ -190,7 +221,8 @@ class ArchiveIndexView(TemplateView):
         years: dict[int, list] = {}
         for row in months:
             years.setdefault(row["month"].year, []).append(row)
-        return super().get_context_data(years=years, **kwargs)
+        description = f"Every month of news from {settings.SITE_NAME}, newest first."
+        return super().get_context_data(years=years, page_description=description, **kwargs)
 
 
 class ArchiveMonthView(PublishedListView):
@@ -205,6 +237,10 @@ class ArchiveMonthView(PublishedListView):
         self.period = date(year, month or 1, 1)
         articles = super().get_queryset().filter(publish_at__year=year)
         return articles.filter(publish_at__month=month) if month else articles
+
+    def description(self):
+        period = dateformat.format(self.period, "F Y" if "month" in self.kwargs else "Y")
+        return f"News from {settings.SITE_NAME} published in {period}."
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

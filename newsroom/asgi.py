@@ -104,6 +104,7 @@ def _from_memory(scope) -> tuple[str, list, bytes] | None:
         headers.get(b"if-none-match", b"").decode("latin-1"),
         sent_id.decode("latin-1") if sent_id is not None else None,
         client[0],
+        accept_encoding=headers.get(b"accept-encoding", b"").decode("latin-1"),
         asgi=True,
     )
 

@@ -14,6 +14,7 @@ from jinja2 import Environment
 
 from comments.display import reply_text
 from newsroom.rendering.highlighting import highlight
+from newsroom.rendering.inline import script, stylesheet
 from newsroom.rendering.links import url
 from pictures.markup import picture
 
@@ -35,6 +36,8 @@ def environment(**options) -> Environment:
         static=static,
         url=url,
         picture=picture,
+        stylesheet=stylesheet,
+        script=script,
         now=timezone.localtime,
         site_name=settings.SITE_NAME,
     )

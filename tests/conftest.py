@@ -50,6 +50,7 @@ KINDS_BY_FILE = {
     "test_concurrency.py": ("postgres",),
     "test_docs.py": ("slow",),
     "test_hostile.py": ("slow",),
+    "test_html_valid.py": ("slow",),
     "test_hostile_cache.py": ("varnish", "slow"),
     "test_properties.py": ("slow",),
     "test_schema_settings.py": ("slow",),

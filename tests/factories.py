@@ -114,6 +114,11 @@ def page_text(client, url) -> str:
     return response.content.decode()
 
 
+def page_body(client, url) -> str:
+    """The page at `url` without its <head>, whose stylesheet names every class the site has."""
+    return page_text(client, url).split("</head>", 1)[1]
+
+
 def cache_use(url, client=None) -> str:
     """Fetch `url` as an anonymous reader: whether the page cache had it ("hit" or "miss")."""
     response = (client or Client()).get(url)

@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.models import Reply
+from newsroom.rendering import inline
+from newsroom.rendering.inline import inlined
 from tests.factories import make_article, make_author, make_reply, make_topic, reply_data
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +73,9 @@ BOGUS_PAGES = ["0", "-1", "abc", "1e3", "2.5", "99999999999999999999999999", "9"
 
 class ActiveContent(HTMLParser):
     """Whatever in a page could run script: event-handler attributes, script addresses, inline
-    scripts (data blocks aside) and the elements that load or redirect on their own."""
+    scripts and styles (data blocks aside, and the site's own stylesheet and scripts written into
+    the page, which the policy lets in by their hashes) and the elements that load or redirect
+    on their own."""
 
     LOADERS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet"}
     ADDRESSES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc"}
@@ -79,12 +83,14 @@ class ActiveContent(HTMLParser):
     def __init__(self, page):
         super().__init__()
         self.found = []
-        self._in_script = False
+        self._inline = None  # "script" or "style" while in one, and its text so far
+        self._text = []
+        self._own = {inlined(name).text for name in (inline.STYLESHEET, *inline.SCRIPTS)}
         self.feed(page)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag in self.LOADERS or tag == "style" or (tag == "meta" and "http-equiv" in attrs):
+        if tag in self.LOADERS or (tag == "meta" and "http-equiv" in attrs):
             self.found.append(tag)
         src = attrs.get("src") or ""
         if tag == "script" and src and (not src.startswith("/") or src.startswith("//")):
@@ -97,16 +103,19 @@ class ActiveContent(HTMLParser):
                 self.found.append(f"{tag} {name}=")
             if name in self.ADDRESSES and address.startswith(("javascript:", "data:", "vbscript:")):
                 self.found.append(f"{tag} {name}={value}")
-        self._in_script = (
-            tag == "script" and "src" not in attrs and "json" not in attrs.get("type", "")
-        )
+        runs = tag == "script" and "src" not in attrs and "json" not in attrs.get("type", "")
+        self._inline = tag if runs or tag == "style" else None
+        self._text = []
 
     def handle_data(self, data):
-        if self._in_script and data.strip():
-            self.found.append(f"inline script: {data[:60]}")
+        if self._inline:
+            self._text.append(data)
 
     def handle_endtag(self, tag):
-        self._in_script = False
+        text = "".join(self._text)
+        if self._inline and text not in self._own and (self._inline == "style" or text.strip()):
+            self.found.append(f"inline {self._inline}: {text[:60]}")
+        self._inline, self._text = None, []
 
 
 def assert_not_reflected(page: str, vector: str):

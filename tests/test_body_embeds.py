@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from embeds.models import Embed
+from newsroom.rendering.inline import inlined
 from tests.factories import make_article, run_worker
 from tests.test_inline_pictures import _figure, _picture, _story
 
@@ -35,16 +36,17 @@ def test_a_saved_story_asks_once_and_readers_get_a_link_then_the_facade(provider
     story = _story(page)
     assert "Play on Testvideo" in story and "loads content from Testvideo" in story
     assert "<iframe" not in story, "nothing from the provider until the reader asks"
-    assert "/static/js/embeds." in page
+    assert inlined("js/embeds.js").text in page, "the embeds' script, written into the page"
     policy = response["Content-Security-Policy"]
     assert f"frame-src {provider.origin}" in policy
     assert "script-src 'self'" in policy and "object-src 'none'" in policy, "the site's, added to"
+    assert inlined("js/embeds.js").source in policy and inlined("css/site.css").source in policy
     hit = Client().get(article.get_absolute_url())
     assert hit["Content-Security-Policy"] == policy, "a cached copy keeps the page's policy"
 
     plain = Client().get(make_article(body="<p>No embeds.</p>").get_absolute_url())
     assert "frame-src" not in plain["Content-Security-Policy"]
-    assert "/static/js/embeds." not in plain.content.decode()
+    assert inlined("js/embeds.js").text not in plain.content.decode()
 
 
 def test_an_embeds_address_is_kept_as_its_row_keeps_it(provider):

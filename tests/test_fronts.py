@@ -16,7 +16,7 @@ from fronts.kinds import KINDS
 from fronts.layout import Block
 from fronts.models import Arrangement, Front
 from fronts.resolution import Slot, resolve
-from tests.factories import make_article, make_topic
+from tests.factories import make_article, make_topic, page_body
 
 
 def _articles(rows):
@@ -157,7 +157,7 @@ def test_home_shows_the_pinned_lead_then_the_rest_with_no_story_twice(client):
             Block("section", (None, None), topic=section.pk),
         ],
     )
-    page = client.get("/").content.decode()
+    page = page_body(client, "/")
     lead = page.split('class="front-block front-lead"')[1].split("</section>")[0]
     assert "Chosen lead" in lead
     assert page.count(">Harbour news</a>") == 1, "in top stories, so not again in its row"
@@ -168,7 +168,7 @@ def test_home_shows_the_pinned_lead_then_the_rest_with_no_story_twice(client):
 def test_a_home_never_arranged_leads_with_the_newest_story(client):
     make_article(headline="Older", publish_at=timezone.now() - timedelta(days=2))
     make_article(headline="Newest")
-    page = client.get("/").content.decode()
+    page = page_body(client, "/")
     assert "Newest" in page.split('class="front-block front-lead"')[1].split("</section>")[0]
 
 
@@ -184,11 +184,11 @@ def test_a_section_front_shows_its_blocks_then_the_rest_and_page_two_is_unchange
         for n in range(25)
     ]
     _arrange(weather, [Block("lead", (stories[10].pk,)), Block("top", (None, None))])
-    page = client.get("/weather/").content.decode()
+    page = page_body(client, "/weather/")
     assert _position(page, "Forecast 10") < _position(page, "Forecast 00")
     assert page.count(">Forecast 10</a>") == page.count(">Forecast 00</a>") == 1
     assert "More from Weather" in page
-    second = client.get("/weather/?page=2").content.decode()
+    second = page_body(client, "/weather/?page=2")
     assert "front-block" not in second and "Forecast 24" in second
 
 
@@ -205,14 +205,14 @@ def test_the_home_pages_most_read_follows_the_ranking_and_a_new_order_reaches_it
     _arrange(None, [Block("most_read", (None, None, None))])
     _read({quiet: 10, popular: 500})
     most_read.refresh()
-    page = client.get("/").content.decode()
+    page = page_body(client, "/")
     ranked = page.split('class="front-teasers front-ranked"')[1].split("</ol>")[0]
     assert _position(ranked, "Popular story") < _position(ranked, "Quiet story")
 
     _read({quiet: 5000})
     clock.advance(11 * 60)
     assert most_read.refresh(), "a new order, ten minutes on"
-    page = client.get("/").content.decode()  # the stored home page was purged
+    page = page_body(client, "/")  # the stored home page was purged
     ranked = page.split('class="front-teasers front-ranked"')[1].split("</ol>")[0]
     assert _position(ranked, "Quiet story") < _position(ranked, "Popular story")
 
@@ -220,9 +220,9 @@ def test_the_home_pages_most_read_follows_the_ranking_and_a_new_order_reaches_it
 @pytest.mark.django_db
 def test_a_home_never_arranged_shows_the_most_read_once_readers_have_read(client):
     stories = [make_article(headline=f"Story {n}") for n in range(12)]
-    assert "front-ranked" not in client.get("/").content.decode(), "no counts, no block"
+    assert "front-ranked" not in page_body(client, "/"), "no counts, no block"
     _read({stories[0]: 900, stories[1]: 800})
     most_read.refresh()
-    page = client.get("/").content.decode()
+    page = page_body(client, "/")
     assert "Most read" in page and "front-ranked" in page
     assert page.count(">Story 0<") <= 1 and page.count(">Story 1<") <= 1, "never twice"

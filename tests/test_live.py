@@ -17,6 +17,7 @@ from articles.models import Article, Revision
 from audit.models import AuditEntry
 from live import coverage as live
 from live.models import LiveUpdate
+from newsroom.rendering.inline import inlined
 from tests.factories import cache_use, desk_editor, make_article, make_author, page_text, warm
 
 pytestmark = pytest.mark.django_db
@@ -182,8 +183,10 @@ def test_ending_the_coverage(editor_client):
     article.refresh_from_db()
     assert article.coverage_ended()
     page = page_text(client, article.get_absolute_url())
-    assert "Coverage ended" in page and "data-live-endpoint" not in page and "live.js" not in page
-    assert "live-label" not in page_text(client, "/"), "the home page no longer says Live"
+    assert "Coverage ended" in page and "data-live-endpoint" not in page
+    assert inlined("js/live.js").text not in page, "no script polls for updates"
+    home = page_text(client, "/").split("</head>", 1)[1]  # the stylesheet names the label too
+    assert "live-label" not in home, "the home page no longer says Live"
     assert AuditEntry.objects.filter(action=AuditEntry.Action.LIVE_END).exists()
 
 

@@ -1,5 +1,7 @@
 """Security headers on every response, in development and in production mode."""
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -121,3 +123,22 @@ def test_production_settings_add_hsts_and_secure_cookies(client, settings, db):
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     sign_in = client.get("/admin/login/", headers={"x-forwarded-proto": "https"})
     assert sign_in.cookies["csrftoken"]["secure"]
+
+
+@pytest.mark.django_db
+def test_the_stylesheet_and_scripts_written_into_a_page_run_by_their_hashes_alone(client):
+    """Readers' pages carry the site's stylesheet and scripts in the page: the policy names
+    each by its hash, so nothing else inline runs, and 'unsafe-inline' never appears."""
+    page_url = make_article(headline="Written in").get_absolute_url()
+    for url in (page_url, "/", "/no-such-page/"):
+        response = client.get(url)
+        policy = _assert_secure(response)
+        page = response.content.decode()
+        styles = re.findall(r"<style>(.*?)</style>", page, re.S)
+        scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+        assert len(styles) == 1 and (scripts or url != page_url), url
+        for directive, texts in (("style-src", styles), ("script-src", scripts)):
+            assert "'unsafe-inline'" not in policy[directive]
+            for text in texts:
+                digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+                assert f"'sha256-{digest}'" in policy[directive], (url, directive)

@@ -76,12 +76,12 @@ def test_make_serve_serves_pages_and_hashed_static_files_in_production_mode(tmp_
         status, _, home = _get(f"{base}/")
         assert status == 200, home[-2000:]
         assert "European Discussions on Ukraine’s Postwar Security" in home
-        stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home)
-        assert stylesheet, "the page names a hashed stylesheet"
-        status, headers, css = _get(base + stylesheet[1])
-        assert status == 200
+        assert ".topbar" in home, "the stylesheet is written into the page"
+        icon = re.search(r'href="(/static/icons/favicon\.[0-9a-f]{12}\.svg)"', home)
+        assert icon, "the page names a hashed static file"
+        status, headers, svg = _get(base + icon[1])
+        assert status == 200 and "<svg" in svg
         assert "max-age=315360000" in headers.get("Cache-Control", "")
-        assert ".topbar" in css
 
         status, _, missing = _get(f"{base}/no-such-page/")
         assert status == 404

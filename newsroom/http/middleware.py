@@ -8,6 +8,7 @@ from newsroom import logs
 from newsroom.apps import declared_paths
 from newsroom.http.views import method_not_allowed, too_large
 from newsroom.logs.background import log_request_line
+from newsroom.rendering import inline
 
 
 def log_request(
@@ -54,12 +55,19 @@ class RequestLogMiddleware:
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy (CONTENT_SECURITY_POLICY), with one relaxation for the admin: its body
-    editor injects a <style> element of its own, so inline styles (never scripts) run there."""
+    editor injects a <style> element of its own, so inline styles (never scripts) run there.
+    Elsewhere, the stylesheet and scripts written into readers' pages run by their hashes
+    (`newsroom.rendering.inline`); a hash beside 'unsafe-inline' would turn that off."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
             parts.update = (parts.update or {}) | {"style-src": [UNSAFE_INLINE]}
+        elif not report_only:
+            update = dict(parts.update or {})
+            for directive, sources in inline.policy_update().items():
+                update[directive] = [*update.get(directive, ()), *sources]
+            parts.update = update
         return parts
 
 

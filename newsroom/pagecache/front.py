@@ -17,14 +17,39 @@ from django.conf import settings
 
 from newsroom import logs
 from newsroom.http.middleware import log_request
-from newsroom.pagecache import sequence
+from newsroom.pagecache import compression, sequence
 from newsroom.pagecache.middleware import Served, cache_control, enabled, is_public
 
 _DROPPED = frozenset(
-    ("set-cookie", "content-length", "date", "server", "cache-control", "x-request-id")
+    (
+        "set-cookie",
+        "content-length",
+        "date",
+        "server",
+        "cache-control",
+        "x-request-id",
+        "etag",  # each copy has its own, added below
+        "content-encoding",
+    )
 )
 _NOT_MODIFIED = ("ETag", "Vary")
 _NOT_MODIFIED_ENCODED = (b"ETag", b"Vary")
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One of a held page's copies, plain or compressed, as the front answers it."""
+
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    encoded: tuple[tuple[bytes, bytes], ...]  # the headers as an ASGI server takes them
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes, headers: tuple, etag: str, *extra: tuple[str, str]) -> "Copy":
+        headers = (*headers, ("ETag", etag), *extra)
+        encoded = tuple((n.encode("latin-1"), v.encode("latin-1")) for n, v in headers)
+        return cls(body=body, headers=headers, encoded=encoded, etag=etag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +57,8 @@ class HeldPage:
     """A page the front holds in this process's memory, as it answers it."""
 
     expires: float
-    body: bytes
-    headers: tuple[tuple[str, str], ...]
-    encoded: tuple[tuple[bytes, bytes], ...]  # the headers as an ASGI server takes them
-    etag: str
+    plain: Copy
+    gzipped: Copy | None  # for browsers that ask for it (`compression.py`)
     tags: list[str]
     ends: float | None
 
@@ -75,6 +98,7 @@ class PageCacheFront:
             environ.get("HTTP_IF_NONE_MATCH", ""),
             environ.get("HTTP_X_REQUEST_ID"),
             environ.get("REMOTE_ADDR", ""),
+            accept_encoding=environ.get("HTTP_ACCEPT_ENCODING", ""),
         )
         if answer is None:
             return self._through_django(key, seen, environ, start_response)
@@ -83,18 +107,29 @@ class PageCacheFront:
         return [body] if body else []
 
     def answer(
-        self, key: tuple, start: float, if_none_match: str, sent_id, peer: str, *, asgi=False
+        self,
+        key: tuple,
+        start: float,
+        if_none_match: str,
+        sent_id,
+        peer: str,
+        *,
+        accept_encoding: str = "",
+        asgi=False,
     ):
         """The answer to a public page's GET from memory, as (status, headers, body), or None
         when Django must answer. `key`: the request's (scheme, proxy's scheme, host, path,
         query), as `__call__` reads them; `sync()` is called first. With `asgi`, the status is
         a number and the headers bytes, as an ASGI server takes them."""
-        page = self.pages.get(key)
+        held = self.pages.get(key)
         now = time.time()
-        if page is None or page.expires <= now:
+        if held is None or held.expires <= now:
             return None
+        page = held.plain
+        if held.gzipped is not None and compression.accepts_gzip(accept_encoding):
+            page = held.gzipped
         rid = logs.request_id(sent_id, peer)
-        control = cache_control(page.ends, now)
+        control = cache_control(held.ends, now)
         # Not modified: the tag named, or any (`*`); with the headers a 200 would have had
         # that caches read (RFC 9110, 15.4.5).
         if page.etag in if_none_match or if_none_match.strip() == "*":
@@ -168,12 +203,13 @@ class PageCacheFront:
                 name.lower() == "set-cookie" for name, _ in sent["headers"]
             ):
                 headers = tuple((n, v) for n, v in sent["headers"] if n.lower() not in _DROPPED)
+                gzipped = compression.etag(stored.etag)
                 page = HeldPage(
                     expires=stored.expires,
-                    body=stored.body,
-                    headers=headers,
-                    encoded=tuple((n.encode("latin-1"), v.encode("latin-1")) for n, v in headers),
-                    etag=stored.etag,
+                    plain=Copy.of(stored.body, headers, stored.etag),
+                    gzipped=Copy.of(stored.gzipped, headers, gzipped, ("Content-Encoding", "gzip"))
+                    if stored.gzipped
+                    else None,
                     tags=stored.tags,
                     ends=stored.ends,
                 )

@@ -35,11 +35,11 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 
 from newsroom.apps import uncached_paths
-from newsroom.pagecache import EVERY_PAGE, sequence
+from newsroom.pagecache import EVERY_PAGE, compression, sequence
 
 # A page's own Content-Security-Policy, when it has one (an article showing embeds): without it,
 # the site's policy is added to what is served.
@@ -74,6 +74,7 @@ class StoredPage:
     rendered_at: int  # the purge sequence number read before it was rendered
     expires: float  # when the app's cache stops serving it (time.time())
     ends: float | None  # when it changes by the clock alone (a scheduled publication)
+    gzipped: bytes = b""  # the body compressed, for browsers that ask (`compression.py`)
 
 
 @functools.cache
@@ -241,7 +242,7 @@ class ReaderPageCacheMiddleware:
                 return response
         # Tells the front what it may keep: these bytes, checked fresh at this purge number.
         request.META["newsroom.page_cache"] = Served(stored, checked_at)
-        return self._serve(stored)
+        return self._serve(stored, request.META.get("HTTP_ACCEPT_ENCODING", ""))
 
     @staticmethod
     def _redirect(request, query: str):
@@ -278,14 +279,21 @@ class ReaderPageCacheMiddleware:
             rendered_at=rendered_at,
             expires=now + ttl,
             ends=now + to_end if to_end is not None else None,
+            gzipped=compression.compress(response.content),
         )
         sequence.mark_unseen(tags, rendered_at)
         cache.set(key, stored, timeout=int(ttl) + 1)
         return stored
 
-    def _serve(self, stored: StoredPage):
-        response = HttpResponse(stored.body, headers=stored.headers)
-        response["ETag"] = stored.etag
+    def _serve(self, stored: StoredPage, accept_encoding: str):
+        if stored.gzipped and compression.accepts_gzip(accept_encoding):
+            response = HttpResponse(stored.gzipped, headers=stored.headers)
+            response["Content-Encoding"] = "gzip"
+            response["ETag"] = compression.etag(stored.etag)
+        else:
+            response = HttpResponse(stored.body, headers=stored.headers)
+            response["ETag"] = stored.etag
+        patch_vary_headers(response, ("Accept-Encoding",))
         response["Cache-Control"] = cache_control(stored.ends, time.time())
         if settings.CACHE_PURGE_URLS:
             response[settings.CACHE_TAG_HEADER] = " ".join(stored.tags)
