@@ -89,6 +89,17 @@ def test_prefetches_and_prerenders_are_not_counted(client, header):
     assert _views(article) == 0
 
 
+@pytest.mark.parametrize("header", [{"HTTP_SEC_GPC": "1"}, {"HTTP_DNT": "1"}])
+def test_a_reader_asking_not_to_be_tracked_is_not_counted(client, header):
+    """The page's script sends nothing when the browser says so; a browser that says so only
+    in its request headers (an extension, a proxy) is not counted either."""
+    article = make_article()
+    assert beacon(client, article.pk, headers=header).status_code == 204
+    assert _views(article) == 0
+    assert beacon(client, article.pk, headers={"HTTP_SEC_GPC": "0"}).status_code == 204
+    assert _views(article) > 0
+
+
 @pytest.mark.parametrize(
     ("headers", "status"),
     [
