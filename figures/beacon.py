@@ -43,7 +43,7 @@ MAX_BODY_BYTES = 512
 ROBOTS = (
     "bot", "crawl", "spider", "slurp", "scrap", "headless", "lighthouse", "preview", "monitor",
     "fetch", "check", "archiver", "curl", "wget", "python", "httpx", "java/", "go-http",
-    "okhttp", "node", "axios", "phantom", "selenium", "puppeteer",
+    "okhttp", "node", "axios", "phantom", "selenium", "puppeteer", "inspectiontool", "ptst/",
 )  # fmt: skip
 HOST = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?"

@@ -71,6 +71,11 @@ def test_the_beacon_stores_no_cookie_address_or_browser(client, settings):
         "Mozilla/5.0 HeadlessChrome/126.0.0.0",
         "curl/8.5.0",
         "python-requests/2.32",
+        # Tools that run the page's scripts as a browser would, saying so only by name.
+        "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0 Mobile Safari/537.36 (compatible; Google-InspectionTool/1.0;)",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0 Safari/537.36 PTST/240601.120000",
         "",
     ],
 )
