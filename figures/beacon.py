@@ -10,7 +10,10 @@ send nothing at all.
 What is not a same-origin beacon of the right shape is refused with a 4xx before anything is
 counted: another method, another origin, another type, a body over MAX_BODY_BYTES, bad JSON, an
 article id without its key (the key, the same on every page, keeps made-up ids out of the
-counts). Robots (by their User-Agent) and prefetches are answered but not counted.
+counts). Robots (by their User-Agent), prefetches and readers whose browser asks not to be
+tracked (`Sec-GPC: 1`, `DNT: 1`) are answered but not counted: the page's script already sends
+nothing when the browser says so to scripts, but an extension or a proxy may say it in the
+headers only.
 """
 
 import functools
@@ -40,7 +43,7 @@ MAX_BODY_BYTES = 512
 ROBOTS = (
     "bot", "crawl", "spider", "slurp", "scrap", "headless", "lighthouse", "preview", "monitor",
     "fetch", "check", "archiver", "curl", "wget", "python", "httpx", "java/", "go-http",
-    "okhttp", "node", "axios", "phantom", "selenium", "puppeteer",
+    "okhttp", "node", "axios", "phantom", "selenium", "puppeteer", "inspectiontool", "ptst/",
 )  # fmt: skip
 HOST = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?"
@@ -69,6 +72,7 @@ class Request:
     origin: str | None
     fetch_site: str | None
     purpose: str
+    opted_out: bool  # Sec-GPC: 1 or DNT: 1
     user_agent: str
     content_type: str
     body: bytes  # at most MAX_BODY_BYTES + 1 read
@@ -99,6 +103,12 @@ def parse(body: bytes) -> tuple[int, str, str] | None:
     if host and not HOST.fullmatch(host):
         return None
     return article, key, host
+
+
+def opted_out(gpc: str | None, dnt: str | None) -> bool:
+    """Whether the request's headers ask not to be tracked (Global Privacy Control, Do Not
+    Track)."""
+    return (gpc or "").strip() == "1" or (dnt or "").strip() == "1"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -140,7 +150,7 @@ def count(beacon: Request, *, add=None) -> tuple[int, str]:
     article_id, key, host = parsed
     if not constant_time_compare(key, article_key(article_id)):
         return 400, UNKNOWN_ARTICLE
-    if "prefetch" in beacon.purpose or "prerender" in beacon.purpose:
+    if "prefetch" in beacon.purpose or "prerender" in beacon.purpose or beacon.opted_out:
         return 204, ""
     if is_robot(beacon.user_agent):
         return 204, ""
@@ -172,6 +182,7 @@ def receive(request):
         origin=headers.get("Origin"),
         fetch_site=headers.get("Sec-Fetch-Site"),
         purpose=headers.get("Sec-Purpose", "") + headers.get("Purpose", ""),
+        opted_out=opted_out(headers.get("Sec-GPC"), headers.get("DNT")),
         user_agent=headers.get("User-Agent", ""),
         content_type=request.META.get("CONTENT_TYPE", ""),
         body=request.read(MAX_BODY_BYTES + 1) if request.method == "POST" else b"",

@@ -19,7 +19,10 @@ from figures import beacon, buffer
 PATH = "/figures/view"
 # The request headers a beacon's answer depends on (`_request`), and the proxy's (`_scheme`):
 # no other is read.
-_READ = (b"host", b"origin", b"sec-fetch-site", b"sec-purpose", b"purpose", b"user-agent")
+_READ = (
+    b"host", b"origin", b"sec-fetch-site", b"sec-purpose", b"purpose", b"sec-gpc", b"dnt",
+    b"user-agent",
+)  # fmt: skip
 
 
 @functools.cache
@@ -45,6 +48,7 @@ def _request(method, scheme, get, body: bytes) -> beacon.Request:
         origin=get("origin"),
         fetch_site=get("sec-fetch-site"),
         purpose=(get("sec-purpose") or "") + (get("purpose") or ""),
+        opted_out=beacon.opted_out(get("sec-gpc"), get("dnt")),
         user_agent=get("user-agent") or "",
         content_type=get("content-type") or "",
         body=body,

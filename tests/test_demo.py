@@ -68,3 +68,13 @@ def test_demo_is_not_loaded_into_a_database_that_has_articles():
     make_article(headline="A real newsroom's story")
     call_command("load_demo", "--if-empty", verbosity=0)
     assert list(Article.objects.values_list("headline", flat=True)) == ["A real newsroom's story"]
+
+
+def test_the_demo_privacy_page_says_what_is_counted_and_everywhere_readers_see_it(client):
+    call_command("load_demo", verbosity=0)
+    page = client.get("/pages/privacy/").content.decode()
+    assert "one view in ten" in page and "not the page" in page
+    assert "Global Privacy Control" in page
+    home = client.get("/").content.decode()
+    assert ">Most read</h2>" in home, "the home page shows the ranking too"
+    assert "under each story and on the home page" in page

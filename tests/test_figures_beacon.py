@@ -71,6 +71,11 @@ def test_the_beacon_stores_no_cookie_address_or_browser(client, settings):
         "Mozilla/5.0 HeadlessChrome/126.0.0.0",
         "curl/8.5.0",
         "python-requests/2.32",
+        # Tools that run the page's scripts as a browser would, saying so only by name.
+        "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0 Mobile Safari/537.36 (compatible; Google-InspectionTool/1.0;)",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0 Safari/537.36 PTST/240601.120000",
         "",
     ],
 )
@@ -87,6 +92,17 @@ def test_prefetches_and_prerenders_are_not_counted(client, header):
     article = make_article()
     assert beacon(client, article.pk, headers=header).status_code == 204
     assert _views(article) == 0
+
+
+@pytest.mark.parametrize("header", [{"HTTP_SEC_GPC": "1"}, {"HTTP_DNT": "1"}])
+def test_a_reader_asking_not_to_be_tracked_is_not_counted(client, header):
+    """The page's script sends nothing when the browser says so; a browser that says so only
+    in its request headers (an extension, a proxy) is not counted either."""
+    article = make_article()
+    assert beacon(client, article.pk, headers=header).status_code == 204
+    assert _views(article) == 0
+    assert beacon(client, article.pk, headers={"HTTP_SEC_GPC": "0"}).status_code == 204
+    assert _views(article) > 0
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,8 @@ def test_a_view_is_counted_before_django(ask, settings):
         ({b"content-type": b"application/json"}, 415),
         ({b"user-agent": b"Googlebot/2.1"}, 204),
         ({b"sec-purpose": b"prefetch"}, 204),
+        ({b"sec-gpc": b"1"}, 204),
+        ({b"dnt": b"1"}, 204),
     ],
 )
 def test_the_front_refuses_what_the_view_refuses(ask, change, status):

@@ -54,7 +54,7 @@ PAGES = [
         "hour, and from which sites. That is all: no cookie, no identifier, no network "
         "address, no browser details, nothing that could tell you from another reader. We use "
         "the counts for our newsroom's figures and for the Most read list under each "
-        "story.</p>"
+        "story and on the home page.</p>"
         "<p>If your browser sends Global Privacy Control or Do Not Track, it sends us nothing "
         "at all. Search engines and other robots are not counted.</p>",
     ),
