@@ -206,23 +206,23 @@ def test_the_home_pages_most_read_follows_the_ranking_and_a_new_order_reaches_it
     _read({quiet: 10, popular: 500})
     most_read.refresh()
     page = page_body(client, "/")
-    ranked = page.split('class="front-teasers front-ranked"')[1].split("</ol>")[0]
+    ranked = page.split('class="front-block front-ranked"')[1].split("</section>")[0]
     assert _position(ranked, "Popular story") < _position(ranked, "Quiet story")
 
     _read({quiet: 5000})
     clock.advance(11 * 60)
     assert most_read.refresh(), "a new order, ten minutes on"
     page = page_body(client, "/")  # the stored home page was purged
-    ranked = page.split('class="front-teasers front-ranked"')[1].split("</ol>")[0]
+    ranked = page.split('class="front-block front-ranked"')[1].split("</section>")[0]
     assert _position(ranked, "Quiet story") < _position(ranked, "Popular story")
 
 
 @pytest.mark.django_db
 def test_a_home_never_arranged_shows_the_most_read_once_readers_have_read(client):
     stories = [make_article(headline=f"Story {n}") for n in range(12)]
-    assert "front-ranked" not in page_body(client, "/"), "no counts, no block"
+    assert "front-block front-ranked" not in page_body(client, "/"), "no counts, no block"
     _read({stories[0]: 900, stories[1]: 800})
     most_read.refresh()
     page = page_body(client, "/")
-    assert "Most read" in page and "front-ranked" in page
+    assert "Most read" in page and "front-block front-ranked" in page
     assert page.count(">Story 0<") <= 1 and page.count(">Story 1<") <= 1, "never twice"
