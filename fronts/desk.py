@@ -106,6 +106,18 @@ def _act(request, front: Front, data: dict) -> str:
     return _change(front, data, by=request.user)
 
 
+def _landing(data: dict) -> str:
+    """The query that gives the keyboard back where it was: the story just moved, pinned or
+    stepped keeps the focus on its own control (`?moved=<id>&went=up|down|move|pin`), so
+    Enter moves it again and no one tabs through the whole front after each change; other
+    changes bring the page back to the blocks, where the message is."""
+    article, action = data.get("article"), data["action"]
+    if article is None or action not in ("step", "move", "pin"):
+        return ""
+    went = ("up" if data.get("by", 0) < 0 else "down") if action == "step" else action
+    return f"?moved={article.pk}&went={went}"
+
+
 def arrange_view(model_admin, request, front: Front):
     """GET: the front as it will look, with its controls. POST: one change, then back here."""
     status = 200
@@ -114,7 +126,10 @@ def arrange_view(model_admin, request, front: Front):
         if form.is_valid():
             try:
                 messages.success(request, _act(request, front, form.cleaned_data))
-                return HttpResponseRedirect(request.path + "#front-blocks")
+                # A fragment would stop the browser's autofocus: the moved story's control
+                # takes the page there itself.
+                back = _landing(form.cleaned_data) or "#front-blocks"
+                return HttpResponseRedirect(request.path + back)
             except arranging.Refused as refused:
                 messages.error(request, str(refused))
         else:
@@ -143,6 +158,7 @@ def _context(model_admin, request, front: Front) -> dict:
         for s in range(shown.block.slots)
     ]
     now = timezone.now()
+    moved = request.GET.get("moved", "")
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -151,6 +167,8 @@ def _context(model_admin, request, front: Front) -> dict:
         "blocks": blocks,
         "targets": slots,
         "query": query,
+        "moved": int(moved) if moved.isdigit() else None,
+        "went": request.GET.get("went", ""),
         "results": results,
         "kinds": [(name, label, KINDS[name].help) for name, label in CHOICES],
         "sections": Topic.objects.order_by("name"),

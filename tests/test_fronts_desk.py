@@ -2,6 +2,7 @@
 preview; writers may not; every change is in the desk log; a scheduled arrangement goes live at
 its time and purges that front's tag only."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -186,3 +187,30 @@ def test_a_front_is_added_for_a_section_once(editor_client, home):
     second_home = editor_client.post(add, {"topic": ""})
     assert "That page has a front already" in second_home.content.decode()
     assert Front.objects.count() == 2
+
+
+def test_after_a_change_the_message_and_the_keyboard_stay_with_the_story(editor_client, home):
+    """The story's own button keeps the focus, so Enter moves it again (no fragment, which
+    would stop the browser's autofocus); other changes come back at the blocks
+    (#front-blocks), and the message is said there, not above, out of sight."""
+    older = make_article(headline="Older", publish_at=timezone.now() - timedelta(days=1))
+    make_article(headline="Newest")
+    _post(editor_client, home, action="pin", article=older.pk, target="1:1")
+    response = _post(editor_client, home, action="step", article=older.pk, block=1, slot=1, by=-1)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?moved={older.pk}&went=up")
+    page = editor_client.get(response["Location"]).content.decode()
+    blocks = page.split('id="front-blocks"')[1]
+    assert "Draft changed: “Older” moved up" in blocks
+    focused = [tag for tag in re.findall(r"<button[^>]*>", page) if " autofocus" in tag]
+    assert focused == ['<button type="submit" aria-label="Move “Older” up" autofocus>']
+    response = _post(editor_client, home, action="move", article=older.pk, to_block=0)
+    page = editor_client.get(response["Location"]).content.decode()
+    focused = [
+        tag for tag in re.findall(r"<select[^>]*>|<button[^>]*>", page) if "autofocus" in tag
+    ]
+    assert focused == ['<select id="to-0-0" name="to_block" autofocus>']
+    response = _post(editor_client, home, action="move_block", block=1, by=-1)
+    assert response["Location"].endswith("#front-blocks")
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "Draft changed: block 2 moved up" in page.split('id="front-blocks"')[1]
