@@ -77,8 +77,26 @@ def _change(front: Front, data: dict, *, by) -> str:
         what = f"block {block + 1} moved {'up' if data['by'] < 0 else 'down'}"
     else:
         raise arranging.Refused("Unknown action.")
+    if action in ("pin", "move", "step"):
+        what += _unpinned(services.working_layout(front), layout, moved=article)
     services.change_draft(front, layout, by=by, what=what)
     return f"Draft changed: {what}. Readers see it once you publish."
+
+
+def _unpinned(before, after, *, moved: Article | None) -> str:
+    """What the message adds when a change took the place of a pinned story that had nowhere
+    to go (a story pinned over it, or moved onto it from a slot that was not pinned)."""
+
+    def pinned(layout) -> set[int]:
+        return {pin for block in layout for pin in block.pins if pin is not None}
+
+    lost = pinned(before) - pinned(after) - {moved.pk if moved else None}
+    headlines = (
+        Article.objects.filter(pk__in=lost).order_by("pk").values_list("headline", flat=True)
+    )
+    return "".join(
+        f"; “{headline}” is no longer pinned and fills in by itself" for headline in headlines
+    )
 
 
 def _act(request, front: Front, data: dict) -> str:

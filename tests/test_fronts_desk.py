@@ -214,3 +214,18 @@ def test_after_a_change_the_message_and_the_keyboard_stay_with_the_story(editor_
     assert response["Location"].endswith("#front-blocks")
     page = editor_client.get(response["Location"]).content.decode()
     assert "Draft changed: block 2 moved up" in page.split('id="front-blocks"')[1]
+
+
+def test_a_pin_taken_by_a_moved_story_is_named_in_the_message(editor_client, home):
+    """A story moved onto a pinned slot, from a slot of its own that was not pinned, leaves the
+    story pinned there with nowhere to go: it fills in again by itself, and the editor is told."""
+    chosen = make_article(headline="Chosen lead", publish_at=timezone.now() - timedelta(days=1))
+    other = make_article(headline="Other story", publish_at=timezone.now() - timedelta(days=2))
+    _post(editor_client, home, action="pin", article=chosen.pk, target="0:0")
+    response = _post(editor_client, home, action="move", article=other.pk, to_block=0)
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "“Other story” moved to block 1, slot 1" in page
+    assert "“Chosen lead” is no longer pinned" in page
+    response = _post(editor_client, home, action="step", article=other.pk, block=0, slot=0, by=1)
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "no longer pinned" not in page, "a pinned story moved swaps with the pin it takes"
