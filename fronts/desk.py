@@ -154,7 +154,7 @@ def arrange_view(model_admin, request, front: Front):
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         status = 400
         front.refresh_from_db()
-    context = _context(model_admin, request, front)
+    context = _context(model_admin, request, front) | {"refused": status == 400}
     return TemplateResponse(request, "admin/fronts/front/arrange.html", context, status=status)
 
 

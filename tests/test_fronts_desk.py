@@ -87,7 +87,8 @@ def test_a_refused_change_says_why_and_changes_nothing(editor_client, home):
     draft = make_article(headline="Not out yet", status="draft")
     response = _post(editor_client, home, action="pin", article=draft.pk, target="0:0")
     assert response.status_code == 400
-    assert "Only a published story can be pinned" in response.content.decode()
+    page = response.content.decode()
+    assert "Only a published story can be pinned" in page.split('id="status-title"')[0], "on top"
     response = _post(editor_client, home, action="add_block", kind="section")
     assert response.status_code == 400 and "needs a section" in response.content.decode()
     assert Front.objects.get(pk=home.pk).draft is None
