@@ -176,7 +176,8 @@ def _context(model_admin, request, front: Front) -> dict:
         for s in range(shown.block.slots)
     ]
     now = timezone.now()
-    moved = request.GET.get("moved", "")
+    # Only on the page a change came back to: a refusal re-rendered opens at its message.
+    moved = request.GET.get("moved", "") if request.method == "GET" else ""
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

@@ -211,6 +211,10 @@ def test_after_a_change_the_message_and_the_keyboard_stay_with_the_story(editor_
         tag for tag in re.findall(r"<select[^>]*>|<button[^>]*>", page) if "autofocus" in tag
     ]
     assert focused == ['<select id="to-0-0" name="to_block" autofocus>']
+    refused = editor_client.post(
+        response["Location"], {"action": "schedule", "at": "2020-01-01T10:00"}
+    )
+    assert refused.status_code == 400 and " autofocus" not in refused.content.decode()
     response = _post(editor_client, home, action="move_block", block=1, by=-1)
     assert response["Location"].endswith("#front-blocks")
     page = editor_client.get(response["Location"]).content.decode()
