@@ -94,9 +94,7 @@ def _unpinned(before, after, *, moved: Article | None) -> str:
     headlines = (
         Article.objects.filter(pk__in=lost).order_by("pk").values_list("headline", flat=True)
     )
-    return "".join(
-        f"; “{headline}” is no longer pinned and fills in by itself" for headline in headlines
-    )
+    return "".join(f"; “{headline}” is no longer pinned" for headline in headlines)
 
 
 def _act(request, front: Front, data: dict) -> str:

@@ -223,7 +223,7 @@ def test_after_a_change_the_message_and_the_keyboard_stay_with_the_story(editor_
 
 def test_a_pin_taken_by_a_moved_story_is_named_in_the_message(editor_client, home):
     """A story moved onto a pinned slot, from a slot of its own that was not pinned, leaves the
-    story pinned there with nowhere to go: it fills in again by itself, and the editor is told."""
+    story pinned there with nowhere to go: it is no longer pinned, and the editor is told."""
     chosen = make_article(headline="Chosen lead", publish_at=timezone.now() - timedelta(days=1))
     other = make_article(headline="Other story", publish_at=timezone.now() - timedelta(days=2))
     _post(editor_client, home, action="pin", article=chosen.pk, target="0:0")
