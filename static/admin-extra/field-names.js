@@ -3,17 +3,19 @@
 // that screen readers announce them. The article form does the same in desk.js.
 (function () {
   "use strict";
-  function nameControls() {
-    const form = document.querySelector("#content-main form");
-    if (!form) return;
+  function named(element, ids) {
+    if ((element.getAttribute("aria-labelledby") || "").split(" ")[0] === ids.split(" ")[0]) return;
+    element.setAttribute("aria-labelledby", (ids + " " + (element.getAttribute("aria-labelledby") || "")).trim());
+  }
+  function nameControls(form) {
     form.querySelectorAll("label[for]").forEach(function (label) {
       const field = document.getElementById(label.htmlFor);
       const box = field && field.parentNode.querySelector(".select2-selection");
       if (!box || field.tagName !== "SELECT") return;
       label.id = label.id || label.htmlFor + "-label";
-      box.setAttribute("aria-labelledby", (label.id + " " + (box.getAttribute("aria-labelledby") || "")).trim());
+      named(box, label.id);
       const shown = box.querySelector(".select2-selection__rendered");
-      if (shown) shown.setAttribute("aria-labelledby", label.id + " " + shown.id);
+      if (shown) named(shown, label.id);
     });
     form.querySelectorAll("p.datetime").forEach(function (pair) {
       const holder = pair.closest(".fieldBox") || pair.closest(".form-row");
@@ -24,7 +26,12 @@
       });
     });
   }
-  // After the autocomplete boxes are built (on the document's ready, by the admin's script).
-  if (document.readyState === "complete") nameControls();
-  else window.addEventListener("load", nameControls);
+  // The autocomplete boxes are built by the admin's own script, whenever jQuery gets to it:
+  // name what is there, then whatever is added.
+  document.addEventListener("DOMContentLoaded", function () {
+    const form = document.querySelector("#content-main form");
+    if (!form) return;
+    nameControls(form);
+    new MutationObserver(function () { nameControls(form); }).observe(form, { childList: true, subtree: true });
+  });
 })();
