@@ -27,6 +27,10 @@ class BreakingNewsAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     fields = ["text", "article", "is_active", "ends_at"]
     autocomplete_fields = ["article"]
+
+    class Media:
+        js = ["admin-extra/field-names.js"]  # the article box and the end's date and time, named
+
     actions = ["clear_selected"]
 
     @admin.display(boolean=True, description="readers see it")
@@ -71,6 +75,9 @@ class TopBarLinkAdmin(admin.ModelAdmin):
 
     fields = ["topic", "page", "article", "url", "label"]
     autocomplete_fields = ["topic", "page", "article"]
+
+    class Media:
+        js = ["admin-extra/field-names.js"]  # the autocomplete boxes, named by their labels
 
     def get_urls(self):
         arrange = self.admin_site.admin_view(require_POST(self.arrange_view))

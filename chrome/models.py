@@ -107,6 +107,9 @@ def validate_address(value: str) -> None:
     )
 
 
+ONE_TARGET = "Choose one thing to link to: a topic, a page, an article or an address."
+
+
 class TopBarLink(models.Model):
     """One link in the site's top bar: a topic, a footer page, an article (e.g. a live story)
     or an address, in the order editors arrange them (`chrome/topbar.py`)."""
@@ -169,6 +172,8 @@ class TopBarLink(models.Model):
                     | (Q(topic=None, page=None, article=None) & ~Q(url="") & ~Q(label=""))
                 ),
                 name="top_bar_link_has_one_target",
+                # What the form says when the rule is broken (nothing, or several, to link to).
+                violation_error_message=ONE_TARGET,
             )
         ]
 
@@ -176,11 +181,7 @@ class TopBarLink(models.Model):
         return self.name
 
     def clean(self):
-        targets = [self.topic_id, self.page_id, self.article_id, self.url]
-        if sum(bool(t) for t in targets) != 1:
-            raise ValidationError(
-                "Choose one thing to link to: a topic, a page, an article or an address."
-            )
+        # One target, no more, no fewer: the constraint's check says so (`ONE_TARGET`), once.
         if self.url and not self.label:
             raise ValidationError({"label": "An address needs a label for readers to see."})
 

@@ -77,8 +77,24 @@ def _change(front: Front, data: dict, *, by) -> str:
         what = f"block {block + 1} moved {'up' if data['by'] < 0 else 'down'}"
     else:
         raise arranging.Refused("Unknown action.")
+    if action in ("pin", "move", "step"):
+        what += _unpinned(services.working_layout(front), layout, moved=article)
     services.change_draft(front, layout, by=by, what=what)
     return f"Draft changed: {what}. Readers see it once you publish."
+
+
+def _unpinned(before, after, *, moved: Article | None) -> str:
+    """What the message adds when a change took the place of a pinned story that had nowhere
+    to go (a story pinned over it, or moved onto it from a slot that was not pinned)."""
+
+    def pinned(layout) -> set[int]:
+        return {pin for block in layout for pin in block.pins if pin is not None}
+
+    lost = pinned(before) - pinned(after) - {moved.pk if moved else None}
+    headlines = (
+        Article.objects.filter(pk__in=lost).order_by("pk").values_list("headline", flat=True)
+    )
+    return "".join(f"; “{headline}” is no longer pinned" for headline in headlines)
 
 
 def _act(request, front: Front, data: dict) -> str:
@@ -106,6 +122,18 @@ def _act(request, front: Front, data: dict) -> str:
     return _change(front, data, by=request.user)
 
 
+def _landing(data: dict) -> str:
+    """The query that gives the keyboard back where it was: the story just moved, pinned or
+    stepped keeps the focus on its own control (`?moved=<id>&went=up|down|move|pin`), so
+    Enter moves it again and no one tabs through the whole front after each change; other
+    changes bring the page back to the blocks, where the message is."""
+    article, action = data.get("article"), data["action"]
+    if article is None or action not in ("step", "move", "pin"):
+        return ""
+    went = ("up" if data.get("by", 0) < 0 else "down") if action == "step" else action
+    return f"?moved={article.pk}&went={went}"
+
+
 def arrange_view(model_admin, request, front: Front):
     """GET: the front as it will look, with its controls. POST: one change, then back here."""
     status = 200
@@ -114,14 +142,17 @@ def arrange_view(model_admin, request, front: Front):
         if form.is_valid():
             try:
                 messages.success(request, _act(request, front, form.cleaned_data))
-                return HttpResponseRedirect(request.path + "#front-blocks")
+                # A fragment would stop the browser's autofocus: the moved story's control
+                # takes the page there itself.
+                back = _landing(form.cleaned_data) or "#front-blocks"
+                return HttpResponseRedirect(request.path + back)
             except arranging.Refused as refused:
                 messages.error(request, str(refused))
         else:
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         status = 400
         front.refresh_from_db()
-    context = _context(model_admin, request, front)
+    context = _context(model_admin, request, front) | {"refused": status == 400}
     return TemplateResponse(request, "admin/fronts/front/arrange.html", context, status=status)
 
 
@@ -143,6 +174,8 @@ def _context(model_admin, request, front: Front) -> dict:
         for s in range(shown.block.slots)
     ]
     now = timezone.now()
+    # Only on the page a change came back to: a refusal re-rendered opens at its message.
+    moved = request.GET.get("moved", "") if request.method == "GET" else ""
     return {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
@@ -151,6 +184,8 @@ def _context(model_admin, request, front: Front) -> dict:
         "blocks": blocks,
         "targets": slots,
         "query": query,
+        "moved": int(moved) if moved.isdigit() else None,
+        "went": request.GET.get("went", ""),
         "results": results,
         "kinds": [(name, label, KINDS[name].help) for name, label in CHOICES],
         "sections": Topic.objects.order_by("name"),

@@ -2,6 +2,7 @@
 preview; writers may not; every change is in the desk log; a scheduled arrangement goes live at
 its time and purges that front's tag only."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -86,7 +87,8 @@ def test_a_refused_change_says_why_and_changes_nothing(editor_client, home):
     draft = make_article(headline="Not out yet", status="draft")
     response = _post(editor_client, home, action="pin", article=draft.pk, target="0:0")
     assert response.status_code == 400
-    assert "Only a published story can be pinned" in response.content.decode()
+    page = response.content.decode()
+    assert "Only a published story can be pinned" in page.split('id="status-title"')[0], "on top"
     response = _post(editor_client, home, action="add_block", kind="section")
     assert response.status_code == 400 and "needs a section" in response.content.decode()
     assert Front.objects.get(pk=home.pk).draft is None
@@ -186,3 +188,49 @@ def test_a_front_is_added_for_a_section_once(editor_client, home):
     second_home = editor_client.post(add, {"topic": ""})
     assert "That page has a front already" in second_home.content.decode()
     assert Front.objects.count() == 2
+
+
+def test_after_a_change_the_message_and_the_keyboard_stay_with_the_story(editor_client, home):
+    """The story's own button keeps the focus, so Enter moves it again (no fragment, which
+    would stop the browser's autofocus); other changes come back at the blocks
+    (#front-blocks), and the message is said there, not above, out of sight."""
+    older = make_article(headline="Older", publish_at=timezone.now() - timedelta(days=1))
+    make_article(headline="Newest")
+    _post(editor_client, home, action="pin", article=older.pk, target="1:1")
+    response = _post(editor_client, home, action="step", article=older.pk, block=1, slot=1, by=-1)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?moved={older.pk}&went=up")
+    page = editor_client.get(response["Location"]).content.decode()
+    blocks = page.split('id="front-blocks"')[1]
+    assert "Draft changed: “Older” moved up" in blocks
+    focused = [tag for tag in re.findall(r"<button[^>]*>", page) if " autofocus" in tag]
+    assert focused == ['<button type="submit" aria-label="Move “Older” up" autofocus>']
+    response = _post(editor_client, home, action="move", article=older.pk, to_block=0)
+    page = editor_client.get(response["Location"]).content.decode()
+    focused = [
+        tag for tag in re.findall(r"<select[^>]*>|<button[^>]*>", page) if "autofocus" in tag
+    ]
+    assert focused == ['<select id="to-0-0" name="to_block" autofocus>']
+    refused = editor_client.post(
+        response["Location"], {"action": "schedule", "at": "2020-01-01T10:00"}
+    )
+    assert refused.status_code == 400 and " autofocus" not in refused.content.decode()
+    response = _post(editor_client, home, action="move_block", block=1, by=-1)
+    assert response["Location"].endswith("#front-blocks")
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "Draft changed: block 2 moved up" in page.split('id="front-blocks"')[1]
+
+
+def test_a_pin_taken_by_a_moved_story_is_named_in_the_message(editor_client, home):
+    """A story moved onto a pinned slot, from a slot of its own that was not pinned, leaves the
+    story pinned there with nowhere to go: it is no longer pinned, and the editor is told."""
+    chosen = make_article(headline="Chosen lead", publish_at=timezone.now() - timedelta(days=1))
+    other = make_article(headline="Other story", publish_at=timezone.now() - timedelta(days=2))
+    _post(editor_client, home, action="pin", article=chosen.pk, target="0:0")
+    response = _post(editor_client, home, action="move", article=other.pk, to_block=0)
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "“Other story” moved to block 1, slot 1" in page
+    assert "“Chosen lead” is no longer pinned" in page
+    response = _post(editor_client, home, action="step", article=other.pk, block=0, slot=0, by=1)
+    page = editor_client.get(response["Location"]).content.decode()
+    assert "no longer pinned" not in page, "a pinned story moved swaps with the pin it takes"

@@ -61,6 +61,7 @@ def test_an_editor_arranges_by_keyboard_alone(site_url, page_at, editor, stories
     page.keyboard.press("Enter")
     expect(_slot(page, 1, 0)).to_contain_text("Story 2")
     expect(_slot(page, 1, 0)).to_contain_text("Pinned")
+    expect(page.get_by_role("button", name="Move “Story 2” up")).to_be_focused()  # again?
     page.get_by_label("Move “Story 2” to block").focus()
     page.keyboard.press("Home")  # the first block, the lead
     page.keyboard.press("Tab")
@@ -79,6 +80,8 @@ def test_the_desk_page_is_clean_for_axe(site_url, page_at, editor, stories):
     page = page_at(DESKTOP)
     signed_in(page, site_url, editor)
     _arrange(page, site_url)
+    page.get_by_role("button", name="Pin “Story 1” here").click()  # a pinned slot's badge too
+    expect(_slot(page, 1, 0)).to_contain_text("Pinned")
     page.get_by_label("Published stories whose headline has").fill("Story")
     expect(page.locator(".front-results li")).to_have_count(6)  # as typed, no button pressed
     screenshot(page, "fronts-desk-desktop")

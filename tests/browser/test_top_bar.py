@@ -6,7 +6,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from chrome.models import TopBarLink
-from tests.browser.conftest import DESKTOP, PHONE, screenshot, signed_in
+from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations, signed_in
 from tests.factories import make_topic
 
 LIST = "/admin/chrome/topbarlink/"
@@ -79,3 +79,21 @@ def test_without_javascript_the_buttons_still_move_a_link(site_url, chromium, ed
         assert _reader_top_bar() == ["Sport", "News", "Weather"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "form", ["/admin/chrome/topbarlink/add/", "/admin/chrome/breakingnews/add/"]
+)
+def test_the_top_bar_and_banner_forms_name_every_box_for_a_screen_reader(
+    site_url, page_at, editor, form
+):
+    """The autocomplete boxes (topic, page, article) and the banner's end date and time are
+    named by their field's label, as plain fields are."""
+    page = page_at(PHONE)
+    signed_in(page, site_url, editor)
+    page.goto(f"{site_url}{form}")
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("combobox", name="Article")).to_be_visible()
+    screenshot(page, "top-bar-form-phone" if "topbar" in form else "banner-form-phone")
+    assert serious_axe_violations(page) == []
+    assert page.problems == []
