@@ -30,8 +30,9 @@ def scope(path, *headers, method="GET", query=b""):
     }
 
 
-def ask(request_scope):
-    """The ASGI application's answer: (status, headers as text, body)."""
+def ask(request_scope, *, text=True):
+    """The ASGI application's answer: (status, headers as text, body as text, or as bytes
+    unless `text`)."""
     sent = []
 
     async def receive():
@@ -45,7 +46,8 @@ def ask(request_scope):
         thread.submit(asyncio.run, asgi.application(request_scope, receive, send)).result()
     start, *bodies = sent
     headers = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in start["headers"]]
-    return start["status"], headers, b"".join(m.get("body", b"") for m in bodies).decode()
+    body = b"".join(m.get("body", b"") for m in bodies)
+    return start["status"], headers, body.decode() if text else body
 
 
 @pytest.fixture

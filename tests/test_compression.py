@@ -3,75 +3,27 @@ front and the production entry point alike: the same page, fewer bytes, its own 
 `Vary: Accept-Encoding` so that no cache hands compressed bytes to a client that did not ask.
 The desk, whose pages carry a form token, is never compressed."""
 
-import asyncio
 import gzip
-import io
-import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from newsroom import asgi
 from newsroom.pagecache.compression import accepts_gzip
 from tests.factories import make_article, publish_changes
-from tests.test_page_cache_front import CountingDjango, front  # noqa: F401
+from tests.test_asgi_front import ask, scope
+from tests.test_page_cache_front import CountingDjango, front, get  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
 def _wsgi_get(app, path, **headers):
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr,
-        **headers,
-    }
-    sent = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        sent["status"], sent["headers"] = int(status[:3]), dict(response_headers)
-
-    result = app(environ, start_response)
-    body = b"".join(result)
-    if hasattr(result, "close"):
-        result.close()
-    return sent["status"], sent["headers"], body
+    status, sent, body = get(app, path, text=False, **headers)
+    return status, dict(sent), body
 
 
 def _asgi_get(path, *headers):
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "http_version": "1.1",
-        "scheme": "http",
-        "root_path": "",
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 50000),
-        "headers": [(b"host", b"testserver"), *headers],
-    }
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        sent.append(message)
-
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(asyncio.run, asgi.application(scope, receive, send)).result()
-    start, *bodies = sent
-    headers = {n.decode().lower(): v.decode() for n, v in start["headers"]}
-    return start["status"], headers, b"".join(m.get("body", b"") for m in bodies)
+    status, sent, body = ask(scope(path, *headers), text=False)
+    return status, {name.lower(): value for name, value in sent}, body
 
 
 def test_a_page_is_sent_compressed_only_to_a_browser_that_asks(client):

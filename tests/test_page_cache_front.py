@@ -44,7 +44,8 @@ def front():
     request_finished.connect(close_old_connections)
 
 
-def get(app, path, *, cookie="", **headers):
+def get(app, path, *, cookie="", text=True, **headers):
+    """The WSGI answer: (status, headers, body as text, or as bytes unless `text`)."""
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
@@ -65,10 +66,10 @@ def get(app, path, *, cookie="", **headers):
         sent["status"], sent["headers"] = int(status[:3]), response_headers
 
     result = app(environ, start_response)
-    body = b"".join(result).decode()
+    body = b"".join(result)
     if hasattr(result, "close"):
         result.close()
-    return sent["status"], sent["headers"], body
+    return sent["status"], sent["headers"], body.decode() if text else body
 
 
 def header(headers, name):
