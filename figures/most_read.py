@@ -56,10 +56,10 @@ def ranking(*, now=None) -> list[tuple[int, int]]:
 
 
 @transaction.atomic
-def refresh(*, now=None) -> bool:
+def refresh(*, now=None, quietly=False) -> bool:
     """Rank the stories again and store the ranking; returns whether readers' pages changed
-    (and were purged). A new order is kept back while the last change is under
-    REFRESH_MINUTES old."""
+    (and were purged, unless `quietly`: for a load that purges the whole site once it ends).
+    A new order is kept back while the last change is under REFRESH_MINUTES old."""
     now = now or timezone.now()
     new = ranking(now=now)
     stored = list(MostRead.objects.select_for_update().order_by("position"))
@@ -75,5 +75,6 @@ def refresh(*, now=None) -> bool:
         MostRead(article_id=pk, position=n, views=views, ranked_at=now)
         for n, (pk, views) in enumerate(new, start=1)
     )
-    events.most_read_changed.send(sender=MostRead)
+    if not quietly:
+        events.most_read_changed.send(sender=MostRead)
     return True

@@ -55,14 +55,22 @@ class RequestLogMiddleware:
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy (CONTENT_SECURITY_POLICY), with one relaxation for the admin: its body
-    editor injects a <style> element of its own, so inline styles (never scripts) run there.
+    editor injects a <style> element of its own, so inline styles run there (scripts only by
+    their hashes: the readers' scripts written into previews).
     Elsewhere, the stylesheet and scripts written into readers' pages run by their hashes
     (`newsroom.rendering.inline`); a hash beside 'unsafe-inline' would turn that off."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
-            parts.update = (parts.update or {}) | {"style-src": [UNSAFE_INLINE]}
+            # Previews there are readers' pages, with their scripts written in: let those in by
+            # their hashes too (the styles are in already).
+            update = dict(parts.update or {})
+            update["script-src"] = [
+                *update.get("script-src", ()),
+                *inline.policy_update()["script-src"],
+            ]
+            parts.update = update | {"style-src": [UNSAFE_INLINE]}
         elif not report_only:
             update = dict(parts.update or {})
             for directive, sources in inline.policy_update().items():

@@ -10,11 +10,13 @@ from urllib.parse import urlsplit
 from django.contrib.auth.models import User
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chrome.models import BreakingNews, TopBarLink
+from fronts.models import Front
 from live import coverage as live
 from tests.browser.conftest import DESKTOP
 from tests.factories import make_article, make_author, make_image, make_reply, make_topic
@@ -126,6 +128,8 @@ def test_no_admin_page_breaks_the_content_security_policy(site_url, page_at):
         f"/admin/articles/article/{article.pk}/change/",
         f"/admin/articles/article/{running.pk}/change/",  # with its live desk
         f"/admin/live/liveupdate/{update.pk}/change/",  # the correction page
+        # A front's preview: a readers' page, its stylesheet and scripts written in.
+        reverse("admin:fronts_front_preview", args=[Front.objects.get_or_create(topic=None)[0].pk]),
     ]
     for path in pages:
         visit(path)
