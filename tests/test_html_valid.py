@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Author, Topic
+from chrome.models import TopBarLink
 
 pytestmark = pytest.mark.django_db
 JAR = Path(__file__).resolve().parent.parent / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -35,14 +36,14 @@ def _pages() -> dict[str, str]:
     """One address of each kind of reader's page, in the demo content."""
     live = Article.objects.published().exclude(live_from=None).order_by("pk").first()
     article = Article.objects.published().filter(live_from=None, slug__startswith="european")
-    section = Topic.objects.filter(show_in_nav=True).order_by("nav_order").first()
+    section = TopBarLink.objects.exclude(topic=None).order_by("position").first().topic
     author = Author.objects.filter(bylines__isnull=False).order_by("pk").first()
     return {
         "home": "/",
         "article": article.get().get_absolute_url(),
         "live article": live.get_absolute_url(),
         "section": section.get_absolute_url(),
-        "topic": Topic.objects.filter(show_in_nav=False).order_by("pk").first().get_absolute_url(),
+        "topic": Topic.objects.exclude(parent=None).order_by("pk").first().get_absolute_url(),
         "author": author.get_absolute_url(),
         "search results": "/search/?q=housing",
         "latest": "/latest/",
