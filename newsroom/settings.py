@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "comments",
     "figures",
     "fronts",
+    "newsletters",
     "wordpress",
     # Last, so that its post_migrate handler runs after every app's permissions exist.
     "newsroom",

@@ -79,6 +79,7 @@ urlpatterns = [
     path("pages/", include("django.contrib.flatpages.urls")),
     path("replies/", include("comments.urls")),
     path("figures/", include("figures.urls")),
+    path("newsletters/", include("newsletters.urls")),
     path("", include("live.urls")),
     # The home page is a front.
     path("", include("fronts.urls")),

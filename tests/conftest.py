@@ -231,3 +231,60 @@ def provider(oembed, settings):
     settings.EMBED_TIMEOUT_SECONDS = 2
     oembed.asked.clear()
     return oembed
+
+
+class MailServer:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it is sent; addresses in
+    `refuse` are answered 550, as a mail server refuses an unknown mailbox."""
+
+    def __init__(self):
+        self.envelopes, self.refuse, self.port = [], set(), 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self) -> list:
+        """What arrived, parsed: `message["To"]`, `message.get_body(("plain",)).get_content()`."""
+        import email
+        import email.policy
+
+        return [
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+            for envelope in self.envelopes
+        ]
+
+    def to(self, address: str) -> list:
+        """The messages that went to `address`."""
+        return [m for m in self.messages if address.lower() in m["To"].lower()]
+
+
+@pytest.fixture
+def mail_server(settings):
+    """Django's e-mail pointed at a real SMTP server started for the test."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = MailServer()
+    server.port = port
+    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield server
+    finally:
+        controller.stop()

@@ -9,7 +9,8 @@ players in bodies) imports pictures and the core; `articles` may import those; `
 neither each other nor anything after them; `comments` may import all of those; `figures`
 (story figures and the most-read ranking) may import comments and all before it; `fronts`
 (the home page and sections' pages as editors arrange them) may import figures and all before
-it; `wordpress` (the import from WordPress) may import everything, and nothing imports it.
+it; `newsletters` (readers' lists, editions and their sending) may import fronts and all
+before it; `wordpress` (the import from WordPress) may import everything, and nothing imports it.
 Only the shell (urls, wsgi, asgi, settings, context processors, the Jinja environment and
 site-wide commands) sees everything, and nothing imports the shell. No first-party import
 hides inside a function, except Django's `AppConfig.ready()`.
@@ -35,6 +36,7 @@ APPS = (
     "embeds",
     "figures",
     "fronts",
+    "newsletters",
     "live",
     "newsroom",
     "pictures",
@@ -71,6 +73,7 @@ MAY_IMPORT = {
     "comments": {"comments", *_BELOW_COMMENTS},
     "figures": {"figures", "comments", *_BELOW_COMMENTS},
     "fronts": {"fronts", "figures", "comments", *_BELOW_COMMENTS},
+    "newsletters": {"newsletters", "fronts", "figures", "comments", *_BELOW_COMMENTS},
     "wordpress": {"wordpress", "fronts", "figures", "comments", *_BELOW_COMMENTS},
 }
 

@@ -1,0 +1,1 @@
+"""The desk's pages for editions: building, previewing, sending, and what came of it."""

@@ -1,0 +1,1 @@
+"""The desk's pages for lists and subscribers."""
