@@ -343,6 +343,8 @@ REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 # Days a reply keeps its hashed client address and browser (`manage.py forget_reply_clients`).
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
+# Newsletters (newsletters/): hours a confirmation link stays good.
+NEWSLETTER_CONFIRM_HOURS = env.int("NEWSLETTER_CONFIRM_HOURS", default=48)
 # Story figures (figures/): one page view in this many is counted by the readers' browsers, and
 # counted as this many; the others cost the server nothing. 1 counts every view.
 FIGURES_SAMPLE_RATE = configuration.sample_rate(env)
