@@ -140,6 +140,7 @@ def leave(answered: Reply) -> int:
 
 
 def author(reply: Reply) -> str:
+    """Who wrote an answer, as the text part says it; the HTML part shows the badge."""
     return f"{reply.name} (from the newsroom)" if reply.from_newsroom else reply.name
 
 
@@ -149,7 +150,7 @@ def message(answered: Reply, answers: list[Reply], *, connection=None):
     article = answers[0].article
     unsubscribe = leave_url(answered)
     if len(answers) == 1:
-        subject = f"{author(answers[0])} answered you under “{article.headline}”"
+        subject = f"{answers[0].name} answered you under “{article.headline}”"
     else:
         subject = f"{len(answers)} answers to you under “{article.headline}”"
     links = [mail.absolute(a.get_absolute_url()) for a in answers]

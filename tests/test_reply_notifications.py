@@ -295,6 +295,9 @@ def test_staff_answer_from_the_queue_marked_as_the_newsrooms(
     refused = moderator_client.post(answer_url, {"body": too_long})
     assert refused.status_code == 400
     assert too_long in refused.content.decode(), "what was typed is kept"
+    assert "at most 5000 characters (it has 5001)" in refused.content.decode()
+    nul = moderator_client.post(answer_url, {"body": "Null\x00 here"})
+    assert nul.status_code == 400 and "control characters" in nul.content.decode()
     assert not Reply.objects.filter(from_newsroom=True).exists()
 
     done = moderator_client.post(answer_url, {"body": "Our data desk, twice."})
@@ -306,12 +309,12 @@ def test_staff_answer_from_the_queue_marked_as_the_newsrooms(
     shown = page.split(f'id="reply-{written.pk}"', 1)[1].split("</header>", 1)[0]
     assert "The Newsroom" in shown and "From the newsroom" in shown
     assert page.count("From the newsroom") == 1, "only the staff answer carries the badge"
+    assert page_body(moderator_client, article.get_absolute_url()) == page, "the same for staff"
 
     run_worker()
     (message,) = sent_to(mail_server)
-    assert message["Subject"].strip() == "The Newsroom (from the newsroom) answered you under “" + (
-        f"{article.headline}”"
-    )
+    assert message["Subject"].strip() == f"The Newsroom answered you under “{article.headline}”"
+    assert "The Newsroom (from the newsroom) wrote:" in text_of(message)
     assert "Our data desk, twice." in text_of(message)
     assert "From the newsroom" in html_of(message)
 
