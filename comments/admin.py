@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
 from comments import counts, events, moderation, privacy
+from comments.forms import AnswerForm
 from comments.models import ModerationSettings, Reply, Rule, queue_ordering
 from newsroom.rendering.highlighting import highlight
 
@@ -33,7 +37,16 @@ class RuleFilter(admin.SimpleListFilter):
 
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
-    list_display = ["text", "why", "name", "article_link", "status", "created_at", "report_count"]
+    list_display = [
+        "text",
+        "why",
+        "name",
+        "article_link",
+        "status",
+        "created_at",
+        "report_count",
+        "answer_link",
+    ]
     list_display_links = ["text"]
     list_filter = ["status", RuleFilter, ("article", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "email", "body"]
@@ -57,6 +70,8 @@ class ReplyAdmin(admin.ModelAdmin):
         "ip_hash",
         "user_agent",
         "erased_at",
+        "notify_answers",
+        "from_newsroom",
     ]
     readonly_fields = [f for f in fields if f != "status"]
 
@@ -105,6 +120,61 @@ class ReplyAdmin(admin.ModelAdmin):
         )
         return format_html(
             '{}<div class="small">{}</div>', labels, reply.moderation_reason.replace("\n", " ")
+        )
+
+    @admin.display(description="answer")
+    def answer_link(self, reply):
+        """Staff answer a reader from here; only a reply readers see can be answered."""
+        if reply.status != Reply.Status.APPROVED:
+            return "—"
+        return format_html(
+            '<a href="{}" aria-label="Answer the reply by {}">Answer</a>',
+            reverse("admin:comments_reply_answer", args=[reply.pk]),
+            reply.name,
+        )
+
+    def get_urls(self):
+        answer = self.admin_site.admin_view(self.answer_view)
+        return [
+            path("<int:pk>/answer/", answer, name="comments_reply_answer"),
+            *super().get_urls(),
+        ]
+
+    def answer_view(self, request, pk):
+        """The newsroom answers a reader: a form for the text, posted approved under the reply
+        (`moderation.answer`); a reply no longer shown cannot be answered."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        reply = get_object_or_404(Reply.objects.select_related("article", "parent"), pk=pk)
+        shown = reply.status == Reply.Status.APPROVED
+        form = AnswerForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and shown and form.is_valid():
+            written = moderation.answer(reply, form.cleaned_data["body"], by=request.user)
+            self.message_user(
+                request,
+                format_html(
+                    'Your answer to {} is published: <a href="{}">see it on the story</a>.',
+                    reply.name,
+                    written.get_absolute_url(),
+                ),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:comments_reply_changelist"))
+        refused = 400 if shown else 409  # the text kept, with what is wrong
+        status = refused if request.method == "POST" else 200
+        return TemplateResponse(
+            request,
+            "admin/comments/reply/answer.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Answer {reply.name}",
+                "opts": self.model._meta,
+                "reply": reply,
+                "shown": shown,
+                "form": form,
+                "site_name": settings.SITE_NAME,
+            },
+            status=status,
         )
 
     def _moderate(self, request, queryset, status):

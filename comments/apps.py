@@ -24,6 +24,9 @@ class CommentsConfig(AppConfig):
     # Readers post replies and reports here (comments/urls.py, under the site's /replies/);
     # what they post is answered for them alone, so never cached.
     reader_post_paths = ("/replies/",)
+    # The unsubscribe link in reply notifications: a page with a button, and a mail client's
+    # one-click POST (comments/views.py).
+    reader_link_paths = ("/replies/notifications/",)
     uncached_paths = ("/replies/",)
 
     def ready(self):

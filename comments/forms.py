@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.forms.renderers import Jinja2
 
 from comments.models import Reply
+from comments.validators import no_control_characters
 
 _STAMP_SALT = "newsroom.replies.form-started"
 
@@ -36,10 +37,21 @@ class ReplyForm(forms.ModelForm):
 
     class Meta:
         model = Reply
-        fields = ["name", "email", "website", "body"]
+        fields = ["name", "email", "website", "body", "notify_answers"]
         field_classes = {"website": HttpsURLField}
-        labels = {"name": "Name", "email": "Email", "website": "Website", "body": "Reply"}
-        help_texts = {"email": "Required, never shown.", "website": "Optional."}
+        labels = {
+            "name": "Name",
+            "email": "Email",
+            "website": "Website",
+            "body": "Reply",
+            "notify_answers": "E-mail me when someone answers",
+        }
+        help_texts = {
+            "email": "Required, never shown.",
+            "website": "Optional.",
+            "notify_answers": "To the address above, at most once an hour for each "
+            "conversation; every e-mail has a link to stop them.",
+        }
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -76,3 +88,28 @@ class ReplyForm(forms.ModelForm):
         except signing.BadSignature:
             return None
         return (now or time.time()) - float(started)
+
+
+class AnswerForm(forms.Form):
+    """Staff answering a reader from the moderators' queue (comments/admin.py)."""
+
+    body = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 70}),
+        validators=[no_control_characters],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        # One message for NUL and every other control character, as in the readers' form.
+        body.validators = [
+            v for v in body.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        body.max_length = settings.REPLY_MAX_LENGTH
+        body.validators.append(MaxLengthValidator(body.max_length))
+        body.help_text = (
+            f"Up to {body.max_length:,} characters. Published at once under the reply, signed "
+            f"“{settings.SITE_NAME}” with the badge “From the newsroom”; the replier is "
+            "e-mailed if they asked to be."
+        )

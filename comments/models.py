@@ -119,6 +119,18 @@ class Reply(models.Model):
         blank=True,
         help_text="When the replier's name, e-mail and website were erased at their request.",
     )
+    notify_answers = models.BooleanField(
+        "e-mail when answered",
+        default=False,
+        help_text="The replier asked to be e-mailed when an answer to this reply is approved "
+        "(comments/notifications.py). Turned off by their unsubscribe link and by erasure.",
+    )
+    from_newsroom = models.BooleanField(
+        "from the newsroom",
+        default=False,
+        editable=False,
+        help_text="Written by staff from the queue: shown as the newsroom's, with a badge.",
+    )
 
     objects = ReplyQuerySet.as_manager()
 
@@ -154,6 +166,42 @@ class Reply(models.Model):
     @property
     def rule_codes(self) -> list[str]:
         return self.rules.split()
+
+
+class AnswerNotice(models.Model):
+    """One approved answer owed to a replier who asked to be told: gathered with the others of
+    the same thread and address into at most one e-mail an hour (comments/notifications.py).
+    Only the replies are named here; the address is read from the answered reply when sending,
+    so an erasure or an unsubscribe stops what is still owed."""
+
+    answer = models.ForeignKey(
+        Reply, verbose_name="answer", on_delete=models.CASCADE, related_name="+"
+    )
+    answered = models.ForeignKey(
+        Reply,
+        verbose_name="answered reply",
+        on_delete=models.CASCADE,
+        related_name="answer_notices",
+        help_text="The reply whose replier is told.",
+    )
+    thread = models.ForeignKey(
+        Reply,
+        verbose_name="thread",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The top-level reply both sit under: one e-mail an hour per thread.",
+    )
+    created_at = models.DateTimeField("approved", default=timezone.now)
+    sent_at = models.DateTimeField("e-mailed", null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "answer notice"
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "answered"], name="answer_notice_once")
+        ]
+
+    def __str__(self):
+        return f"reply {self.answer_id} answers reply {self.answered_id}"
 
 
 class ReplyCount(models.Model):

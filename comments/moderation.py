@@ -3,7 +3,9 @@
 `assess()` is pure: given what a reader sent and what is known about it, it decides whether the
 reply is stored as pending, approved or spam, or refused (duplicate, rate limit), and records
 every rule that fired, so moderators always see why. `approve()`, `reject()` and `mark_spam()`
-are what the admin's actions and buttons call, in a fixed number of queries however many replies.
+are what the admin's actions and buttons call, in a fixed number of queries however many replies
+(and one more for each replier to tell of an answer: comments/notifications.py). `answer()` is
+staff answering a reader from the queue.
 """
 
 import re
@@ -11,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from audit import log
-from comments import counts, events
+from comments import counts, events, tasks
 from comments.models import ModerationSettings, Reply, Rule
 
 DUPLICATE = "You have already posted this reply to this article; it is with our moderators."
@@ -211,6 +214,8 @@ def _moderate(replies: QuerySet, status: str, *, by, now: datetime | None) -> in
         if articles:
             event = events.reply_approved if status == shown else events.reply_rejected
             event.send(sender=Reply, article_ids=articles)
+        if status == shown:
+            tasks.tell_answered(changing)
     return count
 
 
@@ -240,6 +245,44 @@ def reject(replies: QuerySet, *, by, now: datetime | None = None) -> int:
 def mark_spam(replies: QuerySet, *, by, now: datetime | None = None) -> int:
     """File the replies as spam, hidden from readers."""
     return _moderate(replies, Reply.Status.SPAM, by=by, now=now)
+
+
+def answer_parent(reply: Reply) -> Reply:
+    """Where an answer to `reply` goes: under it, or beside it at the deepest level, as a
+    reader's answer would (comments/views.py)."""
+    if reply.depth >= settings.REPLY_MAX_DEPTH - 1:
+        return reply.parent
+    return reply
+
+
+@transaction.atomic
+def answer(reply: Reply, body: str, *, by, now: datetime | None = None) -> Reply:
+    """Staff answer a reader: a reply signed with the site's name and marked as the newsroom's
+    (`from_newsroom`, read with the reply, so the page is the same for every reader), approved
+    at once, which tells the replier if they asked; logged. `reply` must be approved."""
+    now = now or timezone.now()
+    written = Reply.objects.create(
+        article_id=reply.article_id,
+        parent=answer_parent(reply),
+        name=settings.SITE_NAME,
+        email="",  # the newsroom's, not a replier's: never erased, never "known"
+        body=body,
+        status=Reply.Status.APPROVED,
+        from_newsroom=True,
+        created_at=now,
+        moderated_by=by,
+        moderated_at=now,
+    )
+    counts.recount([reply.article_id])
+    events.reply_approved.send(sender=Reply, article_ids={reply.article_id})
+    tasks.tell_answered([written.pk])
+    log.record(
+        log.Action.APPROVE,
+        by=by,
+        subject=f"The newsroom's answer to reply {reply.pk}",
+        detail=f"Reply ids: {written.pk} (answering reply {reply.pk})",
+    )
+    return written
 
 
 @transaction.atomic

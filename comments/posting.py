@@ -62,6 +62,7 @@ def submit(
             email=data["email"],
             website=data["website"],
             body=data["body"],
+            notify_answers=data["notify_answers"],
             status=decision.status,
             rules=decision.rules_field,
             moderation_reason="\n".join(decision.reasons),
@@ -72,6 +73,7 @@ def submit(
         if reply.status == Reply.Status.APPROVED:  # by the policy: readers see it at once
             counts.recount([article.pk])
             events.reply_approved.send(sender=Reply, article_ids={article.pk})
+            tasks.tell_answered([reply.pk])  # its parent's replier, if they asked
         if reply.status == Reply.Status.PENDING and settings.REPLY_NOTIFY_EMAILS:
             # Sent by a worker, retried while the mail server fails; queued with the reply.
             queue = settings.SITE_URL + reverse("admin:comments_reply_changelist")

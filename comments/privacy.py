@@ -63,6 +63,7 @@ def erase_repliers(replies, *, by, now=None) -> int:
         website="",
         ip_hash="",
         user_agent="",
+        notify_answers=False,  # and what is still owed is not sent (comments/tasks.py)
         erased_at=now or timezone.now(),
     )
     if count:

@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.page import article_page, page_articles
-from comments import moderation, posting
+from comments import moderation, notifications, posting
 from comments.display import approved_parent
 from comments.forms import ReplyForm
 from comments.models import Reply
@@ -88,3 +89,21 @@ def report_reply(request, pk):
     if first_report and not ratelimit.hit(f"report:{client}", limit=limit, seconds=seconds):
         moderation.report(reply, threshold=settings.REPLY_REPORT_THRESHOLD)
     return redirect(f"{reply.article.get_absolute_url()}#{REPORTED}")
+
+
+# Mail clients send the one-click unsubscribe (RFC 8058) themselves: a POST from no page of
+# ours, without a cookie or a token, often cross-origin. The signed link is its only proof, and
+# all it can do is stop e-mail, so this one view takes no CSRF token and no origin check.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def leave_notifications(request, token):
+    """GET: one button to stop reply notifications. POST (the button, or a mail client's
+    `List-Unsubscribe=One-Click`): every reply notification to the address stops. Asking
+    again says the same."""
+    answered = notifications.replier_for(token)
+    if answered is None:
+        return render(request, "comments/leave.html", {"state": "unknown"}, status=404)
+    if request.method == "POST":
+        notifications.leave(answered)
+        return render(request, "comments/leave.html", {"state": "left"})
+    return render(request, "comments/leave.html", {"state": "ask", "token": token})
