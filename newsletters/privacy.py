@@ -1,7 +1,8 @@
 """Subscribers' addresses are personal data (the privacy page says what is kept: the address,
 its lists, when it signed up and confirmed; nothing about what a reader opens or clicks).
 
-Erasing a subscriber on request deletes it with its subscriptions and deliveries, so no trace
+An address never confirmed is deleted a week after its last sign-up (a daily job). Erasing a
+subscriber on request deletes it with its subscriptions and deliveries, so no trace
 of the address is left; the desk log says who erased how many, never whose. A replier erased
 on request (`comments.privacy.erase_repliers`) is erased from the lists too. An export of the
 addresses (CSV) is for staff holding its own permission, and logged: who, when, how many.
@@ -9,8 +10,11 @@ addresses (CSV) is for staff holding its own permission, and logged: who, when, 
 
 import csv
 import io
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from audit import log
 from newsletters.models import Subscriber
@@ -29,6 +33,21 @@ def erase(subscribers, *, by, why: str = "on request") -> int:
     noun = "subscriber" if len(pks) == 1 else "subscribers"
     log.record(log.Action.SUBSCRIBERS_ERASE, by=by, subject=f"{len(pks)} {noun}", detail=why)
     return len(pks)
+
+
+def forget_unconfirmed(*, now=None) -> int:
+    """Delete the addresses never confirmed a week after their last sign-up (or once their
+    link has expired, if that is later): someone typed them, their owner never agreed."""
+    days = max(7, settings.NEWSLETTER_CONFIRM_HOURS / 24)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    never = Subscriber.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff)
+    _, gone = never.delete()
+    return gone.get(Subscriber._meta.label, 0)
+
+
+def forget_unconfirmed_daily(**kwargs) -> str:
+    """The daily jobs' share (`newsroom.tasks.daily_jobs`)."""
+    return f"{forget_unconfirmed()} addresses never confirmed deleted"
 
 
 def erase_forgotten_repliers(sender, *, emails, by, **kwargs) -> None:

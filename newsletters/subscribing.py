@@ -40,7 +40,10 @@ def sign_up(email: str, list_ids: set[int]) -> Subscriber:
     """Take a sign-up: a new or not yet receiving address gets these lists, waiting for its
     confirmation; an address already receiving keeps its lists as they are (anyone may type
     it), and is sent its preferences link instead."""
-    subscriber, _ = Subscriber.objects.get_or_create(email=email.strip().lower())
+    subscriber, created = Subscriber.objects.get_or_create(email=email.strip().lower())
+    if not created and subscriber.confirmed_at is None:
+        # Its latest sign-up: an address never confirmed is forgotten a week after it.
+        Subscriber.objects.filter(pk=subscriber.pk).update(created_at=timezone.now())
     if not Subscriber.objects.receiving().filter(pk=subscriber.pk).exists():
         Subscription.objects.bulk_create(
             [Subscription(subscriber=subscriber, newsletter_id=pk) for pk in sorted(list_ids)],

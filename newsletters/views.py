@@ -12,6 +12,7 @@ which mail clients send as a POST of their own, from no page of ours.
 from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 
@@ -71,6 +72,11 @@ def subscribe(request):
     return _private(render(request, "newsletters/check_inbox.html"))
 
 
+def _path(name: str, purpose: str, subscriber: Subscriber) -> str:
+    """A subscriber's page on this site (the e-mail's links name SITE_URL)."""
+    return reverse(name, args=[links.token(purpose, subscriber)])
+
+
 def _link_invalid(request, *, expired=False):
     context = {"expired": expired, "lists": offered.offered(), "email": ""}
     context["config_hours"] = settings.NEWSLETTER_CONFIRM_HOURS
@@ -105,6 +111,7 @@ def _preferences_page(request, subscriber, *, form=None, notice="", status=200):
     else:
         ticked = set(subscriber.subscriptions.values_list("newsletter_id", flat=True))
     context = {
+        "action": _path("newsletters:preferences", links.PREFERENCES, subscriber),
         "subscriber": subscriber,
         "lists": lists,
         "ticked": ticked,
@@ -147,6 +154,6 @@ def leave(request, token):
     context = {
         "left": request.method == "POST",
         "token": token,
-        "preferences_url": links.preferences_url(subscriber).removeprefix(settings.SITE_URL),
+        "preferences_url": _path("newsletters:preferences", links.PREFERENCES, subscriber),
     }
     return _private(render(request, "newsletters/leave.html", context))

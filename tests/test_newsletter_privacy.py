@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from audit.models import AuditEntry
+from newsletters import privacy
 from newsletters.models import Delivery, Edition, Newsletter, Subscriber
 from tests.factories import make_article, make_reply
 
@@ -109,3 +110,25 @@ def test_a_list_changed_in_the_desk_is_logged(editor_client):
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action=AuditEntry.Action.NEWSLETTER)
     assert (entry.subject, entry.detail) == ("Science", "added")
+
+
+def test_addresses_never_confirmed_are_forgotten_a_week_after_their_last_sign_up(client, clock):
+    Newsletter.objects.create(name="The Morning Briefing", slug="briefing")
+    confirmed = Subscriber.objects.create(
+        email="kept@example.org", confirmed_at="2026-01-01T00:00Z"
+    )
+    Subscriber.objects.create(email="typed@example.org")
+    clock.advance(6 * 24 * 3600)
+    asked_again = Subscriber.objects.create(email="again@example.org")
+    clock.advance(3 * 24 * 3600)
+    client.post(
+        "/newsletters/subscribe",
+        {"email": "again@example.org", "lists": [Newsletter.objects.get().pk]},
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    clock.advance(5 * 24 * 3600)
+    assert privacy.forget_unconfirmed() == 1
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {
+        confirmed.email,
+        asked_again.email,
+    }

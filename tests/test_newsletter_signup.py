@@ -69,6 +69,7 @@ def test_sign_up_confirm_by_e_mail_then_choose_lists(client, lists, mail_server)
     assert confirmed.status_code == 200
     body = confirmed.content.decode()
     assert "your address is confirmed" in body
+    assert 'action="/newsletters/preferences/' in body, "its lists are changed there"
     assert re.search(rf'value="{lists["world"].pk}" id="list-\d+" checked', body)
     assert not re.search(rf'value="{lists["alerts"].pk}" id="list-\d+" checked', body)
     (ada,) = Subscriber.objects.receiving()
