@@ -42,6 +42,9 @@ class AuditEntry(models.Model):
         FRONT_PUBLISH = "front_publish", "Front published"
         FRONT_SCHEDULE = "front_schedule", "Front change scheduled"
         FRONT_CANCEL = "front_cancel", "Scheduled front change cancelled"
+        NEWSLETTER = "newsletter", "Newsletter list changed"
+        SUBSCRIBERS_ERASE = "subscribers_erase", "Subscribers erased on request"
+        SUBSCRIBERS_EXPORT = "subscribers_export", "Subscribers exported"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -26,7 +26,7 @@ class CommentsConfig(AppConfig):
     reader_post_paths = ("/replies/",)
     # The unsubscribe link in reply notifications: a page with a button, and a mail client's
     # one-click POST (comments/views.py).
-    reader_link_paths = ("/replies/notifications/",)
+    reader_form_paths = ("/replies/notifications/",)
     uncached_paths = ("/replies/",)
 
     def ready(self):

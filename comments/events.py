@@ -25,3 +25,8 @@ replies_deleted = Signal()
 
 # Repliers' names erased from shown replies (`privacy.erase_repliers`).
 replies_erased = Signal()
+
+# People erased on request (`privacy.erase_repliers`), whatever readers saw of them: `emails`,
+# the addresses they replied with, lower-cased; `by`, who erased them. Other apps keeping the
+# same people's addresses (newsletters) erase them too.
+repliers_forgotten = Signal()

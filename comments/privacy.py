@@ -54,6 +54,7 @@ def replier_replies(replies) -> Q:
 def erase_repliers(replies, *, by, now=None) -> int:
     """Erase the people behind `replies` from every reply sent with the same e-mail address;
     returns how many replies were changed."""
+    emails = replier_emails(replies)
     ids = list(
         Reply.objects.filter(replier_replies(replies)).order_by("pk").values_list("pk", flat=True)
     )
@@ -72,4 +73,6 @@ def erase_repliers(replies, *, by, now=None) -> int:
         if articles := set(shown):
             events.replies_erased.send(sender=Reply, article_ids=articles)
         log_replies(log.Action.ERASE, ids, by=by)
+    if emails:
+        events.repliers_forgotten.send(sender=Reply, emails=emails, by=by)
     return count

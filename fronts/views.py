@@ -1,5 +1,7 @@
 """Readers' fronts: the home page, and the top of a section's page 1, as editors arranged them."""
 
+from collections.abc import Callable
+
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -23,8 +25,20 @@ def tag_front(request, topic, blocks: list[ShownBlock]) -> None:
     tag_teasers(request, [a for b in blocks for a in b.articles], ARTICLES)
 
 
+# (request) -> markup other apps show at the foot of the home page (the newsletters' sign-up
+# form), added from their `AppConfig.ready()`: fronts never imports them.
+_home_page_parts: list[Callable] = []
+
+
+def add_to_home_page(part: Callable) -> None:
+    if part not in _home_page_parts:
+        _home_page_parts.append(part)
+
+
 def render_front(request, blocks: list[ShownBlock], *, preview=""):
-    response = render(request, "fronts/home.html", {"blocks": blocks, "preview": preview})
+    parts = [part(request) for part in _home_page_parts]
+    context = {"blocks": blocks, "preview": preview, "parts": parts}
+    response = render(request, "fronts/home.html", context)
     if preview:
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -108,6 +108,8 @@ class Subscriber(models.Model):
         verbose_name = "subscriber"
         verbose_name_plural = "subscribers"
         ordering = ["pk"]
+        # Addresses leave the site only through this permission (a logged CSV export).
+        permissions = [("export_subscriber", "Can export subscribers' addresses (CSV)")]
 
     def __str__(self):
         return self.email

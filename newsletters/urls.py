@@ -1,11 +1,19 @@
 """Readers' addresses for newsletters (signing up, confirming, preferences, one-click leaving)
 and the mail provider's webhook for bounces and complaints."""
 
-from django.urls import path  # noqa: F401 - the views' modules add their paths below
+from django.urls import path
+
+from newsletters import views
 
 app_name = "newsletters"
-# Readers' pages (signing up, confirming, preferences, unsubscribing).
-reader_urls: list = []
+# Readers' pages (signing up, confirming, preferences, unsubscribing): the paths the links in
+# e-mail name (newsletters/links.py).
+reader_urls: list = [
+    path("subscribe", views.subscribe, name="subscribe"),
+    path("confirm/<str:token>", views.confirm, name="confirm"),
+    path("preferences/<str:token>", views.preferences, name="preferences"),
+    path("leave/<str:token>", views.leave, name="leave"),
+]
 # The mail provider's webhook (bounces and complaints).
 provider_urls: list = []
 urlpatterns = [*reader_urls, *provider_urls]

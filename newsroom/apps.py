@@ -9,8 +9,10 @@ the core reads it from the app registry (`declared`):
   sign-in (newsroom/desk/second_factor.py);
 - `reader_post_paths`: path prefixes where readers' forms are sent, with POST
   (newsroom/http/middleware.py); every other public path is read with GET or HEAD;
-- `reader_link_paths`: path prefixes of the signed links in e-mail to readers, read with GET or
-  HEAD and sent with POST (a one-click unsubscribe, RFC 8058); they win over `reader_post_paths`;
+- `reader_form_paths`: path prefixes of pages that show a reader's form and take it back, read
+  with GET or HEAD and sent with POST (a newsletter's confirmation and preferences, the signed
+  links in e-mail to readers, a one-click unsubscribe of RFC 8058); they win over
+  `reader_post_paths`;
 - `uncached_paths`: path prefixes that are never a reader's page, so the page cache never keeps
   them (beside the site-wide PAGE_CACHE_SKIP).
 """
@@ -33,8 +35,8 @@ def declared(attribute: str) -> list[tuple[str, object]]:
 
 
 def declared_paths(attribute: str) -> tuple[str, ...]:
-    """Every app's path prefixes under `attribute` (`reader_post_paths`, `uncached_paths`,
-    `reader_link_paths`)."""
+    """Every app's path prefixes under `attribute` (`reader_post_paths`, `reader_form_paths`,
+    `uncached_paths`)."""
     return tuple(path for _, paths in declared(attribute) for path in paths)
 
 

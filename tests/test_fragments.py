@@ -31,8 +31,9 @@ def test_after_an_approval_the_next_miss_renders_only_the_replies(
     SiteChrome.rebuild()  # as the desk's first change to the header or footer leaves it
     url = article.get_absolute_url()
     # The first miss: article, bylines, topics, when the next story and the next front go live
-    # (read once, then kept), what to read next, most read, chrome …
-    with django_assert_num_queries(8):
+    # (read once, then kept), what to read next, most read, the newsletters offered under it
+    # (read once, then kept), chrome …
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
     change_unseen(article, headline="Changed behind the cache's back")
     approve_new_reply(article, moderator)

@@ -12,12 +12,15 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 
 from articles.models import Article, Author, Topic
 from chrome.models import TopBarLink
+from newsletters import links
+from newsletters.models import Newsletter, Subscriber
 
 pytestmark = pytest.mark.django_db
 JAR = Path(__file__).resolve().parent.parent / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -52,11 +55,23 @@ def _pages() -> dict[str, str]:
     }
 
 
+def _newsletter_pages() -> dict[str, str]:
+    """A subscriber's pages, opened from their e-mail's links."""
+    reader = Subscriber.objects.create(email="reader@example.org")
+    reader.newsletters.add(Newsletter.objects.first())
+    return {
+        "newsletter sign-up": "/newsletters/subscribe",
+        "newsletter confirmation": urlsplit(links.confirm_url(reader)).path,
+        "newsletter preferences": urlsplit(links.preferences_url(reader)).path,
+        "newsletter unsubscribe": urlsplit(links.leave_url(reader)).path,
+    }
+
+
 def test_every_kind_of_readers_page_passes_the_nu_html_checker(client, tmp_path):
     checker = _checker()
     call_command("load_demo", verbosity=0)
     files = {}
-    for kind, url in _pages().items():
+    for kind, url in (_pages() | _newsletter_pages()).items():
         response = client.get(url)
         assert response.status_code == (404 if kind == "not found" else 200), url
         if kind == "search results":

@@ -56,6 +56,7 @@ SHELL = {
     "newsroom.demo.fronts",
     "newsroom.demo.live_pages",
     "newsroom.demo.media_story",
+    "newsroom.demo.newsletters",
     "newsroom.demo.readings",
     "newsroom.management.commands.load_demo",
 }
@@ -167,7 +168,7 @@ def app_url_prefixes() -> set[str]:
         and pattern.urlconf_module.__name__.split(".")[0] != "newsroom"
         and str(pattern.pattern)
     }
-    for attribute in ("reader_post_paths", "uncached_paths"):
+    for attribute in ("reader_post_paths", "reader_form_paths", "uncached_paths"):
         prefixes.update(
             p for label, paths in declared(attribute) if label != "newsroom" for p in paths
         )

@@ -33,6 +33,7 @@ def test_each_app_declares_its_own_share_of_a_role():
         "live",
         "flatpages",
         "comments",
+        "newsletters",
         "embeds",
         "figures",
         "fronts",

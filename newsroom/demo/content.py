@@ -56,7 +56,15 @@ PAGES = [
         "the counts for our newsroom's figures and for the Most read list under each "
         "story and on the home page.</p>"
         "<p>If your browser sends Global Privacy Control or Do Not Track, it sends us nothing "
-        "at all. Search engines and other robots are not counted.</p>",
+        "at all. Search engines and other robots are not counted.</p>"
+        "<h2>Newsletters</h2>"
+        "<p>When you sign up for a newsletter we keep your e-mail address, the lists you chose, "
+        "and when you signed up and confirmed (or left). We send nothing until you confirm your "
+        "address with the link we e-mail you. Our e-mail carries no tracking pixel and no "
+        "rewritten links: we do not know whether you open it or what you click. Every e-mail "
+        "has a link to leave every list at once, and one to change your lists. Ask us and we "
+        "erase your address and the record of what we sent you; only a few of our staff may "
+        "export the list of addresses, and each export is logged.</p>",
     ),
     (
         "/corrections/",

@@ -83,20 +83,21 @@ class RequestLimitsMiddleware:
     """What each address takes, checked before anything reads the request.
 
     Readers' pages are read with GET (or HEAD); forms are sent with POST, only to the paths the
-    apps declare as their `reader_post_paths` (newsroom/apps.py); links in e-mail to readers
-    take both (`reader_link_paths`); the admin handles its own methods. Anything else gets a
-    405 page naming what the address takes. A body announced larger than the address accepts
-    gets a 413 page naming the limit, unread: a reader's form at most
-    DATA_UPLOAD_MAX_MEMORY_SIZE, the admin a picture and its form."""
+    apps declare as their `reader_post_paths` (newsroom/apps.py); the admin handles its own
+    methods. Pages that show a reader's form and take it back (a newsletter's confirmation)
+    are read and posted to, at the paths the apps declare as their `reader_form_paths`.
+    Anything else gets a 405 page naming what the address takes. A body announced
+    larger than the address accepts gets a 413 page naming the limit, unread: a reader's form at
+    most DATA_UPLOAD_MAX_MEMORY_SIZE, the admin a picture and its form."""
 
     READ = ("GET", "HEAD")
     POST = ("POST",)
-    READ_AND_POST = ("GET", "HEAD", "POST")
+    FORM = ("GET", "HEAD", "POST")
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.post_paths = declared_paths("reader_post_paths")
-        self.link_paths = declared_paths("reader_link_paths")
+        self.form_paths = declared_paths("reader_form_paths")
 
     def __call__(self, request):
         path = request.path_info
@@ -107,12 +108,10 @@ class RequestLimitsMiddleware:
             if length > limit:
                 return too_large(request, limit=limit)
             return self.get_response(request)
-        if path.startswith(self.link_paths):
-            allowed = self.READ_AND_POST
-        elif path.startswith(self.post_paths):
-            allowed = self.POST
+        if path.startswith(self.form_paths):
+            allowed = self.FORM
         else:
-            allowed = self.READ
+            allowed = self.POST if path.startswith(self.post_paths) else self.READ
         if request.method not in allowed:
             return method_not_allowed(request, allowed)
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:

@@ -22,6 +22,7 @@ from comments.models import ModerationSettings, Reply
 from live.models import LiveUpdate
 from newsroom.demo import content, live_pages, media_story, readings
 from newsroom.demo import fronts as demo_fronts
+from newsroom.demo import newsletters as demo_newsletters
 from pictures.models import Image
 
 SEED_FILE = Path(content.__file__).with_name("seed-article.txt")
@@ -216,6 +217,7 @@ class Command(BaseCommand):
 
         demo_fronts.arrange()
         readings.seed()  # a day of views: the desk's figures and *Most read* show something
+        demo_newsletters.seed()  # the lists the sign-up forms offer
 
         # Written without the desk's services: what they keep is kept here, once (and the
         # related stories' lists by `import_finished`).
