@@ -63,7 +63,7 @@ class ArrangeForm(forms.Form):
     )
     at = forms.DateTimeField(
         required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         help_text="When readers start seeing this arrangement.",
     )
     arrangement = forms.IntegerField(

@@ -41,7 +41,7 @@ def test_an_editor_drags_a_story_into_the_lead_and_publishes(site_url, page_at, 
     expect(_slot(page, 0, 0)).to_contain_text("Story 0")
     expect(_slot(page, 1, 2)).to_contain_text("Story 3")
     _slot(page, 1, 2).drag_to(_slot(page, 0, 0))
-    expect(page.locator(".messagelist")).to_contain_text("“Story 3” moved to block 1, slot 1")
+    expect(page.locator(".messagelist")).to_contain_text("“Story 3” moved to Lead.")
     expect(_slot(page, 0, 0)).to_contain_text("Story 3")
     expect(_slot(page, 0, 0)).to_contain_text("Pinned")
     expect(_slot(page, 1, 0)).to_contain_text("Story 0")  # the others fill in after it
