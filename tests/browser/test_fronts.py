@@ -10,7 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from fronts.models import Front
-from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations, signed_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    screenshot,
+    serious_axe_violations,
+    signed_in,
+    touch_drag,
+    touch_page,
+)
 from tests.browser.test_admin_csp import watch_csp
 from tests.factories import make_article
 
@@ -74,6 +82,43 @@ def test_an_editor_arranges_by_keyboard_alone(site_url, page_at, editor, stories
     expect(_slot(page, 0, 0)).to_contain_text("Automatic")
     screenshot(page, "fronts-desk-keyboard-phone")
     assert page.problems == []
+
+
+def _show_the_lead(page):
+    """The lead's slot a little below the top of the screen, the page still."""
+    _slot(page, 0, 0).evaluate("slot => { slot.scrollIntoView(); window.scrollBy(0, -100); }")
+    page.wait_for_function(
+        "() => new Promise(done => { const y = scrollY;"
+        " requestAnimationFrame(() => requestAnimationFrame(() => done(scrollY === y))); })"
+    )
+
+
+def test_on_a_phone_a_finger_drags_a_story_by_its_handle_and_scrolls_elsewhere(
+    site_url, chromium, editor, stories
+):
+    page = touch_page(chromium, PHONE)
+    try:
+        signed_in(page, site_url, editor)
+        _arrange(page, site_url)
+        _show_the_lead(page)
+        before = page.evaluate("window.scrollY")
+        headline = _slot(page, 1, 1).locator(".front-headline")
+        touch_drag(page, headline, _slot(page, 0, 0))  # not by the handle: the page scrolls
+        assert page.evaluate("window.scrollY") > before, "the finger going up scrolled the page on"
+        expect(_slot(page, 1, 1)).to_contain_text("Automatic")
+        page.reload()  # no fling left from that scroll
+        _show_the_lead(page)
+        handle = _slot(page, 1, 1).locator(".front-handle")
+        box = handle.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, "a handle a finger can hold"
+        with page.expect_navigation():
+            touch_drag(page, handle, _slot(page, 0, 0))
+        expect(page.locator(".messagelist")).to_contain_text("“Story 2” moved to Lead.")
+        expect(_slot(page, 0, 0)).to_contain_text("Story 2")
+        expect(_slot(page, 0, 0)).to_contain_text("Pinned")
+        screenshot(page, "fronts-desk-touch-phone")
+    finally:
+        page.context.close()
 
 
 def test_the_desk_page_is_clean_for_axe(site_url, page_at, editor, stories):
