@@ -121,6 +121,46 @@ def test_on_a_phone_a_finger_drags_a_story_by_its_handle_and_scrolls_elsewhere(
         page.context.close()
 
 
+SMALL_OR_UNNAMED = """desk => Array.from(
+  desk.querySelectorAll("button, select, input:not([type=hidden]), summary, a.button"),
+).filter((control) => control.offsetParent).flatMap((control) => {
+  const box = control.getBoundingClientRect();
+  const named = control.labels?.length || control.getAttribute("aria-label")
+    || control.textContent.trim();
+  const problems = [];
+  if (box.width < 44 || box.height < 44) problems.push(`${Math.round(box.width)}x${Math.round(box.height)}`);
+  if (!named) problems.push("no name");
+  return problems.length ? [`${control.outerHTML.slice(0, 70)}: ${problems.join(", ")}`] : [];
+})"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_the_desk_fits_a_phone_with_controls_a_finger_can_press(
+    site_url, page_at, editor, stories, viewport
+):
+    """No sideways scrolling, and on a phone every control at least 44 px square and named; a
+    front with every state the desk shows: a draft, a time scheduled, a pin readers do not
+    see, a titled block, search results."""
+    page = page_at(viewport)
+    signed_in(page, site_url, editor)
+    front = _arrange(page, site_url)
+    page.get_by_role("button", name="Pin “Story 5” here").click()
+    page.locator("#schedule-at").fill("2999-01-01T06:00")
+    page.get_by_role("button", name="Schedule").click()
+    page.get_by_role("button", name="Pin “Story 4” here").click()
+    stories[5].status = "draft"
+    stories[5].save()
+    page.goto(site_url + reverse("admin:fronts_front_change", args=[front.pk]) + "?q=Story")
+    expect(page.locator(".front-held")).to_contain_text("Not published — readers don't see it")
+    screenshot(page, f"fronts-desk-states-{viewport['width']}")
+    sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert sideways <= 0, f"the page scrolls {sideways} px sideways"
+    if viewport == PHONE:
+        assert page.locator(".front-desk").evaluate(SMALL_OR_UNNAMED) == []
+    assert serious_axe_violations(page) == []
+    assert page.problems == []
+
+
 def test_the_desk_page_is_clean_for_axe(site_url, page_at, editor, stories):
     page = page_at(DESKTOP)
     signed_in(page, site_url, editor)
