@@ -148,6 +148,9 @@ def _act(request, front: Front, data: dict) -> str:
             when = f"{timezone.localtime(upcoming.live_from):%d %B %Y, %H:%M}"
             return f"Draft discarded: this is the arrangement readers see from {when}."
         return "Draft discarded: this is what readers see."
+    if action == "from_live":
+        services.draft_from_live(front, by=request.user)
+        return "Draft started from what readers see now; what is scheduled stays as it was."
     if action == "cancel":
         found = front.arrangements.scheduled().filter(pk=data.get("arrangement")).first()
         if found is None:

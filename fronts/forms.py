@@ -19,6 +19,7 @@ ACTIONS = [
     ("publish", "Publish now"),
     ("schedule", "Schedule"),
     ("discard", "Discard the draft"),
+    ("from_live", "Start a draft from what readers see now"),
     ("cancel", "Cancel a scheduled change"),
 ]
 NOT_PUBLISHED = "Only a published story can be pinned; publish it first, or choose another."

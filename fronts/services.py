@@ -81,6 +81,15 @@ def discard_draft(front: Front, *, by) -> None:
 
 
 @transaction.atomic
+def draft_from_live(front: Front, *, by, now=None) -> None:
+    """Start a draft from what readers see now, not from what is scheduled: for a change that
+    cannot wait for the scheduled arrangement."""
+    live = live_layout(front.topic, now=now)
+    layout = live if live is not None else default_layout(front.topic)
+    change_draft(front, layout, by=by, what="draft started from what readers see now")
+
+
+@transaction.atomic
 def cancel(arrangement: Arrangement, *, by, now=None) -> None:
     """Take back a scheduled arrangement before its time."""
     if arrangement.live_from <= (now or timezone.now()):

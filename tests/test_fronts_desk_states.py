@@ -75,6 +75,13 @@ def test_after_scheduling_the_desk_shows_the_arrangement_scheduled_with_its_time
     page = _blocks(editor_client, home)
     assert "The front (draft)" in page and "Morning pick" not in _slot(page, 0, 0)
     assert Arrangement.objects.get().layout["blocks"][0]["pins"] == [chosen.pk]
+    # Or a change that cannot wait: a draft from what readers see now.
+    editor_client.post(_url(home), {"action": "discard"})
+    assert "Morning pick" in _slot(_blocks(editor_client, home), 0, 0), "back to the scheduled"
+    response = editor_client.post(_url(home), {"action": "from_live"})
+    page = page_body(editor_client, response["Location"])
+    assert "Draft started from what readers see now" in page
+    assert "Newest" in _slot(page, 0, 0) and "Automatic" in _slot(page, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -117,3 +124,14 @@ def test_a_pinned_story_later_unpublished_shows_at_the_desk_with_unpin_never_to_
     editor_client.post(_url(home), {"action": "publish"})
     assert "Pulled story" not in _blocks(editor_client, home)
     assert Arrangement.objects.live().first().layout["blocks"][0]["pins"] == [None]
+
+
+def test_a_pinned_story_put_back_to_a_later_time_says_when_at_the_desk(editor_client, home):
+    pinned = make_article(headline="Embargoed", publish_at=timezone.now() - timedelta(days=1))
+    editor_client.post(_url(home), {"action": "pin", "article": pinned.pk, "target": "1:0"})
+    later = timezone.localtime() + timedelta(days=1)
+    pinned.publish_at = later
+    pinned.save()
+    slot = _slot(_blocks(editor_client, home), 1, 0)
+    assert f"Not published until {later:%d %B %Y, %H:%M} — readers don&#x27;t see it yet" in slot
+    assert 'aria-label="Unpin “Embargoed”"' in slot and "Readers see nothing here." in slot
