@@ -172,3 +172,5 @@ admin.site.unregister(FlatPage)
 @admin.register(FlatPage)
 class FooterPageAdmin(ChangesChrome, FlatPageAdmin):
     """Django's flat pages, whose titles the footer lists (and the top bar, when linked)."""
+
+    search_fields = ["title", "url"]  # the title first: what the boxes match best

@@ -19,6 +19,7 @@ ACTIONS = [
     ("publish", "Publish now"),
     ("schedule", "Schedule"),
     ("discard", "Discard the draft"),
+    ("from_live", "Start a draft from what readers see now"),
     ("cancel", "Cancel a scheduled change"),
 ]
 NOT_PUBLISHED = "Only a published story can be pinned; publish it first, or choose another."
@@ -63,7 +64,7 @@ class ArrangeForm(forms.Form):
     )
     at = forms.DateTimeField(
         required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         help_text="When readers start seeing this arrangement.",
     )
     arrangement = forms.IntegerField(

@@ -34,6 +34,20 @@ class ShownBlock:
     def title(self) -> str:
         return self.block.title or (self.topic.name if self.topic else "")
 
+    @property
+    def name(self) -> str:
+        """The block as the desk names it to editors (`block_name`)."""
+        return block_name(self.block, self.topic)
+
+
+def block_name(block: Block, topic: Topic | None) -> str:
+    """How editors know a block: its title, else its kind and section ("Top stories",
+    "Section row: World"), never its number, which changes as blocks move."""
+    if block.title:
+        return block.title
+    label = KINDS[block.kind].label
+    return f"{label}: {topic.name}" if topic is not None else label
+
 
 def live_layout(topic: Topic | None, *, now=None) -> Layout | None:
     """The arrangement readers see now on this front, or None when it has never been arranged."""

@@ -19,12 +19,22 @@ from fronts.reading import default_layout, live_layout
 IN_THE_PAST = "Choose a time still to come, or publish now."
 
 
-def working_layout(front: Front) -> Layout:
-    """What the editor is arranging: the draft, else what readers see now, else the default."""
+def working_layout(front: Front, *, now=None) -> Layout:
+    """What the editor is arranging: the draft, else the last arrangement scheduled (what the
+    front is to become: the editor who scheduled goes on from there), else what readers see
+    now, else the default."""
     if front.draft is not None:
         return layouts.from_json(front.draft, kinds=KINDS)
-    live = live_layout(front.topic)
+    upcoming = last_scheduled(front, now=now)
+    if upcoming is not None:
+        return layouts.from_json(upcoming.layout, kinds=KINDS)
+    live = live_layout(front.topic, now=now)
     return live if live is not None else default_layout(front.topic)
+
+
+def last_scheduled(front: Front, *, now=None) -> Arrangement | None:
+    """The arrangement scheduled to go live last, if any is still to come."""
+    return front.arrangements.scheduled(now).select_related("made_by").last()
 
 
 @transaction.atomic
@@ -63,11 +73,20 @@ def publish(front: Front, *, by, at=None, now=None) -> Arrangement:
 
 @transaction.atomic
 def discard_draft(front: Front, *, by) -> None:
-    """Drop the draft: the desk shows what readers see again."""
+    """Drop the draft: the desk shows what was scheduled last, else what readers see."""
     front.draft = None
     front.draft_changed_at = None
     front.save(update_fields=["draft", "draft_changed_at"])
     record(Action.FRONT_DRAFT, by=by, subject=str(front), detail="draft discarded")
+
+
+@transaction.atomic
+def draft_from_live(front: Front, *, by, now=None) -> None:
+    """Start a draft from what readers see now, not from what is scheduled: for a change that
+    cannot wait for the scheduled arrangement."""
+    live = live_layout(front.topic, now=now)
+    layout = live if live is not None else default_layout(front.topic)
+    change_draft(front, layout, by=by, what="draft started from what readers see now")
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.urls import path
 
 from newsroom.desk import second_factor
 from newsroom.desk.logins import ThrottledLoginForm
+from newsroom.desk.matching import BestMatchesFirst
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -35,6 +36,10 @@ class NewsroomAdminSite(admin.AdminSite):
         if request.method == "POST" and response.status_code == 302 and not self.done(request):
             return second_factor.next_step(request, response.url)
         return response
+
+    def autocomplete_view(self, request):
+        """The boxes' answers, best matches first (`newsroom/desk/matching.py`)."""
+        return BestMatchesFirst.as_view(admin_site=self)(request)
 
     def get_urls(self):
         return [

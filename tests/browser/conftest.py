@@ -125,3 +125,26 @@ def serious_axe_violations(page) -> list[str]:
         for v in Axe().run(page).response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def touch_page(chromium, viewport):
+    """A page in a new context of a phone with a touch screen; close its context when done."""
+    context = chromium.new_context(viewport=viewport, has_touch=True, is_mobile=True)
+    return context.new_page()
+
+
+def touch_drag(page, source, target, *, steps=12):
+    """Drag with a finger from the middle of locator `source` to the middle of `target`, as a
+    phone's screen sends it: touch events, which Chromium turns into pointer events of the
+    kind "touch" (Playwright itself only taps)."""
+    cdp = page.context.new_cdp_session(page)
+    start, end = source.bounding_box(), target.bounding_box()
+    x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    x1, y1 = end["x"] + end["width"] / 2, end["y"] + end["height"] / 2
+    cdp.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]}
+    )
+    for n in range(1, steps + 1):
+        point = {"x": x0 + (x1 - x0) * n / steps, "y": y0 + (y1 - y0) * n / steps}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})

@@ -10,7 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from fronts.models import Front
-from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations, signed_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    screenshot,
+    serious_axe_violations,
+    signed_in,
+    touch_drag,
+    touch_page,
+)
 from tests.browser.test_admin_csp import watch_csp
 from tests.factories import make_article
 
@@ -41,7 +49,7 @@ def test_an_editor_drags_a_story_into_the_lead_and_publishes(site_url, page_at, 
     expect(_slot(page, 0, 0)).to_contain_text("Story 0")
     expect(_slot(page, 1, 2)).to_contain_text("Story 3")
     _slot(page, 1, 2).drag_to(_slot(page, 0, 0))
-    expect(page.locator(".messagelist")).to_contain_text("“Story 3” moved to block 1, slot 1")
+    expect(page.locator(".messagelist")).to_contain_text("“Story 3” moved to Lead.")
     expect(_slot(page, 0, 0)).to_contain_text("Story 3")
     expect(_slot(page, 0, 0)).to_contain_text("Pinned")
     expect(_slot(page, 1, 0)).to_contain_text("Story 0")  # the others fill in after it
@@ -73,6 +81,83 @@ def test_an_editor_arranges_by_keyboard_alone(site_url, page_at, editor, stories
     expect(_slot(page, 0, 0)).to_contain_text("Story 0")
     expect(_slot(page, 0, 0)).to_contain_text("Automatic")
     screenshot(page, "fronts-desk-keyboard-phone")
+    assert page.problems == []
+
+
+def _show_the_lead(page):
+    """The lead's slot a little below the top of the screen, the page still."""
+    _slot(page, 0, 0).evaluate("slot => { slot.scrollIntoView(); window.scrollBy(0, -100); }")
+    page.wait_for_function(
+        "() => new Promise(done => { const y = scrollY;"
+        " requestAnimationFrame(() => requestAnimationFrame(() => done(scrollY === y))); })"
+    )
+
+
+def test_on_a_phone_a_finger_drags_a_story_by_its_handle_and_scrolls_elsewhere(
+    site_url, chromium, editor, stories
+):
+    page = touch_page(chromium, PHONE)
+    try:
+        signed_in(page, site_url, editor)
+        _arrange(page, site_url)
+        _show_the_lead(page)
+        before = page.evaluate("window.scrollY")
+        headline = _slot(page, 1, 1).locator(".front-headline")
+        touch_drag(page, headline, _slot(page, 0, 0))  # not by the handle: the page scrolls
+        assert page.evaluate("window.scrollY") > before, "the finger going up scrolled the page on"
+        expect(_slot(page, 1, 1)).to_contain_text("Automatic")
+        page.reload()  # no fling left from that scroll
+        _show_the_lead(page)
+        handle = _slot(page, 1, 1).locator(".front-handle")
+        box = handle.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, "a handle a finger can hold"
+        with page.expect_navigation():
+            touch_drag(page, handle, _slot(page, 0, 0))
+        expect(page.locator(".messagelist")).to_contain_text("“Story 2” moved to Lead.")
+        expect(_slot(page, 0, 0)).to_contain_text("Story 2")
+        expect(_slot(page, 0, 0)).to_contain_text("Pinned")
+        screenshot(page, "fronts-desk-touch-phone")
+    finally:
+        page.context.close()
+
+
+SMALL_OR_UNNAMED = """desk => Array.from(
+  desk.querySelectorAll("button, select, input:not([type=hidden]), summary, a.button"),
+).filter((control) => control.offsetParent).flatMap((control) => {
+  const box = control.getBoundingClientRect();
+  const named = control.labels?.length || control.getAttribute("aria-label")
+    || control.textContent.trim();
+  const problems = [];
+  if (box.width < 44 || box.height < 44) problems.push(`${Math.round(box.width)}x${Math.round(box.height)}`);
+  if (!named) problems.push("no name");
+  return problems.length ? [`${control.outerHTML.slice(0, 70)}: ${problems.join(", ")}`] : [];
+})"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_the_desk_fits_a_phone_with_controls_a_finger_can_press(
+    site_url, page_at, editor, stories, viewport
+):
+    """No sideways scrolling, and on a phone every control at least 44 px square and named; a
+    front with every state the desk shows: a draft, a time scheduled, a pin readers do not
+    see, a titled block, search results."""
+    page = page_at(viewport)
+    signed_in(page, site_url, editor)
+    front = _arrange(page, site_url)
+    page.get_by_role("button", name="Pin “Story 5” here").click()
+    page.locator("#schedule-at").fill("2999-01-01T06:00")
+    page.get_by_role("button", name="Schedule").click()
+    page.get_by_role("button", name="Pin “Story 4” here").click()
+    stories[5].status = "draft"
+    stories[5].save()
+    page.goto(site_url + reverse("admin:fronts_front_change", args=[front.pk]) + "?q=Story")
+    expect(page.locator(".front-held")).to_contain_text("Not published — readers don't see it")
+    screenshot(page, f"fronts-desk-states-{viewport['width']}")
+    sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert sideways <= 0, f"the page scrolls {sideways} px sideways"
+    if viewport == PHONE:
+        assert page.locator(".front-desk").evaluate(SMALL_OR_UNNAMED) == []
+    assert serious_axe_violations(page) == []
     assert page.problems == []
 
 

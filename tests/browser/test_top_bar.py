@@ -6,7 +6,15 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from chrome.models import TopBarLink
-from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations, signed_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    screenshot,
+    serious_axe_violations,
+    signed_in,
+    touch_drag,
+    touch_page,
+)
 from tests.factories import make_topic
 
 LIST = "/admin/chrome/topbarlink/"
@@ -41,6 +49,25 @@ def test_an_editor_drags_a_link_to_a_new_place(site_url, page_at, editor):
     expect(page.locator(".top-bar-name")).to_have_text(["Weather", "News", "Sport"])
     assert _reader_top_bar() == ["Weather", "News", "Sport"]
     assert page.problems == [], "no error, no CSP violation"
+
+
+def test_on_a_phone_a_finger_drags_a_link_by_its_handle(site_url, chromium, editor):
+    news, _, weather = _links("News", "Sport", "Weather")
+    page = touch_page(chromium, PHONE)
+    try:
+        signed_in(page, site_url, editor)
+        page.goto(f"{site_url}{LIST}")
+        handle = page.locator(f"#link-{weather.pk} .top-bar-handle")
+        box = handle.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, "a handle a finger can hold"
+        with page.expect_navigation():
+            touch_drag(page, handle, page.locator(f"#link-{news.pk} .top-bar-name"))
+        expect(page.locator(".messagelist")).to_contain_text("new order is saved")
+        expect(page.locator(".top-bar-name")).to_have_text(["Weather", "News", "Sport"])
+        assert _reader_top_bar() == ["Weather", "News", "Sport"]
+        screenshot(page, "top-bar-touch-phone")
+    finally:
+        page.context.close()
 
 
 @pytest.mark.parametrize("viewport,label", [(DESKTOP, "desktop"), (PHONE, "phone")])
