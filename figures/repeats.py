@@ -2,8 +2,10 @@
 client cannot push a story up the most-read list by sending its beacon again and again.
 
 Held only in this process's memory, and never as an address: each (client, story) pair is
-kept as an 8-byte keyed hash under a key drawn when the process starts, in two sets (this
-window's pairs and the last one's), the older dropped as each window ends. A pair is
+kept as a 64-bit hash salted with a number drawn when the process starts, in two sets (this
+window's pairs and the last one's), the older dropped as each window ends. Python's own hash
+(of text, keyed for each process too) is used rather than a cryptographic one: the pairs
+never leave the process, and every counted beacon pays for the hashing. A pair is
 therefore remembered for one to two windows. Memory is bounded however many addresses a
 flood forges: a set that reaches MAX_PAIRS ends its window early, so the process holds at
 most twice MAX_PAIRS hashes (about 8 MB); under such a flood the window only gets shorter.
@@ -18,7 +20,6 @@ import ipaddress
 import secrets
 import threading
 import time
-from hashlib import blake2b
 
 WINDOW_SECONDS = 10 * 60
 MAX_PAIRS = 50_000
@@ -42,18 +43,15 @@ class RecentViews:
 
     def __init__(self, *, window: float = WINDOW_SECONDS, size: int = MAX_PAIRS):
         self.window, self.size = window, size
-        self._keyed = blake2b(key=secrets.token_bytes(16), digest_size=8)
+        self._salt = secrets.randbits(64)
         self._lock = threading.Lock()
-        self._current: set[bytes] = set()
-        self._previous: set[bytes] = set()
+        self._current: set[int] = set()
+        self._previous: set[int] = set()
         self._started = time.time()
 
     def first(self, client: str, article_id: int) -> bool:
         """Whether this is the client's first view of the story in a window (and remember it)."""
-        pair = f"{client_network(client)}|{article_id}".encode("utf-8", "surrogateescape")
-        hasher = self._keyed.copy()
-        hasher.update(pair)
-        digest = hasher.digest()
+        digest = hash((self._salt, client_network(client), article_id))
         now = time.time()
         with self._lock:
             if now - self._started >= self.window or len(self._current) >= self.size:
