@@ -38,15 +38,14 @@ def cap(
 ) -> Counter:
     """{(article id, hour, host): views} with at most `limit` hosts per story and hour, counting
     those already `kept` for it; the rest, the fewest views first to go, are added to OTHER."""
-    hosts = defaultdict(lambda: set())
-    for article_id, hour in kept:
-        hosts[article_id, hour] = set(kept[article_id, hour])
+    named = defaultdict(set, {key: hosts - {"", OTHER} for key, hosts in kept.items()})
     capped = Counter()
     for (article_id, hour, host), views in sorted(counted.items(), key=lambda c: (-c[1], c[0])):
-        held = hosts[article_id, hour]
-        if host in held or not host or host == OTHER or len(held - {"", OTHER}) < limit:
-            held.add(host)
-        else:
-            host = OTHER
+        held = named[article_id, hour]
+        if host and host != OTHER and host not in held:
+            if len(held) < limit:
+                held.add(host)
+            else:
+                host = OTHER
         capped[article_id, hour, host] += views
     return capped
