@@ -4,6 +4,8 @@ Each count becomes part of two rows: the article's views in that hour (`HourlyVi
 views from that referring host in that hour (`HourlyReferrer`), each added to in one statement
 per batch (INSERT … ON CONFLICT DO UPDATE SET views = views + …), so folding the same hour
 twice adds rather than overwrites. Counts for an article that no longer exists are dropped.
+A story keeps at most `referrers.MAX_HOSTS` referring hosts an hour, the rest folded into one
+row (`referrers.cap`).
 """
 
 from collections import Counter
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from articles.models import Article
-from figures import buffer, store
+from figures import buffer, referrers, store
 from figures.models import HourlyReferrer, HourlyViews
 
 BATCH = 2000
@@ -36,15 +38,33 @@ def fold() -> Folded:
     known = set(
         Article.objects.filter(pk__in={c.article_id for c in counts}).values_list("pk", flat=True)
     )
-    views, referrers = Counter(), Counter()
+    views, hosts = Counter(), Counter()
     for count in counts:
         if count.article_id in known:
             views[count.article_id, count.hour] += count.views
-            referrers[count.article_id, count.hour, count.host] += count.views
+            hosts[count.article_id, count.hour, count.host] += count.views
     with transaction.atomic():
+        hosts = _capped(hosts)
         _add(HourlyViews, ("article_id", "hour"), views)
-        _add(HourlyReferrer, ("article_id", "hour", "host"), referrers)
-    return Folded(sum(views.values()), len(views) + len(referrers))
+        _add(HourlyReferrer, ("article_id", "hour", "host"), hosts)
+    return Folded(sum(views.values()), len(views) + len(hosts))
+
+
+def _capped(counted: Counter) -> Counter:
+    """The counts with no more hosts per story and hour than `referrers.cap` keeps, reading the
+    hosts earlier folds of the same hours kept (locked: two folds at once cap alike)."""
+    kept = {}
+    rows = (
+        HourlyReferrer.objects.select_for_update()
+        .filter(
+            article_id__in={article_id for article_id, _, _ in counted},
+            hour__in={hour for _, hour, _ in counted},
+        )
+        .values_list("article_id", "hour", "host")
+    )
+    for article_id, hour, host in rows:
+        kept.setdefault((article_id, hour), set()).add(host)
+    return referrers.cap(counted, kept)
 
 
 def _add(model, key: tuple[str, ...], counted: Counter) -> None:

@@ -170,6 +170,15 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def no_views_remembered():
+    """The clients' views each process remembers (figures/repeats.py) never leak from one test
+    into another (SQLite gives a rolled-back article's id to the next one)."""
+    from figures import repeats
+
+    repeats.recent.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Test users' passwords need no protection; hashing them slowly only slows the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

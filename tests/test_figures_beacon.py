@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from figures import fold
+from figures.beacon import article_key
 from figures.models import HourlyReferrer, HourlyViews
 from tests.factories import make_article
-from tests.figures_helpers import SAME_ORIGIN, beacon
+from tests.figures_helpers import SAME_ORIGIN, beacon, bodiless
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,50 @@ def test_the_hour_is_utc_whatever_the_newsroom_time_zone(client, settings):
     hour = HourlyViews.objects.get(article=article).hour
     now = datetime.now(UTC)
     assert hour == now.replace(minute=0, second=0, microsecond=0)
+
+
+def test_a_view_without_a_body_counts_from_its_query_string(client, settings):
+    """What the page's script sends: a POST with no body, the view in its address."""
+    settings.FIGURES_SAMPLE_RATE = 10
+    article = make_article()
+    response = bodiless(client, article.pk, host="news.example.com:8443")
+    assert response.status_code == 204 and not response.cookies
+    assert _views(article) == 10
+    assert HourlyReferrer.objects.get(article=article).host == "news.example.com:8443"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "a=1",
+        "a=x&k=0&r=",
+        "a=1&k=0",
+        "a=1&k=0&r=&a=2",
+        "k=0&a=1&r=",
+        "a=-1&k=0&r=",
+        "a=99999999999999999999&k=0&r=",
+        "a=1&k=0&r=not%20a%20host%2Fwith%20a%20path",
+        "a=1&k=0&r=" + "x" * 600,
+    ],
+)
+def test_a_query_that_is_not_a_view_is_a_400(client, query):
+    response = bodiless(client, 1, query=query)
+    assert response.status_code == 400
+    assert "a=id&k=key&r=host" in response.content.decode()
+
+
+def test_a_view_in_both_the_query_and_a_body_is_a_400(client):
+    article = make_article()
+    query = f"a={article.pk}&k={article_key(article.pk)}&r="
+    response = client.post(
+        f"/figures/view?{query}", data="x", content_type="text/plain", **SAME_ORIGIN
+    )
+    assert response.status_code == 400
+    assert _views(article) == 0
+
+
+def test_a_view_without_a_body_from_another_site_is_refused(client):
+    article = make_article()
+    response = bodiless(client, article.pk, headers={"HTTP_SEC_FETCH_SITE": "cross-site"})
+    assert response.status_code == 403
+    assert _views(article) == 0

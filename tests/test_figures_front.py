@@ -16,7 +16,7 @@ from figures.beacon import MAX_BODY_BYTES, article_key
 from figures.models import HourlyReferrer, HourlyViews
 from newsroom import asgi, wsgi
 from tests.factories import make_article
-from tests.figures_helpers import BROWSER
+from tests.figures_helpers import BROWSER, a_reader
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,7 +41,7 @@ def _body(article, host="news.example.com") -> bytes:
     return json.dumps({"a": article.pk, "k": article_key(article.pk), "r": host}).encode()
 
 
-def ask_asgi(body: bytes, headers=GOOD, method="POST", pieces=1):
+def ask_asgi(body: bytes, headers=GOOD, method="POST", pieces=1, query=b"", reader=None):
     size = max(-(-len(body) // pieces), 1)
     sent, parts = [], [body[i : i + size] for i in range(0, len(body), size)] or [b""]
 
@@ -58,12 +58,12 @@ def ask_asgi(body: bytes, headers=GOOD, method="POST", pieces=1):
         "method": method,
         "path": "/figures/view",
         "raw_path": b"/figures/view",
-        "query_string": b"",
+        "query_string": query,
         "http_version": "1.1",
         "scheme": "http",
         "root_path": "",
         "server": ("testserver", 80),
-        "client": ("127.0.0.1", 50000),
+        "client": (reader or a_reader(), 50000),
         "headers": list(headers),
     }
     with ThreadPoolExecutor(max_workers=1) as thread:
@@ -73,10 +73,12 @@ def ask_asgi(body: bytes, headers=GOOD, method="POST", pieces=1):
     return start["status"], headers, b"".join(m.get("body", b"") for m in bodies).decode()
 
 
-def ask_wsgi(body: bytes, headers=GOOD, method="POST"):
+def ask_wsgi(body: bytes, headers=GOOD, method="POST", query=b"", reader=None):
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": "/figures/view",
+        "QUERY_STRING": query.decode("latin-1"),
+        "REMOTE_ADDR": reader or a_reader(),
         "SERVER_NAME": "testserver",
         "SERVER_PORT": "80",
         "wsgi.url_scheme": "http",
@@ -159,3 +161,72 @@ def test_the_process_tally_reaches_the_store_within_a_second_by_itself():
     assert [(c.article_id, c.host, c.views) for c in taken] == [
         (article.pk, "news.example.com", 30)
     ]
+
+
+def _query(article, host="news.example.com") -> bytes:
+    return f"a={article.pk}&k={article_key(article.pk)}&r={host}".encode()
+
+
+@pytest.mark.parametrize("ask", [ask_asgi, ask_wsgi], ids=["asgi", "wsgi"])
+def test_a_view_without_a_body_is_counted_from_its_query_string(ask, settings):
+    settings.FIGURES_SAMPLE_RATE = 10
+    article = make_article()
+    status, headers, body = ask(b"", GOOD[:4], query=_query(article))
+    assert (status, body) == (204, "")
+    assert "content-length" not in {n.lower() for n in headers}, "a 204 has no length"
+    fold.fold()
+    assert HourlyViews.objects.get(article=article).views == 10
+    assert HourlyReferrer.objects.get(article=article).host == "news.example.com"
+
+
+def test_a_view_without_a_body_is_answered_without_waiting_for_one():
+    article = make_article()
+    sent = []
+
+    async def receive():
+        raise AssertionError("a beacon with no body waits for none")
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/figures/view",
+        "query_string": _query(article),
+        "scheme": "http",
+        "client": ("198.51.100.7", 50000),
+        "headers": [*GOOD[:4], (b"content-length", b"0")],
+    }
+    asyncio.run(asgi.application(scope, receive, send))
+    assert sent[0]["status"] == 204
+
+
+@pytest.mark.parametrize("ask", [ask_asgi, ask_wsgi], ids=["asgi", "wsgi"])
+def test_a_flood_from_one_client_counts_once_before_django(ask, settings):
+    settings.FIGURES_SAMPLE_RATE = 1
+    article = make_article()
+    for _ in range(500):
+        assert ask(b"", GOOD[:4], query=_query(article), reader="203.0.113.9")[0] == 204
+    for reader in ("203.0.113.10", "203.0.113.11"):
+        ask(b"", GOOD[:4], query=_query(article), reader=reader)
+    fold.fold()
+    assert HourlyViews.objects.get(article=article).views == 3
+
+
+@pytest.mark.parametrize(("trusted", "counted"), [([], 1), (["127.0.0.1"], 3)])
+def test_the_front_reads_forwarded_for_as_django_does(settings, trusted, counted):
+    """From a trusted proxy only; several X-Forwarded-For headers are read as one list, read
+    from the right; X_Forwarded_For is not X-Forwarded-For."""
+    settings.FIGURES_SAMPLE_RATE = 1
+    settings.TRUSTED_PROXIES = trusted
+    article = make_article()
+    for forwarded in (
+        [(b"x-forwarded-for", b"198.51.100.1")],
+        [(b"x-forwarded-for", b"198.51.100.2"), (b"x-forwarded-for", b"127.0.0.1")],
+        [(b"x-forwarded-for", b"198.51.100.3"), (b"x_forwarded_for", b"198.51.100.1")],
+        [(b"x-forwarded-for", b"198.51.100.2")],
+    ):
+        ask_asgi(b"", [*GOOD[:4], *forwarded], query=_query(article), reader="127.0.0.1")
+    fold.fold()
+    assert HourlyViews.objects.get(article=article).views == counted

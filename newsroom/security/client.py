@@ -3,6 +3,7 @@ proxy (TRUSTED_PROXIES) passed it on; and what the site keeps of it: a hash, nev
 
 import functools
 import ipaddress
+import socket
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
@@ -13,32 +14,71 @@ def _networks(proxies: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies)
 
 
+@functools.lru_cache(maxsize=8)
+def _addresses(proxies: tuple[str, ...]) -> frozenset[str]:
+    """The proxies named by one address, as text: found without parsing the address."""
+    return frozenset(
+        str(network.network_address) for network in _networks(proxies) if network.num_addresses == 1
+    )
+
+
 def is_trusted_proxy(address: str) -> bool:
     """Whether `address` is one of TRUSTED_PROXIES (an address, or in one of its networks)."""
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
+    return bool(_trusted(address))
+
+
+def _trusted(address: str) -> bool | None:
+    """Whether `address` is a trusted proxy; None when it is not an address at all (with no
+    proxy trusted, no address is read)."""
+    proxies = tuple(settings.TRUSTED_PROXIES)
+    if not proxies:
         return False
-    return any(ip in network for network in _networks(tuple(settings.TRUSTED_PROXIES)))
+    if address in _addresses(proxies):
+        return True
+    ip = _ip(address.strip())
+    if ip is None:
+        return None
+    return any(ip in network for network in _networks(proxies))
+
+
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address, or None when it is not one. An IPv4 address is read by the C library (as
+    strictly as `ipaddress`: four decimal numbers, no leading zeros), four times faster: every
+    beacon from behind the proxy has one to read."""
+    try:
+        return ipaddress.IPv4Address(socket.inet_pton(socket.AF_INET, address))
+    except (OSError, ValueError):  # not an IPv4 address (ValueError: a NUL in it)
+        pass
+    try:
+        return ipaddress.ip_address(address)
+    except ValueError:
+        return None
 
 
 def client_address(request) -> str:
-    """The reader's address. From a trusted proxy: the first address in X-Forwarded-For, read
-    from the right, that is not a trusted proxy too (each proxy adds the address it was sent
-    from; what lies to the left of that the client may have written itself). From anyone
-    else: the connection's address, whatever the request says."""
-    peer = request.META.get("REMOTE_ADDR", "")
+    """The reader's address, as `forwarded_client` reads it from the request."""
+    return forwarded_client(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", "")
+    )
+
+
+def forwarded_client(peer: str, forwarded_for: str) -> str:
+    """The reader's address from the connection's (`peer`) and X-Forwarded-For. From a trusted
+    proxy: the first address in X-Forwarded-For, read from the right, that is not a trusted
+    proxy too (each proxy adds the address it was sent from; what lies to the left of that the
+    client may have written itself). From anyone else: the connection's address, whatever the
+    request says. Entry points that answer before Django (figures/front.py) call it with the
+    same two values Django would see."""
     if not is_trusted_proxy(peer):
         return peer
     client = peer
-    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+    for hop in reversed(forwarded_for.split(",")):
         hop = hop.strip()
-        try:
-            ipaddress.ip_address(hop)
-        except ValueError:
+        trusted = _trusted(hop)
+        if trusted is None:
             break  # not an address a proxy wrote: the last one read is all that is known
         client = hop
-        if not is_trusted_proxy(hop):
+        if not trusted:
             break
     return client
 
