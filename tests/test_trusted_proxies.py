@@ -43,6 +43,22 @@ def test_with_no_trusted_proxy_the_connection_address_counts(rf, settings):
     assert _address(rf, "127.0.0.1", "198.51.100.7") == "127.0.0.1"
 
 
+def test_a_proxy_on_our_network_that_is_not_trusted_is_named_once_in_the_log(rf, settings, caplog):
+    """Behind a proxy left out of TRUSTED_PROXIES every reader is one client: the operator is
+    told which address to add, once; a public address writing the header is not worth a line."""
+    from newsroom.security import client
+
+    client._warn_untrusted_proxy.cache_clear()
+    settings.TRUSTED_PROXIES = []
+    for _ in range(3):
+        _address(rf, "10.0.0.9", "198.51.100.7")
+    _address(rf, "93.184.216.34", "6.6.6.6")
+    _address(rf, "10.0.0.10", "")  # no header: nothing to say
+    warned = [r.getMessage() for r in caplog.records if "TRUSTED_PROXIES" in r.getMessage()]
+    assert len(warned) == 1 and "10.0.0.9" in warned[0], warned
+    assert "198.51.100.7" not in warned[0], "the reader's own address is never logged"
+
+
 @pytest.mark.django_db
 def test_a_guesser_at_the_app_port_cannot_escape_the_lock_by_writing_addresses(
     settings, django_user_model

@@ -3,10 +3,13 @@ proxy (TRUSTED_PROXIES) passed it on; and what the site keeps of it: a hash, nev
 
 import functools
 import ipaddress
+import logging
 import socket
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=8)
@@ -70,6 +73,8 @@ def forwarded_client(peer: str, forwarded_for: str) -> str:
     request says. Entry points that answer before Django (figures/front.py) call it with the
     same two values Django would see."""
     if not is_trusted_proxy(peer):
+        if forwarded_for:
+            _warn_untrusted_proxy(peer)
         return peer
     client = peer
     for hop in reversed(forwarded_for.split(",")):
@@ -81,6 +86,22 @@ def forwarded_client(peer: str, forwarded_for: str) -> str:
         if not trusted:
             break
     return client
+
+
+@functools.cache
+def _warn_untrusted_proxy(peer: str) -> None:
+    """Say once per process and address that a proxy on our own network passes X-Forwarded-For
+    but is not trusted: then every reader behind it is one client to the rate limits and to
+    story figures (a story counted once in ten minutes). From a public address the header is a
+    client's own invention, and nothing is said."""
+    ip = _ip(peer)
+    if ip is not None and (ip.is_private or ip.is_loopback):
+        logger.warning(
+            "X-Forwarded-For came from %s, which TRUSTED_PROXIES does not name, so readers behind "
+            "it all count as one client (rate limits, story figures); if it is your proxy, add it "
+            "to TRUSTED_PROXIES",
+            peer,
+        )
 
 
 def address_hash(address: str) -> str:
