@@ -3,6 +3,8 @@ own query), a link from a story's form to its figures page (views per hour as an
 the figures in a table, referring hosts, replies and reports), and the day's stories ranked;
 for editors and writers, not for moderators."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -46,6 +48,8 @@ def test_the_article_list_reads_the_views_in_its_own_query(
     editor_client.get(LIST)  # the session, the sites framework: read once
     with django_assert_num_queries(13):
         assert editor_client.get(LIST).status_code == 200
+    with django_assert_num_queries(13):  # sorted by views: the same query, ordered
+        assert editor_client.get(LIST, {"o": "-6"}).status_code == 200
 
 
 def test_the_list_sorts_by_views(editor_client):
@@ -54,6 +58,26 @@ def test_the_list_sorts_by_views(editor_client):
     _read(busy, 500)
     column = "6"  # headline, status, publish_at, byline, section, views
     page = editor_client.get(LIST, {"o": f"-{column}"}).content.decode()
+    assert page.index("Busy story") < page.index("Quiet story")
+
+
+def _views_heading_link(page: str) -> str:
+    heading = re.search(
+        r'<th scope="col" class="([^"]*)column-views_24h[^"]*">(.*?)</th>', page, re.S
+    )
+    assert heading and "sortable" in heading[1], "the views heading is a sort link"
+    return html.unescape(re.search(r'<a href="([^"]*)">Views', heading[2])[1])
+
+
+def test_the_views_heading_sorts_the_list_both_ways(editor_client):
+    quiet, busy = make_article(headline="Quiet story"), make_article(headline="Busy story")
+    _read(quiet, 1)
+    _read(busy, 500)
+    ascending = _views_heading_link(editor_client.get(LIST).content.decode())
+    page = editor_client.get(LIST + ascending).content.decode()
+    assert page.index("Quiet story") < page.index("Busy story")
+    descending = _views_heading_link(page)
+    page = editor_client.get(LIST + descending).content.decode()
     assert page.index("Busy story") < page.index("Quiet story")
 
 
