@@ -6,7 +6,7 @@ page view (the page reads them in one query: `articles/read_next.py`).
   standfirst, sharing topics counting too; elsewhere stories sharing its topics, most shared
   first, newest among equals. Kept per story (`RelatedLink`).
 - **More in <section>**: the newest stories of the story's section (`Topic.newest_ids`, read
-  with the story's section).
+  with the story's section), leaving out those Related shows: never a story twice.
 
 Both keep spares and count scheduled stories in: the page shows the first that readers may
 see (`published()`), so a scheduled story appears at its time with no job to run, and one taken

@@ -189,14 +189,32 @@ def test_stories_with_the_same_words_are_related_on_postgresql_and_by_topics_els
 
 
 def test_more_in_the_section_lists_its_newest_stories_but_the_story_itself(editor):
+    """The section's other stories are also close to the story (they share its section), so
+    Related takes four of them and More in goes on with the next newest."""
     world = make_topic(name="World")
     stories = [
-        published(editor, headline=f"World story {n}", primary_topic=world) for n in range(1, 7)
+        published(editor, headline=f"World story {n}", primary_topic=world) for n in range(1, 11)
     ]
     page = page_text(Client(), stories[-1].get_absolute_url())
     assert 'id="read-next-section">More in <a href="/' in page
-    assert _listed(page, "section") == [f"World story {n}" for n in (5, 4, 3, 2)]
-    assert section_on_page(stories[2]) == [f"World story {n}" for n in (6, 5, 4, 2)]
+    shown_related, shown_section = _listed(page, "related"), _listed(page, "section")
+    newest_first = [f"World story {n}" for n in range(9, 0, -1)]
+    assert len(shown_related) == 4
+    assert shown_section == [h for h in newest_first if h not in shown_related][:4]
+
+
+def test_a_story_in_related_is_not_repeated_in_more_in_the_section(editor):
+    world = make_topic(name="World")
+    older = [published(editor, headline=f"World story {n}", primary_topic=world) for n in (1, 2)]
+    published(editor, headline="World story 3", primary_topic=world)
+    story = make_article(
+        status=Article.Status.DRAFT, headline="The story", standfirst="", primary_topic=world
+    )
+    choose(story, *older)
+    workflow.transition(story, "publish", by=editor)
+    page = page_text(Client(), story.get_absolute_url())
+    assert _listed(page, "related") == ["World story 1", "World story 2", "World story 3"]
+    assert _listed(page, "section") == [], "each of the section's stories is in Related already"
 
 
 def test_a_scheduled_story_joins_the_lists_at_its_time(editor, clock):
@@ -210,8 +228,8 @@ def test_a_scheduled_story_joins_the_lists_at_its_time(editor, clock):
     )
     assert section_on_page(story) == [] and related_on_page(story) == []
     clock.advance(2 * 3600)
-    assert section_on_page(story) == ["Out in an hour"]
     assert related_on_page(story) == ["Out in an hour"], "it shares the section"
+    assert section_on_page(story) == [], "shown in Related, not again in More in"
 
 
 def test_the_block_sits_under_the_story_and_share_block_before_the_replies(editor):
