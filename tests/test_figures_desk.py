@@ -101,9 +101,68 @@ def test_a_story_figures_page_has_its_chart_table_hosts_replies_and_reports(edit
     assert html.count("<rect ") == 6, "one bar an hour since publication, empty ones too"
     assert "65 views in 6 hours" in html
     assert "<td>40</td>" in html and "<td>25</td>" in html
-    assert "news.example.com" in html and "No site named" in html
-    assert "<dt>Replies</dt><dd>2 <small>(1 shown)</small></dd>" in html
-    assert "<dt>Reports</dt><dd>2</dd>" in html
+    assert _sources(html) == {"news.example.com": 40, DIRECT: 25}
+    assert "<dt>Replies, all</dt><dd>2 <small>(1 shown)</small></dd>" in html
+    assert "<dt>Reports, all</dt><dd>2</dd>" in html
+
+
+def _sources(html: str) -> dict[str, int]:
+    """The "Where readers came from" table: {site: views}."""
+    table = html[html.index("Where readers came from") :]
+    table = table[: table.index("</table>")]
+    return {site: int(n) for site, n in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td>", table)}
+
+
+DIRECT = "Direct: no site named (typed, bookmarked, an app)"
+
+
+def test_direct_visits_have_their_row_however_many_sites_sent_readers(editor_client):
+    article = make_article(publish_at=timezone.now() - timedelta(hours=5))
+    for n in range(12):
+        HourlyReferrer.objects.create(
+            article=article, hour=_hour(2), host=f"site{n}.example", views=50 + n
+        )
+    _read(article, 3, hours_ago=1, host="")
+    html = editor_client.get(reverse("admin:figures_story", args=[article.pk])).content.decode()
+    sources = _sources(html)
+    assert sources[DIRECT] == 3
+    assert len(sources) == 11, "the ten sites most readers came from, and the direct visits"
+    assert list(sources)[-1] == DIRECT, "most views first"
+
+
+def test_a_story_read_only_from_other_sites_shows_no_direct_visits(editor_client):
+    article = make_article(publish_at=timezone.now() - timedelta(hours=5))
+    _read(article, 7, hours_ago=1, host="news.example.com")
+    html = editor_client.get(reverse("admin:figures_story", args=[article.pk])).content.decode()
+    assert _sources(html) == {"news.example.com": 7, DIRECT: 0}
+
+
+def test_every_figure_of_a_story_page_says_its_window(editor_client):
+    """An older story: its views, busiest hour and sources all from the last fortnight, named
+    so; today's views since midnight, the same figure as Stories read today."""
+    article = make_article(publish_at=timezone.now() - timedelta(days=30))
+    _read(article, 900, hours_ago=20 * 24, host="old.example")
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    yesterday = int((timezone.now() - midnight) / timedelta(hours=1)) + 2
+    _read(article, 40, hours_ago=yesterday, host="news.example.com")
+    _read(article, 5, hours_ago=0, host="news.example.com")
+    html = editor_client.get(reverse("admin:figures_story", args=[article.pk])).content.decode()
+    assert "<dt>Views today</dt><dd>5</dd>" in html
+    assert "<dt>Views in the last 14 days</dt><dd>45</dd>" in html
+    assert "<dt>Busiest hour in the last 14 days</dt><dd>40</dd>" in html
+    assert "<h2>Views per hour in the last 14 days</h2>" in html
+    assert "<h2>Where readers came from in the last 14 days</h2>" in html
+    assert _sources(html) == {"news.example.com": 45, DIRECT: 0}
+    today = editor_client.get(TODAY).content.decode()
+    assert "<td>5</td>" in today, "the same figure for today as Stories read today"
+
+
+def test_a_new_story_counts_since_publication(editor_client):
+    article = make_article(publish_at=timezone.now() - timedelta(hours=3))
+    _read(article, 8, hours_ago=1)
+    html = editor_client.get(reverse("admin:figures_story", args=[article.pk])).content.decode()
+    assert "<dt>Views since publication</dt><dd>8</dd>" in html
+    assert "<h2>Where readers came from since publication</h2>" in html
 
 
 def test_a_story_without_views_says_so(editor_client):
@@ -119,6 +178,7 @@ def test_today_ranks_the_stories_read_since_midnight(editor_client, settings):
     html = editor_client.get(TODAY).content.decode()
     assert html.index("Most of all") < html.index("Second most")
     assert "<td>20</td>" in html
+    assert "Most read, as readers see it: the last 24 hours" in html, "its own window, named"
 
 
 @pytest.mark.parametrize("stories", [2, 30])
