@@ -27,7 +27,7 @@ from functools import reduce
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -193,11 +193,12 @@ def refresh_around(article_pk: int) -> str:
     article = Article.objects.filter(pk=article_pk).first()
     if article is None:
         return f"story {article_pk} is gone: its deletion saw to its neighbours"
-    around = neighbours(article)
-    changed = refresh([article.pk])
-    around |= set(RelatedLink.objects.filter(article=article).values_list("related_id", flat=True))
-    changed |= refresh(around)
-    _purge(changed)
+    with transaction.atomic():  # readers see each list whole; the purge once it is written
+        around = neighbours(article)
+        changed = refresh([article.pk])
+        listed = RelatedLink.objects.filter(article=article).values_list("related_id", flat=True)
+        changed |= refresh(around | set(listed))
+        _purge(changed)
     return f"related lists around story {article_pk}: {len(changed)} changed"
 
 
@@ -205,8 +206,9 @@ def refresh_around(article_pk: int) -> str:
 def refresh_without(pks: list[int], deleted_pk: int) -> str:
     """The lists of a deleted story's neighbours, without it; those that changed purged (those
     that showed it are purged with the story itself, `purging.py`)."""
-    changed = refresh(pks, excluded=[deleted_pk])
-    _purge(changed)
+    with transaction.atomic():
+        changed = refresh(pks, excluded=[deleted_pk])
+        _purge(changed)
     return f"related lists without story {deleted_pk}: {len(changed)} changed"
 
 
