@@ -26,8 +26,9 @@ def block(request, article: Article) -> SafeString:
 
 
 def stories(article: Article) -> tuple[list[Article], list[Article]]:
-    """(related, more in the section): one query. Each list is whole by itself: a story may be
-    in both (a close story that is also among the section's newest)."""
+    """(related, more in the section): one query. A story shown in Related is not shown again
+    in More in: the section's list goes on to its next newest instead (the section keeps
+    spares for this, `related.SECTION_KEPT`)."""
     section = article.primary_topic
     section_ids = [pk for pk in (section.newest_ids if section else []) if pk != article.pk]
     links = RelatedLink.objects.filter(article=article)
@@ -43,8 +44,9 @@ def stories(article: Article) -> tuple[list[Article], list[Article]]:
     )
     found = list(found)
     related = sorted((a for a in found if a.place is not None), key=lambda a: a.place)[:SHOWN]
+    in_related = {a.pk for a in related}
     newest = sorted(
-        (a for a in found if a.pk in section_ids),
+        (a for a in found if a.pk in section_ids and a.pk not in in_related),
         key=lambda a: (a.publish_at, a.pk),
         reverse=True,
     )

@@ -6,17 +6,19 @@ page view (the page reads them in one query: `articles/read_next.py`).
   standfirst, sharing topics counting too; elsewhere stories sharing its topics, most shared
   first, newest among equals. Kept per story (`RelatedLink`).
 - **More in <section>**: the newest stories of the story's section (`Topic.newest_ids`, read
-  with the story's section).
+  with the story's section), leaving out those Related shows: never a story twice.
 
 Both keep spares and count scheduled stories in: the page shows the first that readers may
 see (`published()`), so a scheduled story appears at its time with no job to run, and one taken
 back never shows, even before the lists are written again.
 
 A story's list is written again when it, or a neighbour (a story it lists, that lists it or
-that chose it), is published, scheduled, changed, unpublished or deleted; the block of a
-published story whose list changed is purged (`related-<pk>`). A section's list changes only
-with what its listings show, which the `topic-<pk>` purge covers already (`purging.py`). The
-daily jobs write every list again, so stories no event touched catch up.
+that chose it), is published, scheduled, changed, unpublished or deleted, by a background task
+(`refresh_around`, `refresh_without`): the similarity search is not the editor's to wait for.
+The block of a published story whose list changed is purged (`related-<pk>`) when the task has
+written it. A section's list is written at once, inside the change: it changes only with what
+its listings show, and the `topic-<pk>` purge at the change's commit (`purging.py`) must find
+it written. The daily jobs write every list again, so stories no event touched catch up.
 """
 
 from collections import defaultdict
@@ -25,10 +27,11 @@ from functools import reduce
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_tasks import task
 
 from articles import events
 from articles.models import MAX_CHOSEN, Article, RelatedChoice, RelatedLink, Topic
@@ -182,22 +185,49 @@ def _purge(changed: set[int]) -> None:
     purge(*map(related_tag, shown))
 
 
+@task()
+def refresh_around(article_pk: int) -> str:
+    """The lists of a story just published, scheduled, unpublished or changed, and of its
+    neighbours (those it listed, lists now, that list it or that chose it); the blocks of
+    those whose list changed purged."""
+    article = Article.objects.filter(pk=article_pk).first()
+    if article is None:
+        return f"story {article_pk} is gone: its deletion saw to its neighbours"
+    with transaction.atomic():  # readers see each list whole; the purge once it is written
+        around = neighbours(article)
+        changed = refresh([article.pk])
+        listed = RelatedLink.objects.filter(article=article).values_list("related_id", flat=True)
+        changed |= refresh(around | set(listed))
+        _purge(changed)
+    return f"related lists around story {article_pk}: {len(changed)} changed"
+
+
+@task()
+def refresh_without(pks: list[int], deleted_pk: int) -> str:
+    """The lists of a deleted story's neighbours, without it; those that changed purged (those
+    that showed it are purged with the story itself, `purging.py`)."""
+    with transaction.atomic():
+        changed = refresh(pks, excluded=[deleted_pk])
+        _purge(changed)
+    return f"related lists without story {deleted_pk}: {len(changed)} changed"
+
+
 def _article_changed(sender, article: Article, before: events.Listing | None = None, **kwargs):
-    """Published, scheduled, unpublished or changed: its list, its neighbours' and its
-    sections'."""
-    around = neighbours(article)
-    changed = refresh([article.pk])
-    around |= set(RelatedLink.objects.filter(article=article).values_list("related_id", flat=True))
-    changed |= refresh(around)
+    """Published, scheduled, unpublished or changed: its sections' lists now, its own and its
+    neighbours' in the background."""
     refresh_sections([article.primary_topic_id, before and before.primary_topic_id])
-    _purge(changed)
+    # Inside the change's transaction: the queue is a table (django-tasks' database backend),
+    # so the task is queued if, and only if, the change commits.
+    refresh_around.enqueue(article.pk)
 
 
 def _article_deleted(sender, article: Article, **kwargs):
-    """Sent while its rows can still be read: its neighbours' lists and its section's without
-    it."""
-    _purge(refresh(neighbours(article), excluded=[article.pk]))
+    """Sent while its rows can still be read: its section's list without it now, and, in the
+    background, its neighbours' (found now, while its links still name them)."""
     refresh_sections([article.primary_topic_id], excluded=[article.pk])
+    around = neighbours(article)
+    if around:
+        refresh_without.enqueue(sorted(around), article.pk)
 
 
 def refresh_all() -> set[int]:

@@ -51,15 +51,19 @@ class FiguresAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         article = get_object_or_404(Article.objects.select_related("primary_topic"), pk=pk)
-        hours = reports.hours(article)
+        now = timezone.now()
+        hours = reports.hours(article, now=now)
         drawn = chart.views_chart(hours, title=f"Views per hour of “{article.headline}”")
         context = {
             **self.admin_site.each_context(request),
             "title": f"Figures: {article.headline}",
             "article": article,
+            "window": reports.window(article, now=now),
             "chart": drawn,
+            "views_today": reports.views_today(article, now=now),
+            "today": timezone.localdate(now),
             "hours": [h for h in hours if h.views],
-            "referrers": reports.referrers(article),
+            "referrers": reports.referrers(article, now=now),
             "replies": reports.replies(article),
             "opts": self.opts,
             "change_url": reverse("admin:articles_article_change", args=[article.pk]),

@@ -17,12 +17,13 @@ class FiguresConfig(AppConfig):
     def ready(self):
         from articles.admin.extensions import DeskLink, ListColumn, add_desk_link, add_list_column
         from articles.page import PagePart, add_to_article_page
-        from figures import desk, page, purging, tasks
+        from figures import desk, page, purging, retention, tasks
         from newsroom.tasks import daily_jobs, worker_starting
 
         purging.connect()
         worker_starting.connect(tasks.schedule, dispatch_uid="figures-fold")
         daily_jobs.connect(tasks.schedule, dispatch_uid="figures-fold-daily")
+        daily_jobs.connect(retention.prune_daily, dispatch_uid="figures-prune-daily")
         # The most-read stories and the beacon, under every published story (not previews).
         add_to_article_page(PagePart(select_related=(), context=page.article_part))
         add_list_column(

@@ -1,6 +1,8 @@
-"""A story's views per hour as an SVG bar chart, drawn on the server: no script, no
-third-party library. The chart is an image with a title and a description; the desk page puts
-the same figures in a table beside it, for screen readers and for copying."""
+"""A story's views per hour as a bar chart drawn on the server: no script, no third-party
+library. The bars are an SVG image with a title and a description; the axis labels are text
+beside it in the page, not in the image, so they keep the page's own size however narrow the
+screen shrinks the bars (in the image they would shrink with it, to 6 px on a phone). The desk
+page puts the same figures in a table under it, for screen readers and for copying."""
 
 from dataclasses import dataclass
 
@@ -9,66 +11,63 @@ from django.utils.html import format_html, format_html_join
 
 from figures.reports import Hour
 
-WIDTH, HEIGHT = 720, 220
-LEFT, BOTTOM, TOP = 48, 24, 12  # room for the axis labels
+# The image's own units: the bars stretch to the width the page gives them.
+WIDTH, HEIGHT = 720, 200
 
 
 @dataclass(frozen=True)
 class Chart:
-    svg: str
+    html: str
     peak: int
     total: int
 
 
-def views_chart(hours: list[Hour], *, title: str) -> Chart:
-    peak = max((h.views for h in hours), default=0)
-    total = sum(h.views for h in hours)
-    plot_w, plot_h = WIDTH - LEFT, HEIGHT - BOTTOM - TOP
-    step = plot_w / max(len(hours), 1)
+def _when(hour: Hour) -> str:
+    return f"{timezone.localtime(hour.start):%d %b %H:00}"
+
+
+def _bars(hours: list[Hour], peak: int) -> str:
+    step = WIDTH / max(len(hours), 1)
     bar = min(max(step * 0.8, 1), 48)
-    bars = format_html_join(
+    return format_html_join(
         "",
         '<rect x="{}" y="{}" width="{}" height="{}"></rect>',
         (
-            (
-                f"{LEFT + n * step:.1f}",
-                f"{TOP + plot_h - height:.1f}",
-                f"{bar:.1f}",
-                f"{height:.1f}",
-            )
+            (f"{n * step:.1f}", f"{HEIGHT - height:.1f}", f"{bar:.1f}", f"{height:.1f}")
             for n, h in enumerate(hours)
-            for height in [h.views / peak * plot_h if peak else 0]
+            for height in [h.views / peak * HEIGHT if peak else 0]
         ),
     )
-    first = timezone.localtime(hours[0].start) if hours else None
-    last = timezone.localtime(hours[-1].start) if hours else None
+
+
+def views_chart(hours: list[Hour], *, title: str) -> Chart:
+    """The chart, with its busiest hour and its total. The time axis names the first, middle
+    and last hours; the middle one is left out on a narrow screen (`figures.css`)."""
+    peak = max((h.views for h in hours), default=0)
+    total = sum(h.views for h in hours)
     description = (
-        f"{total} views in {len(hours)} hours from {first:%d %b %H:00} to {last:%d %b %H:00}; "
+        f"{total} views in {len(hours)} hours from {_when(hours[0])} to {_when(hours[-1])}; "
         f"at most {peak} in one hour."
         if hours
         else "No hours to show yet."
     )
-    svg = format_html(
-        '<svg class="figures-chart" viewBox="0 0 {w} {h}" role="img" '
-        'aria-labelledby="chart-title chart-desc">'
+    ticks = [hours[0], hours[len(hours) // 2], hours[-1]] if len(hours) > 2 else hours
+    html = format_html(
+        '<div class="figures-chart">'
+        '<div class="figures-chart-y" aria-hidden="true"><span>{peak}</span><span>0</span></div>'
+        '<svg class="figures-chart-bars" viewBox="0 0 {w} {h}" preserveAspectRatio="none" '
+        'role="img" aria-labelledby="chart-title chart-desc">'
         '<title id="chart-title">{title}</title><desc id="chart-desc">{desc}</desc>'
-        '<line x1="{left}" y1="{base}" x2="{w}" y2="{base}" class="axis"></line>'
-        '<text x="{lx}" y="{ty}" class="label" text-anchor="end">{peak}</text>'
-        '<text x="{lx}" y="{base}" class="label" text-anchor="end">0</text>'
-        '<text x="{left}" y="{h}" class="label">{start}</text>'
-        '<text x="{w}" y="{h}" class="label" text-anchor="end">{end}</text>'
-        '<g class="bars">{bars}</g></svg>',
+        '<g class="bars">{bars}</g>'
+        '<line x1="0" y1="{h}" x2="{w}" y2="{h}" class="axis" '
+        'vector-effect="non-scaling-stroke"></line></svg>'
+        '<div class="figures-chart-x" aria-hidden="true">{ticks}</div></div>',
         w=WIDTH,
-        h=HEIGHT - 4,
+        h=HEIGHT,
         title=title,
         desc=description,
-        left=LEFT,
-        base=TOP + plot_h,
-        lx=LEFT - 6,
-        ty=TOP + 10,
         peak=peak,
-        start=f"{first:%d %b %H:00}" if first else "",
-        end=f"{last:%d %b %H:00}" if last else "",
-        bars=bars,
+        bars=_bars(hours, peak),
+        ticks=format_html_join("", "<span>{}</span>", ((_when(h),) for h in ticks)),
     )
-    return Chart(svg=svg, peak=peak, total=total)
+    return Chart(html=html, peak=peak, total=total)

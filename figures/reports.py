@@ -24,36 +24,76 @@ class Hour:
     views: int
 
 
+@dataclass(frozen=True)
+class Window:
+    """The hours a story's figures page counts, all its figures alike: since publication, or
+    the last MAX_HOURS for an older story. `label` names it on the page."""
+
+    start: datetime
+    end: datetime
+    label: str
+
+
 def hour_start(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def hours(article: Article, *, now=None) -> list[Hour]:
-    """Views in each hour since publication (every hour, none left out), at most MAX_HOURS."""
-    now = hour_start(now or timezone.now())
+def midnight(*, now=None) -> datetime:
+    """The start of today in the newsroom's time zone: what "today" means at the desk."""
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def window(article: Article, *, now=None) -> Window:
+    end = hour_start(now or timezone.now())
     start = hour_start(article.publish_at or article.created_at)
-    start = max(start, now - timedelta(hours=MAX_HOURS - 1))
-    if start > now:
+    if start > end - timedelta(hours=MAX_HOURS - 1):
+        return Window(start, end, "since publication")
+    return Window(end - timedelta(hours=MAX_HOURS - 1), end, f"in the last {MAX_HOURS // 24} days")
+
+
+def hours(article: Article, *, now=None) -> list[Hour]:
+    """Views in each hour of the story's window (every hour, none left out)."""
+    counted_in = window(article, now=now)
+    start, end = counted_in.start, counted_in.end
+    if start > end:
         return []
     counted = dict(
-        HourlyViews.objects.filter(article=article, hour__gte=start, hour__lte=now).values_list(
+        HourlyViews.objects.filter(article=article, hour__gte=start, hour__lte=end).values_list(
             "hour", "views"
         )
     )
-    span = int((now - start) / timedelta(hours=1)) + 1
+    span = int((end - start) / timedelta(hours=1)) + 1
     moments = (start + timedelta(hours=n) for n in range(span))
     return [Hour(m, counted.get(m, 0)) for m in moments]
 
 
-def referrers(article: Article) -> list[tuple[str, int]]:
-    """The hosts most readers came from, with their views; "" for none named."""
-    rows = (
-        HourlyReferrer.objects.filter(article=article)
+def referrers(article: Article, *, now=None) -> list[tuple[str, int]]:
+    """Where readers came from in the story's window, most views first: the TOP_HOSTS hosts
+    most readers came from, and always the direct visits ("": no site named, from a link
+    typed, bookmarked or opened from an app), however they rank. Empty when nothing was
+    counted."""
+    counted_in = window(article, now=now)
+    rows = HourlyReferrer.objects.filter(
+        article=article, hour__gte=counted_in.start, hour__lte=counted_in.end
+    )
+    named = (
+        rows.exclude(host="")
         .values("host")
         .annotate(total=Sum("views"))
         .order_by("-total", "host")[:TOP_HOSTS]
     )
-    return [(row["host"], row["total"]) for row in rows]
+    direct = rows.filter(host="").aggregate(total=Coalesce(Sum("views"), 0))["total"]
+    found = [(row["host"], row["total"]) for row in named]
+    if not found and not direct:
+        return []
+    return sorted([*found, ("", direct)], key=lambda row: -row[1])
+
+
+def views_today(article: Article, *, now=None) -> int:
+    """The story's views since midnight, as *Stories read today* counts them."""
+    since = midnight(now=now)
+    counted = HourlyViews.objects.filter(article=article, hour__gte=since)
+    return counted.aggregate(total=Coalesce(Sum("views"), 0))["total"]
 
 
 def replies(article: Article) -> dict[str, int]:
@@ -80,9 +120,8 @@ def views_since(since: datetime):
 def today(*, now=None) -> list[Article]:
     """The stories read today (since midnight in the newsroom's time zone), most read first,
     each with `views_today`: one query."""
-    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return list(
-        Article.objects.annotate(views_today=views_since(midnight))
+        Article.objects.annotate(views_today=views_since(midnight(now=now)))
         .filter(views_today__gt=0)
         .select_related("primary_topic")
         .order_by("-views_today", "-publish_at")[:TODAY_LIMIT]

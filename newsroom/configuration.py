@@ -189,6 +189,17 @@ def sample_rate(env) -> int:
     return int(rate)
 
 
+def retention_days(env) -> int:
+    """FIGURES_RETENTION_DAYS: days the story figures' hourly rows are kept."""
+    days = env.str("FIGURES_RETENTION_DAYS", default="400").strip()
+    if not days.isdigit() or int(days) < 14:
+        raise ImproperlyConfigured(
+            "FIGURES_RETENTION_DAYS must be a whole number of days, at least 14 (a story's "
+            f"figures page shows its last fortnight), such as 400; got {days!r}."
+        )
+    return int(days)
+
+
 def live_pages(env) -> tuple[int, int]:
     """(updates a live page shows, seconds between an open page's asks for new ones)."""
     per_page = env.int("LIVE_UPDATES_PER_PAGE", default=20)

@@ -348,6 +348,8 @@ NEWSLETTER_CONFIRM_HOURS = env.int("NEWSLETTER_CONFIRM_HOURS", default=48)
 # Story figures (figures/): one page view in this many is counted by the readers' browsers, and
 # counted as this many; the others cost the server nothing. 1 counts every view.
 FIGURES_SAMPLE_RATE = configuration.sample_rate(env)
+# Days the figures' hourly rows are kept; older ones are deleted by the daily jobs.
+FIGURES_RETENTION_DAYS = configuration.retention_days(env)
 # The proxies in front (Varnish, a load balancer) whose X-Forwarded-For and X-Request-ID are
 # believed: addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8). From anyone else the
 # connection's own address counts (newsroom/security/client.py).

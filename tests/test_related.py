@@ -1,6 +1,7 @@
 """Under every story, "Related" and "More in <section>": the chosen stories first, in order,
 then the closest others; never the story itself, never twice, never one readers may not see;
-kept when stories are published, unpublished or deleted, and purged then."""
+kept when stories are published, unpublished or deleted (the related lists by the worker, the
+sections' at once), and purged then."""
 
 import re
 from datetime import timedelta
@@ -12,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import changes, related, workflow
-from articles.models import Article
+from articles.models import Article, RelatedLink
 from newsroom.pagecache import sequence
-from tests.factories import cache_use, make_article, make_topic, page_text, warm
+from tests.factories import cache_use, make_article, make_topic, page_text, run_worker, warm
 from tests.test_cache_tags import PurgeReceiver, purge_server  # noqa: F401 - a fixture
+from tests.test_workflow import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +39,12 @@ def section_on_page(article, client=None) -> list[str]:
 
 
 def published(editor, **fields) -> Article:
-    """A story published through the workflow, as the desk publishes it (no standfirst: the
-    factory's share their words, which PostgreSQL's similarity would take for a relation)."""
+    """A story published through the workflow, as the desk publishes it, and the worker's
+    background work done (no standfirst: the factory's share their words, which PostgreSQL's
+    similarity would take for a relation)."""
     article = make_article(status=Article.Status.DRAFT, **{"standfirst": ""} | fields)
     workflow.transition(article, "publish", by=editor)
+    run_worker()
     return article
 
 
@@ -60,10 +64,32 @@ def test_chosen_stories_come_first_in_their_order_then_stories_sharing_a_topic(e
     )
     choose(story, second, first)
     workflow.transition(story, "publish", by=editor)
+    run_worker()
     assert related_on_page(story) == ["Chosen second", "Chosen first", "Floods ahead"]
     assert related_on_page(sharing) == ["Main report"], "its neighbour's list took the story in"
     links = list(story.related_links.values_list("related_id", "chosen"))
     assert links[:2] == [(second.pk, True), (first.pk, True)]
+
+
+def test_the_desk_publishes_at_once_and_the_worker_writes_the_related_lists(editor_client, editor):
+    floods = make_topic(name="Floods")
+    story = published(editor, headline="The story", topics=[floods])
+    warm(story.get_absolute_url())
+    neighbour = make_article(
+        status=Article.Status.DRAFT, headline="A neighbour", standfirst="", topics=[floods]
+    )
+    data = change_form_data(neighbour) | {"topics": [floods.pk], "_transition": "publish"}
+    url = reverse("admin:articles_article_change", args=[neighbour.pk])
+    assert editor_client.post(url, data).status_code == 302
+    assert not RelatedLink.objects.filter(article=neighbour).exists(), "not in the request"
+    assert related_on_page(neighbour) == []
+    before = sequence.current()
+    run_worker()
+    purged = sequence.purged_since(before, sequence.current())
+    assert {f"related-{story.pk}", f"related-{neighbour.pk}"} <= purged
+    assert cache_use(story.get_absolute_url()) == "miss", "the block listing it now was purged"
+    assert related_on_page(story) == ["A neighbour"]
+    assert related_on_page(neighbour) == ["The story"]
 
 
 def test_a_story_never_lists_itself_nor_one_story_twice(editor):
@@ -72,6 +98,7 @@ def test_a_story_never_lists_itself_nor_one_story_twice(editor):
     story = make_article(status=Article.Status.DRAFT, headline="The story", topics=[floods])
     choose(story, near)
     workflow.transition(story, "publish", by=editor)
+    run_worker()
     assert related_on_page(story) == ["Chosen and sharing"]
     assert "The story" not in related_on_page(story)
     assert related.related_ids(story) == [(near.pk, True)]
@@ -82,9 +109,11 @@ def test_a_chosen_draft_shows_once_it_is_published(editor):
     story = make_article(status=Article.Status.DRAFT, headline="The story")
     choose(story, draft)
     workflow.transition(story, "publish", by=editor)
+    run_worker()
     assert related_on_page(story) == []
     warm(story.get_absolute_url())
     workflow.transition(draft, "publish", by=editor)
+    run_worker()
     assert cache_use(story.get_absolute_url()) == "miss", "the block was purged"
     assert related_on_page(story) == ["Not out yet"]
 
@@ -97,6 +126,7 @@ def test_a_story_unpublished_later_drops_out_of_its_neighbours_lists(editor):
     assert set(related_on_page(story)) == {"Soon withdrawn", "Stays"}
     warm(story.get_absolute_url(), staying.get_absolute_url())
     workflow.transition(leaving, "unpublish", by=editor)
+    run_worker()
     assert cache_use(story.get_absolute_url()) == "miss"
     assert related_on_page(story) == ["Stays"]
     assert related_on_page(staying) == ["The story"]
@@ -126,6 +156,7 @@ def test_publishing_or_unpublishing_a_neighbour_purges_the_blocks_that_list_it(
 
     received.clear()
     workflow.transition(neighbour, "unpublish", by=editor)
+    run_worker()
     assert purges_sent.wait_sent(timeout=10)
     tags = {tag for _, sent in received for tag in sent.split()}
     assert f"related-{story.pk}" in tags and f"article-{neighbour.pk}" in tags
@@ -152,6 +183,7 @@ def test_a_deleted_neighbour_leaves_the_lists(editor_client, editor):
     assert related_on_page(story) == ["To be deleted"]
     url = reverse("admin:articles_article_delete", args=[doomed.pk])
     assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    run_worker()
     assert not Article.objects.filter(pk=doomed.pk).exists()
     assert related_on_page(story) == []
 
@@ -189,14 +221,33 @@ def test_stories_with_the_same_words_are_related_on_postgresql_and_by_topics_els
 
 
 def test_more_in_the_section_lists_its_newest_stories_but_the_story_itself(editor):
+    """The section's other stories are also close to the story (they share its section), so
+    Related takes four of them and More in goes on with the next newest."""
     world = make_topic(name="World")
     stories = [
-        published(editor, headline=f"World story {n}", primary_topic=world) for n in range(1, 7)
+        published(editor, headline=f"World story {n}", primary_topic=world) for n in range(1, 11)
     ]
     page = page_text(Client(), stories[-1].get_absolute_url())
     assert 'id="read-next-section">More in <a href="/' in page
-    assert _listed(page, "section") == [f"World story {n}" for n in (5, 4, 3, 2)]
-    assert section_on_page(stories[2]) == [f"World story {n}" for n in (6, 5, 4, 2)]
+    shown_related, shown_section = _listed(page, "related"), _listed(page, "section")
+    newest_first = [f"World story {n}" for n in range(9, 0, -1)]
+    assert len(shown_related) == 4
+    assert shown_section == [h for h in newest_first if h not in shown_related][:4]
+
+
+def test_a_story_in_related_is_not_repeated_in_more_in_the_section(editor):
+    world = make_topic(name="World")
+    older = [published(editor, headline=f"World story {n}", primary_topic=world) for n in (1, 2)]
+    published(editor, headline="World story 3", primary_topic=world)
+    story = make_article(
+        status=Article.Status.DRAFT, headline="The story", standfirst="", primary_topic=world
+    )
+    choose(story, *older)
+    workflow.transition(story, "publish", by=editor)
+    run_worker()
+    page = page_text(Client(), story.get_absolute_url())
+    assert _listed(page, "related") == ["World story 1", "World story 2", "World story 3"]
+    assert _listed(page, "section") == [], "each of the section's stories is in Related already"
 
 
 def test_a_scheduled_story_joins_the_lists_at_its_time(editor, clock):
@@ -210,8 +261,8 @@ def test_a_scheduled_story_joins_the_lists_at_its_time(editor, clock):
     )
     assert section_on_page(story) == [] and related_on_page(story) == []
     clock.advance(2 * 3600)
-    assert section_on_page(story) == ["Out in an hour"]
     assert related_on_page(story) == ["Out in an hour"], "it shares the section"
+    assert section_on_page(story) == [], "shown in Related, not again in More in"
 
 
 def test_the_block_sits_under_the_story_and_share_block_before_the_replies(editor):
@@ -237,6 +288,7 @@ def test_a_live_storys_related_choice_waits_for_its_changes_to_be_published(edit
     changes.stage(story, content, by=editor)
     assert related_on_page(story) == [], "staged: readers see the live version"
     changes.publish(story, by=editor)
+    run_worker()
     assert related_on_page(story) == ["Chosen later"]
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.forms import TOO_MANY_RELATED
 from articles.models import Article, RelatedChoice
-from tests.factories import make_article
+from tests.factories import make_article, run_worker
 from tests.test_related import related_on_page
 from tests.test_workflow import change_form_data
 
@@ -127,6 +127,7 @@ def test_a_live_storys_related_choice_is_staged_until_its_changes_are_published(
         "_transition": "publish_changes",
     }
     assert editor_client.post(change_url(story), data).status_code == 302
+    run_worker()
     assert [c.related_id for c in RelatedChoice.objects.filter(article=story)] == [chosen.pk]
     assert related_on_page(story, Client()) == ["Chosen at the desk"]
 

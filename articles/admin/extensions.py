@@ -3,6 +3,7 @@
 call these from their `AppConfig.ready()`; articles never imports them.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,8 +58,11 @@ def links(request, article) -> list[dict]:
     ]
 
 
+@functools.cache
 def column_display(column: ListColumn):
-    """The callable list_display takes for `column`."""
+    """The callable list_display takes for `column`: the same one each time, since the admin
+    finds a sortable column by comparing list_display with sortable_by (another call of
+    `get_list_display`) item by item."""
 
     def display(article):
         return column.value(article)

@@ -1,14 +1,23 @@
 """Story figures in Chromium: the beacon counts a view with the host the reader came from, and
 sends nothing at all when the reader asks not to be tracked (Global Privacy Control, Do Not
 Track); the sampling is decided in the browser, within statistical bounds; the most-read block
-and the desk's figures page read well on a phone and a desktop."""
+and the desk's figures page read well on a phone and a desktop, the chart's labels too."""
+
+import itertools
 
 import pytest
 from django.utils import timezone
 
 from figures import fold, most_read
 from figures.models import HourlyReferrer, HourlyViews
-from tests.browser.conftest import DESKTOP, PHONE, screenshot, serious_axe_violations, signed_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    screenshot,
+    serious_axe_violations,
+    signed_in,
+)
 from tests.factories import make_article
 
 BROWSER = (
@@ -114,4 +123,46 @@ def test_the_most_read_block_and_the_figures_page_read_well(
     screenshot(desk, f"figures-story-{label}")
     desk.goto(f"{site_url}/admin/figures/hourlyviews/")
     screenshot(desk, f"figures-today-{label}")
+    assert desk.problems == []
+
+
+# Each shown label of the chart: its text, its place, and its font's size as drawn on the
+# screen (inside an SVG image, scaled with the image).
+CHART_LABELS = """() => [...document.querySelectorAll(".figures-figure text, .figures-figure span")]
+  .filter(label => label.getClientRects().length && label.textContent.trim())
+  .map(label => {
+    const box = label.getBoundingClientRect();
+    const scale = label.getScreenCTM ? label.getScreenCTM().a : 1;
+    const size = parseFloat(getComputedStyle(label).fontSize) * scale;
+    return {text: label.textContent, size, left: box.left, right: box.right, top: box.top};
+  })"""
+
+
+@pytest.mark.parametrize("viewport,label", [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_the_chart_labels_are_readable_on_a_phone_and_a_desktop(
+    site_url, page_at, editor, viewport, label
+):
+    here = make_article(
+        headline="Council approves the new bridge",
+        publish_at=timezone.now() - timezone.timedelta(hours=30),
+    )
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    for hours_ago in range(30):
+        HourlyViews.objects.create(
+            article=here, hour=hour - timezone.timedelta(hours=hours_ago), views=1200 + hours_ago
+        )
+    desk = page_at(viewport)
+    signed_in(desk, site_url, editor)
+    desk.goto(f"{site_url}/admin/figures/hourlyviews/story/{here.pk}/")
+    labels = desk.evaluate(CHART_LABELS)
+    assert [x["text"] for x in labels][:2] == ["1229", "0"], "the busiest hour's views, and 0"
+    assert all(x["size"] >= 12 for x in labels), f"labels drawn smaller than 12 px: {labels}"
+    times = sorted(labels[2:], key=lambda x: x["left"])
+    assert len(times) == (2 if label == "phone" else 3), "the middle hour only on a wide screen"
+    assert all(a["right"] <= b["left"] for a, b in itertools.pairwise(times)), "labels overlap"
+    assert all(x["left"] >= 0 and x["right"] <= viewport["width"] for x in labels)
+    assert desk.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    desk.locator(".figures-figure").scroll_into_view_if_needed()
+    desk.locator(".figures-figure").screenshot(path=SCREENSHOTS / f"figures-chart-{label}.png")
+    screenshot(desk, f"figures-chart-page-{label}")
     assert desk.problems == []
