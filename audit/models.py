@@ -42,6 +42,7 @@ class AuditEntry(models.Model):
         FRONT_PUBLISH = "front_publish", "Front published"
         FRONT_SCHEDULE = "front_schedule", "Front change scheduled"
         FRONT_CANCEL = "front_cancel", "Scheduled front change cancelled"
+        NEWSLETTER_ALERT = "newsletter_alert", "Sent as a breaking-news alert"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -230,3 +230,17 @@ def email(env) -> dict:
             "smtp+tls://user:password@mail.example.org:587 or consolemail://."
         ) from None
     return {name: value for name, value in config.items() if value not in (None, "")}
+
+
+def newsletter_sending(env) -> tuple[int, int]:
+    """(NEWSLETTER_BATCH_SIZE, NEWSLETTER_SEND_RATE): messages sent over one SMTP connection
+    before the worker takes up the next batch, and at most how many messages a second."""
+    batch = env.str("NEWSLETTER_BATCH_SIZE", default="500").strip()
+    rate = env.str("NEWSLETTER_SEND_RATE", default="20").strip()
+    for name, value in (("NEWSLETTER_BATCH_SIZE", batch), ("NEWSLETTER_SEND_RATE", rate)):
+        if not value.isdigit() or not 1 <= int(value) <= 100_000:
+            raise ImproperlyConfigured(
+                f"{name} must be a whole number from 1 to 100000, such as 500 messages a "
+                f"batch or 20 messages a second; got {value!r}."
+            )
+    return int(batch), int(rate)

@@ -345,6 +345,12 @@ REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
 # Newsletters (newsletters/): hours a confirmation link stays good.
 NEWSLETTER_CONFIRM_HOURS = env.int("NEWSLETTER_CONFIRM_HOURS", default=48)
+# Editions go out in batches of NEWSLETTER_BATCH_SIZE messages, one SMTP connection each, at most
+# NEWSLETTER_SEND_RATE messages a second (what the mail provider allows).
+NEWSLETTER_BATCH_SIZE, NEWSLETTER_SEND_RATE = configuration.newsletter_sending(env)
+# The mail provider's bounce and complaint webhook signs its body with this (HMAC-SHA256);
+# empty: the webhook is off (404).
+NEWSLETTER_WEBHOOK_SECRET = env.str("NEWSLETTER_WEBHOOK_SECRET", default="")
 # Story figures (figures/): one page view in this many is counted by the readers' browsers, and
 # counted as this many; the others cost the server nothing. 1 counts every view.
 FIGURES_SAMPLE_RATE = configuration.sample_rate(env)
