@@ -85,7 +85,9 @@ def test_a_list_with_a_daily_time_is_built_and_sent_then_in_the_sites_time_zone(
     settings.TIME_ZONE = "Europe/Paris"
     settings.NEWSLETTER_SEND_RATE = 1000
     at = timezone.localtime() + timedelta(hours=2)
-    newsletter = make_list(name="The Morning Briefing", send_at=at.time().replace(second=0, microsecond=0))
+    newsletter = make_list(
+        name="The Morning Briefing", send_at=at.time().replace(second=0, microsecond=0)
+    )
     subscribe("ada@example.org", newsletter)
     subscribe("bob@example.org", newsletter)
     subscribe("unconfirmed@example.org", newsletter, confirmed=False)
