@@ -112,12 +112,16 @@ class EditionForm(forms.ModelForm):
         return article
 
     def ordered_stories(self) -> list[int]:
-        kept = [
-            (self.cleaned_data[f"story_{pk}_position"], n, pk)
-            for n, pk in enumerate(self.story_ids)
-            if not self.cleaned_data.get(f"story_{pk}_drop")
-        ]
-        ids = [pk for _, _, pk in sorted(kept)]
+        kept = []
+        for n, pk in enumerate(self.story_ids, start=1):
+            if self.cleaned_data.get(f"story_{pk}_drop"):
+                continue
+            position = self.cleaned_data[f"story_{pk}_position"]
+            # On a tie, a story given a later place goes after the one already there, and a
+            # story given an earlier place goes before it.
+            moved = (position > n) - (position < n)
+            kept.append((position, moved, n, pk))
+        ids = [pk for *_, pk in sorted(kept)]
         added = self.cleaned_data.get("add_story")
         if added is not None and added.pk not in ids:
             ids.append(added.pk)
