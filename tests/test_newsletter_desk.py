@@ -146,7 +146,7 @@ def test_send_now_says_to_how_many_and_sends_once_however_often_clicked(
 def test_a_sent_editions_page_shows_sends_refusals_and_unsubscribes(
     editor_client, newsletter, mail_server
 ):
-    ada, _bob, cy = (subscribe(f"{n}@example.org", newsletter) for n in ("ada", "bob", "cy"))
+    ada, _bob, _cy = (subscribe(f"{n}@example.org", newsletter) for n in ("ada", "bob", "cy"))
     mail_server.refuse.add("cy@example.org")
     edition = Edition.objects.create(newsletter=newsletter, subject="Morning")
     sending.start(edition)
