@@ -143,6 +143,13 @@ def send_batch(edition: Edition, *, size: int | None = None, now=None) -> Batch:
         )
         batch.finished = bool(finished) or edition.status == Edition.Status.SENT
         return batch
+    # The deliveries a batch cut short left "being sent", to send again.
+    left = {
+        delivery.subscriber_id: delivery
+        for delivery in edition.deliveries.filter(
+            status=Delivery.Status.SENDING, subscriber__in=[s.pk for s in subscribers]
+        )
+    }
     rendered = rendering.render(edition)
     pace, began = Pace(settings.NEWSLETTER_SEND_RATE), time.monotonic()
     connection = get_connection()
@@ -152,7 +159,9 @@ def send_batch(edition: Edition, *, size: int | None = None, now=None) -> Batch:
             if time.monotonic() - began > settings.TASK_LEASE_SECONDS / 2:
                 break  # the next batch goes on before the lease is over
             pace.wait()
-            delivery, _ = Delivery.objects.get_or_create(edition=edition, subscriber=subscriber)
+            delivery = left.get(subscriber.pk) or Delivery.objects.create(
+                edition=edition, subscriber=subscriber
+            )
             email = rendering.message(rendered, edition, subscriber, connection=connection)
             try:
                 email.send()
