@@ -15,6 +15,7 @@ Knobs: BENCH_SUBSCRIBERS (100000), BENCH_DATABASE=postgres, BENCH_DATABASE_URL, 
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -124,8 +125,7 @@ def fresh_database(env: dict) -> None:
     manage(env, "migrate", "--no-input")
 
 
-def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="newsroom-bench-newsletters-"))
+def main(work: Path) -> None:
     port = free_port()
     env = environment(work, port)
     print(
@@ -181,4 +181,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-newsletters-"))
+    try:
+        main(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
