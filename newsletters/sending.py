@@ -23,9 +23,11 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django_tasks import task
 
 from newsletters import rendering
 from newsletters.models import Delivery, Edition, Subscriber
+from newsroom.tasks import retry_later
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,6 @@ def audience(newsletter):
 def start(edition: Edition, *, now=None) -> bool:
     """Mark the edition as sending and queue its first batch; False if it had already started
     (or was cancelled): then nothing happens."""
-    from newsletters.tasks import send_edition
-
     now = now or timezone.now()
     started = Edition.objects.filter(pk=edition.pk, status__in=STARTABLE).update(
         status=Edition.Status.SENDING, started_at=now
@@ -56,8 +56,6 @@ def start(edition: Edition, *, now=None) -> bool:
 
 def schedule(edition: Edition, *, at) -> bool:
     """Have the edition go at `at` (a draft or scheduled edition only)."""
-    from newsletters.tasks import send_scheduled
-
     changed = Edition.objects.filter(pk=edition.pk, status__in=STARTABLE).update(
         status=Edition.Status.SCHEDULED, send_after=at
     )
@@ -195,3 +193,33 @@ def send_test(edition: Edition, *, to: str) -> None:
         subject=f"[Test] {rendered.subject}", html=rendered.html, text=rendered.text
     )
     rendering.message(rendered, edition, stand_in).send()
+
+
+# The worker's tasks: each batch queues the next, so a worker started again goes on.
+
+
+@task()
+def send_edition(edition_pk: int, attempt: int = 1) -> str:
+    """One batch of the edition, then the next batch queued (or, when the server failed, the
+    same batch again later)."""
+    edition = Edition.objects.select_related("newsletter").filter(pk=edition_pk).first()
+    if edition is None or edition.status != Edition.Status.SENDING:
+        return "not sending"
+    batch = send_batch(edition)
+    outcome = f"“{edition}”: {batch.accepted} accepted, {batch.refused} refused"
+    if batch.finished:
+        logger.info("“%s” is sent", edition)
+        return f"“{edition}” is sent"
+    if batch.failure:
+        what = f"sending “{edition}”"
+        retry_later(send_edition, attempt, edition_pk, what=what, error=batch.failure)
+        return f"{outcome}; {batch.failure}"
+    send_edition.enqueue(edition_pk)
+    logger.info(outcome)
+    return outcome
+
+
+@task()
+def send_scheduled(edition_pk: int) -> str:
+    started = start_if_due(edition_pk)
+    return "started" if started else "not due (rescheduled, sent or cancelled)"

@@ -1,6 +1,5 @@
-"""The newsletters' background work: sending an edition batch by batch (each batch queues the
-next, so a worker restarted mid-send goes on where it stopped), starting scheduled editions,
-and each list's daily edition at its `send_at` in the site's time zone.
+"""The newsletters' daily editions: each list's edition built and sent at its `send_at` in the
+site's time zone (the sending itself is `newsletters.sending`'s tasks).
 
 The daily run (`send_digests`) queues its own next run; the worker queues the first when it
 starts (`newsroom.tasks.worker_starting`) and the daily jobs queue one if none waits, as the
@@ -17,7 +16,6 @@ from django_tasks.base import TaskResultStatus
 
 from newsletters import digest, sending
 from newsletters.models import Edition, Newsletter
-from newsroom.tasks import retry_later
 
 logger = logging.getLogger(__name__)
 
@@ -26,33 +24,6 @@ logger = logging.getLogger(__name__)
 LATE_LIMIT = timedelta(hours=6)
 # The daily run looks again at least this often, so a list's new time is kept the same day.
 LOOK_AGAIN = timedelta(minutes=15)
-
-
-@task()
-def send_edition(edition_pk: int, attempt: int = 1) -> str:
-    """One batch of the edition, then the next batch queued (or, when the server failed, the
-    same batch again later)."""
-    edition = Edition.objects.select_related("newsletter").filter(pk=edition_pk).first()
-    if edition is None or edition.status != Edition.Status.SENDING:
-        return "not sending"
-    batch = sending.send_batch(edition)
-    outcome = f"“{edition}”: {batch.accepted} accepted, {batch.refused} refused"
-    if batch.finished:
-        logger.info("“%s” is sent", edition)
-        return f"“{edition}” is sent"
-    if batch.failure:
-        what = f"sending “{edition}”"
-        retry_later(send_edition, attempt, edition_pk, what=what, error=batch.failure)
-        return f"{outcome}; {batch.failure}"
-    send_edition.enqueue(edition_pk)
-    logger.info(outcome)
-    return outcome
-
-
-@task()
-def send_scheduled(edition_pk: int) -> str:
-    started = sending.start_if_due(edition_pk)
-    return "started" if started else "not due (rescheduled, sent or cancelled)"
 
 
 def moment(newsletter: Newsletter, now: datetime) -> datetime:

@@ -160,9 +160,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBas
     CACHES["default"]["BACKEND"] = "newsroom.pagecache.backends.ResilientFileBasedCache"
 # The anonymous readers' page cache (newsroom/pagecache/); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
-# Shared caches in front (Varnish, a CDN) to purge by tag after every change readers see: a list
-# of addresses taking PURGE requests with the tags in CACHE_TAG_HEADER
-# (newsroom/pagecache/shared.py).
+# Shared caches in front (Varnish, a CDN) to purge by tag after every change readers see: a list of
+# addresses taking PURGE requests with the tags in CACHE_TAG_HEADER (newsroom/pagecache/shared.py).
 CACHE_PURGE_URLS = env.list("CACHE_PURGE_URLS", default=[])
 for _url in CACHE_PURGE_URLS:
     if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", _url):
@@ -343,14 +342,9 @@ REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 # Days a reply keeps its hashed client address and browser (`manage.py forget_reply_clients`).
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
-# Newsletters (newsletters/): hours a confirmation link stays good.
+# Newsletters: confirmation links' hours; sending and bounces (newsroom/configuration.py).
 NEWSLETTER_CONFIRM_HOURS = env.int("NEWSLETTER_CONFIRM_HOURS", default=48)
-# Editions go out in batches of NEWSLETTER_BATCH_SIZE messages, one SMTP connection each, at most
-# NEWSLETTER_SEND_RATE messages a second (what the mail provider allows).
-NEWSLETTER_BATCH_SIZE, NEWSLETTER_SEND_RATE = configuration.newsletter_sending(env)
-# The mail provider's bounce and complaint webhook signs its body with this (HMAC-SHA256);
-# empty: the webhook is off (404).
-NEWSLETTER_WEBHOOK_SECRET = env.str("NEWSLETTER_WEBHOOK_SECRET", default="")
+NEWSLETTER_BATCH_SIZE, NEWSLETTER_SEND_RATE, NEWSLETTER_WEBHOOK_SECRET = configuration.mailing(env)
 # Story figures (figures/): one page view in this many is counted by the readers' browsers, and
 # counted as this many; the others cost the server nothing. 1 counts every view.
 FIGURES_SAMPLE_RATE = configuration.sample_rate(env)

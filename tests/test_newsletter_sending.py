@@ -119,7 +119,7 @@ def test_a_mail_server_that_is_down_leaves_the_edition_to_be_tried_again(edition
     assert edition.status == Edition.Status.SENDING
     assert not Subscriber.objects.get().deliveries.exists(), "no connection: nothing begun"
     assert DBTaskResult.objects.filter(
-        task_path="newsletters.tasks.send_edition", status="READY"
+        task_path="newsletters.sending.send_edition", status="READY"
     ).exists(), "queued again for later"
 
 
@@ -134,7 +134,7 @@ class Env:
 @pytest.mark.parametrize("value", ["0", "fast", "-5", "100001", "2.5"])
 def test_a_bad_rate_or_batch_size_is_a_clear_error(value):
     with pytest.raises(ImproperlyConfigured, match="NEWSLETTER_SEND_RATE must be a whole number"):
-        configuration.newsletter_sending(Env(NEWSLETTER_SEND_RATE=value))
+        configuration.mailing(Env(NEWSLETTER_SEND_RATE=value))
     with pytest.raises(ImproperlyConfigured, match="NEWSLETTER_BATCH_SIZE must be a whole number"):
-        configuration.newsletter_sending(Env(NEWSLETTER_BATCH_SIZE=value))
-    assert configuration.newsletter_sending(Env()) == (500, 20)
+        configuration.mailing(Env(NEWSLETTER_BATCH_SIZE=value))
+    assert configuration.mailing(Env()) == (500, 20, "")
