@@ -342,8 +342,7 @@ REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 # Days a reply keeps its hashed client address and browser (`manage.py forget_reply_clients`).
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
-# Newsletters: confirmation links' hours; sending and bounces (newsroom/configuration.py).
-NEWSLETTER_CONFIRM_HOURS = env.int("NEWSLETTER_CONFIRM_HOURS", default=48)
+NEWSLETTER_CONFIRM_HOURS = env.int("NEWSLETTER_CONFIRM_HOURS", default=48)  # links expire
 NEWSLETTER_BATCH_SIZE, NEWSLETTER_SEND_RATE, NEWSLETTER_WEBHOOK_SECRET = configuration.mailing(env)
 # Story figures (figures/): one page view in this many is counted by the readers' browsers, and
 # counted as this many; the others cost the server nothing. 1 counts every view.
