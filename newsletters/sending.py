@@ -115,17 +115,21 @@ class Pace:
 
 
 def refusal(error: smtplib.SMTPException) -> str | None:
-    """The server's answer when it refused this message for good (5xx), else None (a failure
-    of the connection or a temporary answer: the message is tried again later)."""
+    """The server's answer when it refused this message's recipient (at any code: the
+    provider's relay keeps trying a mailbox that is only busy) or refused the message for good
+    (5xx); else None (the sender refused, the connection lost, a temporary answer to the
+    message: the batch stops and the message is tried again later)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, answer = next(iter(error.recipients.values()))
-    elif isinstance(error, smtplib.SMTPResponseException):
+    elif isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
+        if isinstance(error, smtplib.SMTPSenderRefused):
+            return None
         code, answer = error.smtp_code, error.smtp_error
     else:
         return None
     if isinstance(answer, bytes):
         answer = answer.decode("utf-8", "replace")
-    return f"{code} {answer}"[:300] if 500 <= code < 600 else None
+    return f"{code} {answer}"[:300]
 
 
 def send_batch(edition: Edition, *, size: int | None = None, now=None) -> Batch:

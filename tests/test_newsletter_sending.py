@@ -3,6 +3,7 @@ in batches of NEWSLETTER_BATCH_SIZE over one connection each, at most NEWSLETTER
 second; a refused address is recorded with the server's answer and the others still get it;
 a send taken up again skips everyone settled and sends again to the one left mid-send."""
 
+import smtplib
 import time
 
 import pytest
@@ -138,3 +139,16 @@ def test_a_bad_rate_or_batch_size_is_a_clear_error(value):
     with pytest.raises(ImproperlyConfigured, match="NEWSLETTER_BATCH_SIZE must be a whole number"):
         configuration.mailing(Env(NEWSLETTER_BATCH_SIZE=value))
     assert configuration.mailing(Env()) == (500, 20, "")
+
+
+def test_what_the_server_answered_decides_refused_or_tried_again():
+    refused = smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"5.1.1 No such mailbox")})
+    busy = smtplib.SMTPRecipientsRefused({"a@example.org": (450, b"4.2.1 Mailbox busy")})
+    assert sending.refusal(refused) == "550 5.1.1 No such mailbox"
+    assert sending.refusal(busy) == "450 4.2.1 Mailbox busy", "the relay retries it, not us"
+    assert sending.refusal(smtplib.SMTPDataError(554, b"Rejected as spam")) == (
+        "554 Rejected as spam"
+    )
+    assert sending.refusal(smtplib.SMTPDataError(451, b"Try later")) is None
+    assert sending.refusal(smtplib.SMTPSenderRefused(550, b"No", "newsroom@localhost")) is None
+    assert sending.refusal(smtplib.SMTPServerDisconnected("gone")) is None
