@@ -106,6 +106,7 @@ bench: $(DEV_STAMP)
 	$(PY) bench/wordpress.py
 	$(PY) bench/hostile.py
 	$(PY) bench/figures.py
+	$(PY) bench/newsletters.py
 
 # Lighthouse scores of every kind of reader's page under `make serve` (Node.js and chromium
 # needed), the median of several runs: LIGHTHOUSE_ARGS="--runs 5 --pages home,article --port 8150".

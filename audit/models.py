@@ -45,6 +45,7 @@ class AuditEntry(models.Model):
         NEWSLETTER = "newsletter", "Newsletter list changed"
         SUBSCRIBERS_ERASE = "subscribers_erase", "Subscribers erased on request"
         SUBSCRIBERS_EXPORT = "subscribers_export", "Subscribers exported"
+        NEWSLETTER_ALERT = "newsletter_alert", "Sent as a breaking-news alert"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

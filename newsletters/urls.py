@@ -3,7 +3,7 @@ and the mail provider's webhook for bounces and complaints."""
 
 from django.urls import path
 
-from newsletters import views
+from newsletters import provider, views
 
 app_name = "newsletters"
 # Readers' pages (signing up, confirming, preferences, unsubscribing): the paths the links in
@@ -15,5 +15,7 @@ reader_urls: list = [
     path("leave/<str:token>", views.leave, name="leave"),
 ]
 # The mail provider's webhook (bounces and complaints).
-provider_urls: list = []
+provider_urls: list = [
+    path("provider/events", provider.provider_events, name="provider_events"),
+]
 urlpatterns = [*reader_urls, *provider_urls]

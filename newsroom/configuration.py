@@ -241,3 +241,18 @@ def email(env) -> dict:
             "smtp+tls://user:password@mail.example.org:587 or consolemail://."
         ) from None
     return {name: value for name, value in config.items() if value not in (None, "")}
+
+
+def mailing(env) -> tuple[int, int, str]:
+    """Newsletters' sending: (NEWSLETTER_BATCH_SIZE, messages sent over one SMTP connection
+    before the worker takes up the next batch; NEWSLETTER_SEND_RATE, at most how many messages
+    a second; NEWSLETTER_WEBHOOK_SECRET, the mail provider's webhook secret, "" for none)."""
+    batch = env.str("NEWSLETTER_BATCH_SIZE", default="500").strip()
+    rate = env.str("NEWSLETTER_SEND_RATE", default="20").strip()
+    for name, value in (("NEWSLETTER_BATCH_SIZE", batch), ("NEWSLETTER_SEND_RATE", rate)):
+        if not value.isdigit() or not 1 <= int(value) <= 100_000:
+            raise ImproperlyConfigured(
+                f"{name} must be a whole number from 1 to 100000, such as 500 messages a "
+                f"batch or 20 messages a second; got {value!r}."
+            )
+    return int(batch), int(rate), env.str("NEWSLETTER_WEBHOOK_SECRET", default="")

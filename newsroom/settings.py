@@ -160,9 +160,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBas
     CACHES["default"]["BACKEND"] = "newsroom.pagecache.backends.ResilientFileBasedCache"
 # The anonymous readers' page cache (newsroom/pagecache/); 0 switches it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
-# Shared caches in front (Varnish, a CDN) to purge by tag after every change readers see: a list
-# of addresses taking PURGE requests with the tags in CACHE_TAG_HEADER
-# (newsroom/pagecache/shared.py).
+# Shared caches in front (Varnish, a CDN) to purge by tag after every change readers see: a list of
+# addresses taking PURGE requests with the tags in CACHE_TAG_HEADER (newsroom/pagecache/shared.py).
 CACHE_PURGE_URLS = env.list("CACHE_PURGE_URLS", default=[])
 for _url in CACHE_PURGE_URLS:
     if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", _url):
@@ -343,17 +342,15 @@ REPLY_REPORT_THRESHOLD = env.int("REPLY_REPORT_THRESHOLD", default=3)
 REPLY_NOTIFY_EMAILS = env.list("REPLY_NOTIFY_EMAILS", default=[])
 # Days a reply keeps its hashed client address and browser (`manage.py forget_reply_clients`).
 REPLY_CLIENT_DETAILS_DAYS = env.int("REPLY_CLIENT_DETAILS_DAYS", default=30)
-# Newsletters (newsletters/): hours a confirmation link stays good.
-NEWSLETTER_CONFIRM_HOURS = env.int("NEWSLETTER_CONFIRM_HOURS", default=48)
+NEWSLETTER_CONFIRM_HOURS = env.int("NEWSLETTER_CONFIRM_HOURS", default=48)  # links expire
+NEWSLETTER_BATCH_SIZE, NEWSLETTER_SEND_RATE, NEWSLETTER_WEBHOOK_SECRET = configuration.mailing(env)
 # Story figures (figures/): one page view in this many is counted by the readers' browsers, and
-# counted as this many; the others cost the server nothing. 1 counts every view.
+# counted as this many (1 counts every view); the hourly rows are kept this many days.
 FIGURES_SAMPLE_RATE = configuration.sample_rate(env)
-# Days the figures' hourly rows are kept; older ones are deleted by the daily jobs.
 FIGURES_RETENTION_DAYS = configuration.retention_days(env)
 # The proxies in front (Varnish, a load balancer) whose X-Forwarded-For and X-Request-ID are
-# believed: addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8). From anyone else the
-# connection's own address counts (newsroom/security/client.py).
-# (NUM_PROXIES, which trusted X-Forwarded-For from anyone, is refused with what to set instead.)
+# believed: addresses or networks, comma-separated (127.0.0.1,10.0.0.0/8); from anyone else the
+# connection's own address counts (newsroom/security/client.py). NUM_PROXIES is refused.
 TRUSTED_PROXIES = configuration.trusted_proxies(env)
 
 # E-mail from one address: smtp://, smtp+tls:// (STARTTLS, port 587), smtp+ssl:// (port 465),

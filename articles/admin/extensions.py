@@ -25,7 +25,8 @@ class ListColumn:
 
 @dataclass(frozen=True)
 class DeskLink:
-    """A link among the change form's tools: `url(article)`, shown to holders of `permission`."""
+    """A link among the change form's tools: `url(article)`, shown to holders of `permission`
+    when `url` gives an address for this article (None: not for this one)."""
 
     label: str
     url: Callable
@@ -51,11 +52,8 @@ def columns(request) -> list[ListColumn]:
 
 
 def links(request, article) -> list[dict]:
-    return [
-        {"label": link.label, "url": link.url(article)}
-        for link in _links
-        if request.user.has_perm(link.permission)
-    ]
+    shown = [link for link in _links if request.user.has_perm(link.permission)]
+    return [{"label": link.label, "url": url} for link in shown if (url := link.url(article))]
 
 
 @functools.cache
