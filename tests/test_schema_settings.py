@@ -40,6 +40,7 @@ CHANGED = {
     "EMAIL_URL": "smtp://mail.example.org:25",
     "ENV_FILE": "/nonexistent",
     "FIGURES_SAMPLE_RATE": "4",
+    "FIGURES_RETENTION_DAYS": "30",
     "IMAGE_MAX_PIXELS": "1000000",
     "IMAGE_MAX_UPLOAD_BYTES": "1048576",
     "LIVE_POLL_SECONDS": "5",
