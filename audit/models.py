@@ -46,6 +46,7 @@ class AuditEntry(models.Model):
         SUBSCRIBERS_ERASE = "subscribers_erase", "Subscribers erased on request"
         SUBSCRIBERS_EXPORT = "subscribers_export", "Subscribers exported"
         NEWSLETTER_ALERT = "newsletter_alert", "Sent as a breaking-news alert"
+        EDITION_SEND = "edition_send", "Newsletter edition sent"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True)
     actor = models.ForeignKey(

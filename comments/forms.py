@@ -7,7 +7,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.forms.renderers import Jinja2
 
 from comments.models import Reply
-from comments.validators import no_control_characters
+from comments.validators import no_control_characters, one_line
 
 _STAMP_SALT = "newsroom.replies.form-started"
 
@@ -74,6 +74,8 @@ class ReplyForm(forms.ModelForm):
             field.validators = [
                 v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
             ]
+            if name != "body":
+                field.validators.append(one_line)
         body = self.fields["body"]
         body.max_length = settings.REPLY_MAX_LENGTH
         body.validators.append(MaxLengthValidator(body.max_length))

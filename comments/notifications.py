@@ -150,7 +150,10 @@ def message(answered: Reply, answers: list[Reply], *, connection=None):
     article = answers[0].article
     unsubscribe = leave_url(answered)
     if len(answers) == 1:
-        subject = f"{answers[0].name} answered you under “{article.headline}”"
+        # A reader's name is what anyone typed: the subject, read before the e-mail is opened,
+        # names only the newsroom.
+        who = answers[0].name if answers[0].from_newsroom else "A reader"
+        subject = f"{who} answered you under “{article.headline}”"
     else:
         subject = f"{len(answers)} answers to you under “{article.headline}”"
     links = [mail.absolute(a.get_absolute_url()) for a in answers]

@@ -15,6 +15,7 @@ from newsroom import mail
 from newsroom.tasks import retry_later
 
 logger = logging.getLogger(__name__)
+STOPPED_BY_SERVER = (Subscriber.Stopped.BOUNCED, Subscriber.Stopped.COMPLAINED)
 
 
 def _confirmation(subscriber: Subscriber) -> tuple[str, str, str]:
@@ -61,6 +62,11 @@ def send_welcome(subscriber_pk: int, attempt: int = 1) -> bool:
     subscriber = Subscriber.objects.filter(pk=subscriber_pk).first()
     if subscriber is None:
         return False  # erased meanwhile
+    if subscriber.stopped_reason in STOPPED_BY_SERVER:
+        # Whoever typed it, nothing more goes to an address that bounced or called us spam: its
+        # owner starts again from an old e-mail's preferences link (`subscribing.choose`).
+        logger.info("sign-up e-mail to subscriber %s not sent: its mail was refused", subscriber_pk)
+        return False
     receiving = Subscriber.objects.receiving().filter(pk=subscriber.pk).exists()
     subject, text, html = (_reminder if receiving else _confirmation)(subscriber)
     try:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 
 from articles.models import Article
@@ -90,6 +91,7 @@ def render(edition: Edition) -> Rendered:
         "site_name": settings.SITE_NAME,
         "newsletter_name": newsletter.name,
         "intro": edition.intro,
+        "intro_html": linebreaksbr(edition.intro, autoescape=True),  # escaped, its lines kept
         "preheader": edition.intro or (shown[0].headline if shown else ""),
         "stories": shown,
         "why": (

@@ -65,8 +65,9 @@ def confirm(subscriber: Subscriber) -> None:
 
 @transaction.atomic
 def choose(subscriber: Subscriber, list_ids: set[int]) -> None:
-    """Exactly these lists from now on; none at all is leaving. A subscriber who had left
-    receives again; one stopped by the mail server (bounced, marked as spam) stays stopped."""
+    """Exactly these lists from now on; none at all is leaving. A subscriber who had stopped
+    receives again: one who left, and one stopped by the mail server (bounced, marked as spam),
+    whose preferences link (sent only ever to that inbox) is the only way back."""
     if not list_ids:
         leave(subscriber)
         return
@@ -75,7 +76,7 @@ def choose(subscriber: Subscriber, list_ids: set[int]) -> None:
         [Subscription(subscriber=subscriber, newsletter_id=pk) for pk in sorted(list_ids)],
         ignore_conflicts=True,
     )
-    if subscriber.stopped_reason == Subscriber.Stopped.UNSUBSCRIBED:
+    if subscriber.stopped_at is not None:
         Subscriber.objects.filter(pk=subscriber.pk).update(stopped_at=None, stopped_reason="")
         subscriber.refresh_from_db()
 

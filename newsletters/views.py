@@ -60,11 +60,11 @@ def subscribe(request):
     if request.method != "POST":
         return _signup_page(request)
     form = SignupForm(request.POST, lists=offered.offered())
+    if not form.is_valid():  # a typo costs nothing against the limit below
+        return _signup_page(request, form, status=400)
     limit, seconds = subscribing.CLIENT_LIMIT
     if ratelimit.hit(f"newsletter-signup:{client_hash(request)}", limit=limit, seconds=seconds):
         return _signup_page(request, form, status=429, error=TOO_MANY)
-    if not form.is_valid():
-        return _signup_page(request, form, status=400)
     email = form.cleaned_data["email"]
     if not subscribing.address_limited(email):
         subscribing.sign_up(email, set(form.cleaned_data["lists"]))
@@ -92,7 +92,7 @@ def confirm(request, token):
         return _link_invalid(request, expired=True)
     if request.method != "POST":
         names = subscriber.newsletters.order_by("position", "name")
-        context = {"lists": names, "token": token}
+        context = {"lists": names, "token": token, "email": subscriber.email}
         return _private(render(request, "newsletters/confirm.html", context))
     subscribing.confirm(subscriber)
     return _preferences_page(request, subscriber, notice=CONFIRMED)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from newsletters import sending
 from newsletters.models import Delivery, Edition, Subscriber
 from tests.factories import make_article, run_worker
@@ -141,6 +142,8 @@ def test_send_now_says_to_how_many_and_sends_once_however_often_clicked(
     assert "was already sent or being sent" in again.content.decode()
     run_worker()
     assert sorted(m["To"] for m in mail_server.messages) == ["ada@example.org", "bob@example.org"]
+    (logged,) = AuditEntry.objects.filter(action=AuditEntry.Action.EDITION_SEND)
+    assert logged.subject == "Morning" and logged.detail.startswith("to 2 subscribers")
 
 
 def test_a_sent_editions_page_shows_sends_refusals_and_unsubscribes(

@@ -31,7 +31,7 @@ def edition(settings):
     return Edition.objects.create(
         newsletter=newsletter,
         subject="Your morning",
-        intro="Good morning <b>readers</b>.",
+        intro="Good morning <b>readers</b>.\nA calm night.",
         stories=[pictured.pk, plain.pk],
     )
 
@@ -59,7 +59,9 @@ def test_the_html_part_loads_only_our_own_renditions_at_absolute_addresses(editi
     assert page.xpath("//meta[@name='color-scheme']/@content") == ["light dark"]
     assert "prefers-color-scheme: dark" in part
     assert page.xpath("//table[@role='presentation']"), "tables for layout"
-    assert "Good morning &lt;b&gt;readers&lt;/b&gt;." in part, "the introduction is plain text"
+    assert "Good morning &lt;b&gt;readers&lt;/b&gt;.<br>A calm night." in part, (
+        "plain text, its lines"
+    )
     assert "because you signed up for it at The Harbour Times" in page.text_content()
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 
 from newsletters import links
 from newsletters.models import Newsletter, Subscriber
-from tests.factories import make_topic
+from tests.factories import make_topic, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -100,14 +100,26 @@ def test_a_list_not_offered_stays_choosable_only_to_leave_it(client, reader):
     assert "no longer offered" in refused.content.decode()
 
 
-def test_a_server_stopped_address_stays_stopped_and_is_told_why(client, reader):
+def test_a_server_stopped_address_comes_back_only_through_its_own_preferences_link(
+    client, reader, mail_server
+):
+    """Bounced or marked as spam: a sign-up typed by anyone sends it nothing at all; its owner,
+    holding the preferences link only that inbox was ever sent, ticks a list and receives again."""
     Subscriber.objects.filter(pk=reader.pk).update(
-        stopped_at="2026-02-01T00:00Z", stopped_reason=Subscriber.Stopped.BOUNCED
+        stopped_at="2026-02-01T00:00Z", stopped_reason=Subscriber.Stopped.COMPLAINED
     )
+    signed_up = client.post(
+        "/newsletters/subscribe",
+        {"email": "ada@example.org", "lists": [reader.newsletters.get().pk]},
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert signed_up.status_code == 200 and "Check your inbox" in signed_up.content.decode()
+    run_worker()
+    assert mail_server.to("ada@example.org") == [], "nothing to an address that called us spam"
     prefs = path(links.preferences_url(reader))
     assert "mail to it was refused" in client.get(prefs).content.decode()
     client.post(prefs, {"lists": [reader.newsletters.get().pk]}, HTTP_SEC_FETCH_SITE="same-origin")
-    assert not Subscriber.objects.receiving().exists()
+    assert list(Subscriber.objects.receiving()) == [reader]
 
 
 def test_links_of_an_erased_subscriber_or_altered_open_nothing(client, reader):

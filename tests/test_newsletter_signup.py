@@ -147,6 +147,7 @@ def test_nothing_but_the_confirmation_reaches_an_address_not_confirmed(client, l
 def test_a_client_signing_up_too_often_is_refused_with_the_form_kept(client, lists, mail_server):
     for n in range(10):
         assert sign_up(client, f"reader{n}@example.org", lists["briefing"]).status_code == 200
+    assert sign_up(client, "a typo", lists["briefing"]).status_code == 400, "a typo: not counted"
     response = sign_up(client, "one.more@example.org", lists["alerts"])
     assert response.status_code == 429
     body = response.content.decode()

@@ -146,6 +146,15 @@ def test_nul_and_control_characters_are_refused_with_a_message(client, field):
     assert not Reply.objects.exists()
 
 
+def test_a_name_with_a_line_break_is_refused_and_the_reply_kept(client):
+    """A name goes into an e-mail's subject line; a line break there would start a header."""
+    response = post(client, make_article(), name="Eve\r\nBcc: x@evil.example", body="My words.")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Keep this on one line" in page and "My words." in page
+    assert not Reply.objects.exists()
+
+
 def test_website_must_be_a_web_address(client):
     response = post(client, make_article(), website="javascript:alert(1)")
     assert response.status_code == 400

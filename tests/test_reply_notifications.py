@@ -104,7 +104,8 @@ def test_an_answer_is_mailed_once_a_moderator_approves_it(client, moderator_clie
     assert sent_to(mail_server) == [], "sent by the worker, not in the moderator's request"
     run_worker()
     (message,) = sent_to(mail_server)
-    assert message["Subject"].strip() == "Ben answered you under “Ferry timetable changes”"
+    assert message["Subject"].strip() == "A reader answered you under “Ferry timetable changes”"
+    assert "Ben wrote:" in text_of(message), "the reader's name is in the e-mail, not its subject"
     link = f"https://news.example.org{article.get_absolute_url()}#reply-{answered.pk}"
     assert "It runs at 6:10 from May." in text_of(message) and link in text_of(message)
     assert "It runs at 6:10 from May." in html_of(message) and f'href="{link}"' in html_of(message)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Article
+from audit import log
 from newsletters import alerts, digest, rendering, sending
 from newsletters.models import Delivery, Edition, Newsletter, Subscriber
 
@@ -314,6 +315,13 @@ class EditionAdmin(admin.ModelAdmin):
         change_url = reverse("admin:newsletters_edition_change", args=[pk])
         if request.method == "POST":
             if sending.start(edition):
+                receiving = edition.newsletter.subscribers.receiving().count()
+                log.record(
+                    log.Action.EDITION_SEND,
+                    by=request.user,
+                    subject=str(edition),
+                    detail=f"to {receiving} subscribers of “{edition.newsletter}”",
+                )
                 messages.success(request, f"“{edition}” is being sent.")
             else:
                 messages.warning(request, f"“{edition}” was already sent or being sent.")
