@@ -52,12 +52,15 @@ def publish(front: Front, *, by, at=None, now=None) -> Arrangement:
     now = now or timezone.now()
     if at is not None and at <= now:
         raise ValueError(IN_THE_PAST)
+    front = Front.objects.select_for_update().get(pk=front.pk)  # one change at a time
+    layout = layouts.to_json(working_layout(front))
+    if at is not None:
+        # The same arrangement for the same time again (a double click): already done.
+        for same in front.arrangements.filter(live_from=at):
+            if same.layout == layout:
+                return same
     arrangement = Arrangement.objects.create(
-        front=front,
-        layout=layouts.to_json(working_layout(front)),
-        live_from=at or now,
-        made_by=by,
-        made_at=now,
+        front=front, layout=layout, live_from=at or now, made_by=by, made_at=now
     )
     front.draft = None
     front.draft_changed_at = None

@@ -171,6 +171,14 @@ def test_a_scheduled_change_can_be_cancelled_before_its_time(editor_client, home
     assert AuditEntry.objects.filter(action="front_cancel").exists()
 
 
+def test_scheduling_twice_by_a_double_click_schedules_once(editor_client, home):
+    at = (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    for _ in range(2):
+        _post(editor_client, home, action="schedule", at=at)
+    assert Arrangement.objects.count() == 1, "one change, so one Cancel undoes it"
+    assert AuditEntry.objects.filter(action="front_schedule").count() == 1
+
+
 def test_a_time_already_past_is_refused(editor_client, home):
     at = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     response = _post(editor_client, home, action="schedule", at=at)
