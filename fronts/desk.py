@@ -59,6 +59,8 @@ def _change(front: Front, data: dict, *, by) -> str:
         what = f"“{article.headline}” moved {'up' if data['by'] < 0 else 'down'}"
     elif action == "add_block":
         kind = data.get("kind") or ""
+        if not kind:
+            raise arranging.Refused("Choose the kind of block to add.")
         topic = data.get("topic")
         layout = arranging.add_block(
             layout,

@@ -91,6 +91,9 @@ def test_a_refused_change_says_why_and_changes_nothing(editor_client, home):
     assert "Only a published story can be pinned" in page.split('id="status-title"')[0], "on top"
     response = _post(editor_client, home, action="add_block", kind="section")
     assert response.status_code == 400 and "needs a section" in response.content.decode()
+    response = _post(editor_client, home, action="add_block", title="", slots="")
+    assert response.status_code == 400, "a click on Add with nothing chosen adds nothing"
+    assert "Choose the kind of block to add." in response.content.decode()
     assert Front.objects.get(pk=home.pk).draft is None
 
 
