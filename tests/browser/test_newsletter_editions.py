@@ -43,3 +43,14 @@ def test_an_edition_is_changed_saved_and_sent_as_a_test(
     (test,) = mail_server.to("edna@example.org")
     assert "A calm night." in test.get_body(("plain",)).get_content()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    # "Send now…" asks first, with buttons a finger hits.
+    page.get_by_role("link", name="Send now…").click()
+    for control in (
+        page.get_by_role("button", name="Send to 0 subscribers"),
+        page.get_by_role("link", name="Not now"),
+    ):
+        assert control.bounding_box()["height"] >= 44
+    page.get_by_role("link", name="Not now").click()
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT, "nothing sent"
