@@ -59,6 +59,15 @@ def test_a_proxy_on_our_network_that_is_not_trusted_is_named_once_in_the_log(rf,
     assert "198.51.100.7" not in warned[0], "the reader's own address is never logged"
 
 
+def test_an_ipv6_client_is_its_slash_64_to_the_rate_limits():
+    from newsroom.security.client import address_hash
+
+    same_line = address_hash("2a00:1450:4001:80b::1"), address_hash("2a00:1450:4001:80b:ffff::9")
+    assert same_line[0] == same_line[1], "one subscriber's /64 is one client"
+    assert address_hash("2a00:1450:4001:80c::1") != same_line[0]
+    assert address_hash("198.51.100.7") != address_hash("198.51.100.8")
+
+
 @pytest.mark.django_db
 def test_a_guesser_at_the_app_port_cannot_escape_the_lock_by_writing_addresses(
     settings, django_user_model

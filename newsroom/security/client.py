@@ -105,7 +105,12 @@ def _warn_untrusted_proxy(peer: str) -> None:
 
 
 def address_hash(address: str) -> str:
-    """What is kept of a client address: a keyed hash, the same for the same address."""
+    """What is kept of a client address: a keyed hash, the same for the same address. An IPv6
+    address counts as its /64, the block one subscriber line is given: otherwise one home could
+    be a billion clients to the rate limits."""
+    ip = _ip(address.strip())
+    if ip is not None and ip.version == 6 and ip.ipv4_mapped is None:
+        address = str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return salted_hmac("newsroom.replies.client", address).hexdigest()[:32]
 
 
