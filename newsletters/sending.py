@@ -7,7 +7,7 @@ subscribers of its list, by number, NEWSLETTER_BATCH_SIZE at a time over one SMT
 at most NEWSLETTER_SEND_RATE messages a second.
 
 Every message is recorded before it goes and settled after: once the connection is open, the
-batch's deliveries are written (being sent) and committed in one insert, then each is marked
+batch's deliveries are written (being sent) and committed together, then each is marked
 accepted or refused with the server's answer as soon as the server has answered its message.
 A batch cut short (the worker killed, the server gone) is taken up again by the next: it skips
 everyone whose delivery is settled and sends to those left "being sent": the ones never tried,
@@ -17,8 +17,8 @@ could send it twice). Settling each message on its own is what keeps that to one
 
 Each settling is one statement in its own transaction, so one round trip to the database a
 message. Not waiting for the disk at commit (PostgreSQL's `synchronous_commit` off) was tried
-and measured: on our servers a commit's flush costs less than the two round trips that
-setting it for a transaction adds (docs/performance.md, Newsletters).
+and measured: where it was measured, a commit's flush cost less than the round trips that
+setting it for each transaction adds (docs/performance.md, Newsletters).
 """
 
 import logging
@@ -152,7 +152,7 @@ def send_batch(edition: Edition, *, size: int | None = None, now=None) -> Batch:
         )
         batch.finished = bool(finished) or edition.status == Edition.Status.SENT
         return batch
-    rendered = prepared.Prepared(rendering.render(edition), edition)
+    edition_mail = prepared.Prepared(rendering.render(edition), edition)
     pace, began = Pace(settings.NEWSLETTER_SEND_RATE), time.monotonic()
     connection = get_connection()
     try:
@@ -162,7 +162,7 @@ def send_batch(edition: Edition, *, size: int | None = None, now=None) -> Batch:
             if time.monotonic() - began > settings.TASK_LEASE_SECONDS / 2:
                 break  # the next batch goes on before the lease is over
             pace.wait()
-            email = rendered.message(subscriber, connection=connection)
+            email = edition_mail.message(subscriber, connection=connection)
             try:
                 email.send()
             except smtplib.SMTPException as error:
@@ -184,7 +184,7 @@ def send_batch(edition: Edition, *, size: int | None = None, now=None) -> Batch:
 
 def begin(edition: Edition, subscribers: list[Subscriber]) -> dict[int, int]:
     """Each subscriber's delivery, being sent, by subscriber: the ones a batch cut short left
-    being sent, and the others written (and committed) in one insert. {subscriber: delivery}"""
+    being sent, and the others written (and committed) in one bulk insert. {subscriber: delivery}"""
     numbers = [subscriber.pk for subscriber in subscribers]
     left = edition.deliveries.filter(status=Delivery.Status.SENDING, subscriber__in=numbers)
     left = dict(left.values_list("subscriber_id", "pk"))
