@@ -117,18 +117,40 @@ def message_id(edition: Edition, subscriber: Subscriber) -> str:
 def message(
     rendered: Rendered, edition: Edition, subscriber: Subscriber, *, connection=None
 ) -> EmailMultiAlternatives:
-    """`rendered` for one subscriber: their links, the one-click headers, a stable Message-ID."""
-    leave, preferences = links.leave_url(subscriber), links.preferences_url(subscriber)
+    """`rendered` for one subscriber: their links, the one-click headers, a stable Message-ID
+    (as `newsletters.prepared` fills it in for a batch)."""
+    return email(
+        rendered,
+        to=subscriber.email,
+        leave=links.leave_url(subscriber),
+        preferences=links.preferences_url(subscriber),
+        message_id=message_id(edition, subscriber),
+        connection=connection,
+    )
+
+
+def email(
+    rendered: Rendered,
+    *,
+    to: str,
+    leave: str,
+    preferences: str,
+    message_id: str,
+    headers: dict[str, str] | None = None,
+    connection=None,
+) -> EmailMultiAlternatives:
+    """`rendered` with these links and addresses filled in (`message` for a subscriber; the
+    prepared message of `newsletters.prepared` with stand-ins)."""
 
     def filled(body: str) -> str:
         return body.replace(LEAVE, leave).replace(PREFERENCES, preferences)
 
-    headers = mail.one_click_headers(leave) | {"Message-ID": message_id(edition, subscriber)}
+    headers = mail.one_click_headers(leave) | {"Message-ID": message_id} | (headers or {})
     return mail.message(
         subject=rendered.subject,
         text=filled(rendered.text),
         html=filled(rendered.html),
-        to=subscriber.email,
+        to=to,
         headers=headers,
         connection=connection,
     )
