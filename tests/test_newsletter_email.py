@@ -9,6 +9,7 @@ import json
 import subprocess
 
 import pytest
+from django.core import signing
 from lxml import html as lxml_html
 
 from articles.models import Article
@@ -19,6 +20,14 @@ from tests.newsletter_helpers import make_list, subscribe
 from tests.test_html_valid import _checker
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def same_second(monkeypatch):
+    """Links carry the second they were signed in: those made here to compare with, a moment
+    after the message's, must carry the same."""
+    stamp = signing.TimestampSigner().timestamp()
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda signer: stamp)
 
 
 @pytest.fixture
