@@ -198,7 +198,10 @@ def test_a_view_without_a_body_is_answered_without_waiting_for_one():
         "client": ("198.51.100.7", 50000),
         "headers": [*GOOD[:4], (b"content-length", b"0")],
     }
-    asyncio.run(asgi.application(scope, receive, send))
+    # In a thread of its own, as `ask_asgi`: the browser tests' Playwright keeps a loop running
+    # on this one for the whole session.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, asgi.application(scope, receive, send)).result()
     assert sent[0]["status"] == 204
 
 

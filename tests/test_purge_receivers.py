@@ -226,8 +226,10 @@ def test_load_demo_with_a_hanging_purge_receiver_is_as_fast_as_without(migrated_
     finally:
         silent.close()
         trickling.close()
-    assert timings["silent"] < timings["without"] * 1.3 + 5, timings
-    assert timings["trickling"] < timings["without"] * 1.3 + 5, timings
+    # A load that waited on the receiver would take its 19 s and more for each purge; the margin
+    # is for a machine busy with other work (CI runs two passes side by side), not for waiting.
+    assert timings["silent"] < timings["without"] * 2 + 15, timings
+    assert timings["trickling"] < timings["without"] * 2 + 15, timings
     with sqlite3.connect(tmp_path / "silent.sqlite3") as db:
         ((url, tags),) = db.execute("SELECT url, tags FROM newsroom_pendingpurge").fetchall()
         handed_over = db.execute(
