@@ -1,3 +1,4 @@
+import contextlib
 import functools
 import os
 import tempfile
@@ -275,9 +276,10 @@ class MailServer:
         return [m for m in self.messages if address.lower() in m["To"].lower()]
 
 
-@pytest.fixture
-def mail_server(settings):
-    """Django's e-mail pointed at a real SMTP server started for the test."""
+@contextlib.contextmanager
+def smtp_server(handler):
+    """A real SMTP server (aiosmtpd) on a free port of 127.0.0.1, answering with `handler`'s
+    `handle_*` methods, for as long as the block lasts; yields the port."""
     import socket
 
     from aiosmtpd.controller import Controller
@@ -285,15 +287,22 @@ def mail_server(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = MailServer()
-    server.port = port
-    controller = Controller(server, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     try:
-        yield server
+        yield port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def mail_server(settings):
+    """Django's e-mail pointed at a real SMTP server started for the test."""
+    server = MailServer()
+    with smtp_server(server) as port:
+        server.port = port
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield server

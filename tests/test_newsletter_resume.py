@@ -7,14 +7,13 @@ file and a real SMTP server (aiosmtpd), as in tests/test_worker_supervisor.py.""
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.conftest import smtp_server
 from tests.test_purge_receivers import _run, migrated_database  # noqa: F401
 from tests.test_worker_supervisor import _children, _start_worker, _stop, _wait_for
 
@@ -55,14 +54,9 @@ class StallingInbox:
 
 @pytest.fixture
 def stalling_smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     inbox = StallingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, inbox
-    controller.stop()
+    with smtp_server(inbox) as port:
+        yield port, inbox
 
 
 def _deliveries(database: Path) -> Counter:

@@ -6,7 +6,6 @@ its own process, against its own SQLite file and a real SMTP server (aiosmtpd)."
 import asyncio
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,11 +14,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from newsroom.tasks import send_email
+from tests.conftest import smtp_server
 from tests.factories import run_worker
 from tests.test_purge_receivers import ROOT, _run, migrated_database  # noqa: F401
 
@@ -66,14 +65,9 @@ class StallingInbox:
 
 @pytest.fixture
 def stalling_smtp():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     inbox = StallingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, inbox
-    controller.stop()
+    with smtp_server(inbox) as port:
+        yield port, inbox
 
 
 @pytest.fixture
