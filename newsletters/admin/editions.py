@@ -315,7 +315,7 @@ class EditionAdmin(admin.ModelAdmin):
         change_url = reverse("admin:newsletters_edition_change", args=[pk])
         if request.method == "POST":
             if sending.start(edition):
-                receiving = edition.newsletter.subscribers.receiving().count()
+                receiving = sending.audience(edition.newsletter).count()
                 log.record(
                     log.Action.EDITION_SEND,
                     by=request.user,
